@@ -1,0 +1,65 @@
+// The one call the command line, CI and tests use: explore a model with a strategy and return
+// the verdict with its counterexample rebuilt as a trace of plain states.
+
+import { bfs } from './bfs.js';
+import { CompiledModel } from './compiled.js';
+import { dfs } from './dfs.js';
+import type { RecordDomain } from './domain.js';
+import type { Model, PropertyDecl } from './model.js';
+import type { ModelError, SearchOptions, SearchResult, SearchStats, Verdict } from './result.js';
+import { buildTrace, type TraceStep } from './trace.js';
+
+export type Strategy = 'bfs' | 'dfs';
+
+export interface CheckOptions extends SearchOptions {
+  search?: Strategy;
+}
+
+export interface Violation {
+  /** The violated property, or the deadlock pseudo-property. */
+  property: PropertyDecl;
+  kind: 'invariant' | 'transition' | 'deadlock';
+  trace: TraceStep[];
+  /** Action instance indices of the trace, for replay. */
+  steps: number[];
+}
+
+export interface CheckOutcome {
+  verdict: Verdict;
+  stats: SearchStats;
+  violation?: Violation;
+  stoppedBy?: SearchResult['stoppedBy'];
+  error?: ModelError;
+  compiled: CompiledModel;
+}
+
+export const DEADLOCK: PropertyDecl = {
+  name: 'deadlock',
+  description: 'a state with no enabled action that the model does not declare a legal end state',
+};
+
+export function propertyDecl(cm: CompiledModel, index: number): PropertyDecl {
+  if (index < 0) return DEADLOCK;
+  const inv = cm.model.invariants;
+  const p = index < inv.length ? inv[index]! : cm.model.transitionProperties![index - inv.length]!;
+  return { name: p.name, description: p.description, ...(p.source === undefined ? {} : { source: p.source }) };
+}
+
+export function check<D extends RecordDomain>(model: Model<D> | CompiledModel<D>, opts: CheckOptions = {}): CheckOutcome {
+  const cm = model instanceof CompiledModel ? model : new CompiledModel(model);
+  const r = (opts.search ?? 'bfs') === 'dfs' ? dfs(cm, opts) : bfs(cm, opts);
+  const out: CheckOutcome = { verdict: r.verdict, stats: r.stats, compiled: cm as unknown as CompiledModel };
+  if (r.stoppedBy) out.stoppedBy = r.stoppedBy;
+  if (r.error) out.error = r.error;
+  if (r.found) {
+    const f = r.found;
+    const kind = f.property < 0 ? 'deadlock' : f.property < cm.model.invariants.length ? 'invariant' : 'transition';
+    out.violation = {
+      property: propertyDecl(cm as unknown as CompiledModel, f.property),
+      kind,
+      trace: buildTrace(cm, f.init, f.steps),
+      steps: f.steps,
+    };
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+// The human summary of `tdxmc check`: verdict, figures, and for a violation the trace with only
+// what changed at each step.
+
+import type { CheckOutcome } from '../check.js';
+import { changes } from '../diff.js';
+import type { Params } from '../model.js';
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export function paramText(params: Params): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+}
+
+function value(v: unknown): string {
+  return Array.isArray(v) ? `[${v.map(value).join(', ')}]` : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+}
+
+function flat(state: unknown, prefix = ''): string[] {
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) return [`${prefix}=${value(state)}`];
+  return Object.entries(state).flatMap(([k, v]) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? flat(v, `${prefix}${k}.`) : [`${prefix}${k}=${value(v)}`],
+  );
+}
+
+export function renderCheck(spec: string, params: Params, o: CheckOutcome, search: string): string {
+  const s = o.stats;
+  const out: string[] = [];
+  const title = o.violation ? `${o.verdict}: ${o.violation.property.name}` : o.verdict;
+  out.push(`${spec} ${paramText(params)}: ${title}`);
+  const rate = s.seconds > 0 ? s.distinctStates / s.seconds : 0;
+  out.push(
+    `  ${fmt(s.distinctStates)} distinct states, ${fmt(s.transitions)} transitions, depth ${s.maxDepth}, ${s.seconds.toFixed(2)} s (${fmt(rate)} states/s, ${search})`,
+  );
+  out.push(
+    s.collisionProbability > 0
+      ? `  64-bit fingerprints: probability of a missed state by collision ${s.collisionProbability.toExponential(1)}`
+      : '  exact state storage: no collisions possible',
+  );
+  if (o.verdict === 'incomplete' && o.stoppedBy) out.push(`  stopped by --${o.stoppedBy}: not every reachable state was explored`);
+  if (o.violation) {
+    const v = o.violation;
+    out.push('', `${v.kind === 'deadlock' ? 'Deadlock' : `Property ${v.property.name}`}: ${v.property.description}`);
+    if (v.property.source) out.push(`  source: ${v.property.source}`);
+    out.push('', `Trace (${v.trace.length - 1} steps):`);
+    v.trace.forEach((t, i) => {
+      if (i === 0) {
+        out.push(`  0  initial state`);
+        for (const line of flat(t.state)) out.push(`       ${line}`);
+        return;
+      }
+      out.push(`  ${i}  ${o.compiled.label(v.steps[i - 1]!)}`);
+      for (const c of changes(v.trace[i - 1]!.state as object, t.state as object)) out.push(`       ${c.path}: ${value(c.from)} -> ${value(c.to)}`);
+    });
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,44 @@
+// How each stored state was first reached: its parent's number and the action instance taken.
+// A trace is rebuilt from these by replaying the actions from the initial state (Stateright),
+// so no state is kept for the sake of traces.
+
+export class ParentLinks {
+  size = 0;
+  private parent = new Int32Array(1 << 16);
+  private via = new Uint32Array(1 << 16);
+
+  /** Adds a state reached from `parent` (or, when parent < 0, initial state number -parent-1). */
+  add(parent: number, via: number): number {
+    if (this.size === this.parent.length) {
+      const p = new Int32Array(this.size * 2);
+      p.set(this.parent);
+      this.parent = p;
+      const v = new Uint32Array(this.size * 2);
+      v.set(this.via);
+      this.via = v;
+    }
+    this.parent[this.size] = parent;
+    this.via[this.size] = via;
+    return this.size++;
+  }
+
+  static root(initIndex: number): number {
+    return -1 - initIndex;
+  }
+
+  get bytes(): number {
+    return this.parent.byteLength + this.via.byteLength;
+  }
+
+  /** The initial state's index and the action instances leading from it to state `id`. */
+  pathTo(id: number): { init: number; steps: number[] } {
+    const steps: number[] = [];
+    let cur = id;
+    for (;;) {
+      const p = this.parent[cur]!;
+      if (p < 0) return { init: -1 - p, steps: steps.reverse() };
+      steps.push(this.via[cur]!);
+      cur = p;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+// What a model declares (Stateright's Model, Murphi's guarded commands). The engine explores any
+// Model; a Model knows nothing about search order, stores or reports.
+
+import type { Read, RecordDomain, Write } from './domain.js';
+
+/** Where a rule stands in the sources: a kernel function, a spec chapter, a seed post. */
+export type Source = string;
+
+/**
+ * A guarded command, instantiated once per actor when `actors` is set (e.g. once per CPU).
+ * `effect` receives the current state read-only and a copy of it to write the next state into;
+ * it must not keep references to either.
+ */
+export interface Action<D extends RecordDomain> {
+  readonly name: string;
+  /** Number of instances, one per actor 0..actors-1 (e.g. CPUs). Absent: a single instance. */
+  readonly actors?: number;
+  /** What the actor is called in reports, e.g. 'CPU'. Default 'actor'. */
+  readonly actorKind?: string;
+  readonly guard: (s: Read<D>, actor: number) => boolean;
+  readonly effect: (s: Read<D>, next: Write<D>, actor: number) => void;
+  /** Execution context for reports (task, IRQ, NMI, stop_machine, ...). */
+  readonly context?: string | ((s: Read<D>, actor: number) => string);
+  readonly description?: string;
+  readonly source?: Source;
+}
+
+export interface Invariant<D extends RecordDomain> {
+  readonly name: string;
+  readonly description: string;
+  readonly source?: Source;
+  readonly holds: (s: Read<D>) => boolean;
+}
+
+/** A property of one transition (TLC's action property): checked on (state, action, next state). */
+export interface TransitionProperty<D extends RecordDomain> {
+  readonly name: string;
+  readonly description: string;
+  readonly source?: Source;
+  readonly holds: (s: Read<D>, action: ActionRef, next: Read<D>) => boolean;
+}
+
+/** Identifies one action instance: the action's index in `Model.actions` and its actor. */
+export interface ActionRef {
+  readonly action: number;
+  readonly name: string;
+  readonly actor: number;
+}
+
+/** Which actors are interchangeable: array entries indexed by `index` in `from..to-1` permute together. */
+export interface Symmetry {
+  readonly index: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface Model<D extends RecordDomain = RecordDomain> {
+  readonly schema: D;
+  /** Each entry writes one initial state into a zeroed state (ints at their minimum, enums at their first name). */
+  readonly init: readonly ((s: Write<D>) => void)[];
+  readonly actions: readonly Action<D>[];
+  readonly invariants: readonly Invariant<D>[];
+  readonly transitionProperties?: readonly TransitionProperty<D>[];
+  /** States with no enabled action that are legal ends; any other such state is a deadlock. */
+  readonly isEndState: (s: Read<D>) => boolean;
+  readonly symmetry?: readonly Symmetry[];
+}
+
+/** A model of any schema, as specs hand it to the engine. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModel = Model<any>;
+
+// ---- Parameters and specs -----------------------------------------------------------------
+
+export type ParamValue = number | string | boolean;
+
+export type ParamDecl =
+  | { readonly name: string; readonly type: 'int'; readonly min: number; readonly max: number; readonly default: number; readonly description: string }
+  | { readonly name: string; readonly type: 'enum'; readonly values: readonly string[]; readonly default: string; readonly description: string }
+  | { readonly name: string; readonly type: 'bool'; readonly default: boolean; readonly description: string };
+
+export type Params = Readonly<Record<string, ParamValue>>;
+
+/** Property metadata a spec lists without building a model (for `tdxmc list`). */
+export interface PropertyDecl {
+  readonly name: string;
+  readonly description: string;
+  readonly source?: Source;
+}
+
+/** A checked configuration and the verdict it must keep (the CI gate's unit). */
+export interface Expectation {
+  readonly params: Params;
+  readonly expect: { readonly verdict: 'pass' } | { readonly verdict: 'violation'; readonly property: string; readonly traceLength?: number };
+  readonly note?: string;
+}
+
+export interface Spec {
+  readonly name: string;
+  readonly description: string;
+  readonly params: readonly ParamDecl[];
+  /** Builds the model for fully validated parameters (defaults filled in). */
+  readonly build: (params: Params) => AnyModel;
+  readonly expectations?: readonly Expectation[];
+}

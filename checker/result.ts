@@ -1,0 +1,59 @@
+// What a search reports. Errors are values here: a model that throws becomes a `ModelError`
+// naming the action and state, not an exception through the caller.
+
+export type Verdict = 'pass' | 'violation' | 'deadlock' | 'incomplete';
+
+export interface SearchStats {
+  distinctStates: number;
+  transitions: number;
+  maxDepth: number;
+  seconds: number;
+  /** Transitions fired per action instance (index = CompiledModel.refs). */
+  fired: Float64Array;
+  storeBytes: number;
+  linkBytes: number;
+  /** Probability that fingerprint collisions merged states (0 in exact mode). */
+  collisionProbability: number;
+}
+
+/** Where a violation was found: the initial state and the action instances from it. */
+export interface FoundPath {
+  init: number;
+  steps: number[];
+  /** Property index (CompiledModel.propertyNames), or -1 for a deadlock. */
+  property: number;
+}
+
+export interface ModelError {
+  message: string;
+  /** The action instance being evaluated, if any (-1 in init or an invariant). */
+  ref: number;
+  cause: unknown;
+}
+
+export interface SearchResult {
+  verdict: Verdict;
+  stats: SearchStats;
+  found?: FoundPath;
+  /** Why a run is incomplete: which bound stopped it. */
+  stoppedBy?: 'max-states' | 'max-depth' | 'memory' | 'time';
+  error?: ModelError;
+}
+
+export interface Progress {
+  distinctStates: number;
+  transitions: number;
+  queue: number;
+  depth: number;
+  seconds: number;
+}
+
+export interface SearchOptions {
+  maxStates?: number;
+  maxDepth?: number;
+  /** Keep full states instead of fingerprints. */
+  exact?: boolean;
+  onProgress?: (p: Progress) => void;
+  /** Seconds between progress callbacks (default 1). */
+  progressInterval?: number;
+}

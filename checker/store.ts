@@ -1,0 +1,126 @@
+// Visited-state stores. Both answer one question in the hot loop, "was this state seen before?",
+// and both live in typed arrays that grow by doubling: no object per state.
+
+import { hashHi, hashLo } from './fingerprint.js';
+
+export interface VisitedStore {
+  /** Records the state at `words[offset ..]`; true when it was not there before. */
+  insert(words: Uint32Array, offset: number): boolean;
+  readonly size: number;
+  /** Bytes the store holds (its typed arrays), for the bytes-per-state figure. */
+  readonly bytes: number;
+  /** True when distinct states may have been merged (fingerprints), false when exact. */
+  readonly lossy: boolean;
+}
+
+const MAX_LOAD = 0.75;
+
+/** 64-bit fingerprints in an open-addressing table with linear probing (TLC's FPSet). */
+export class FingerprintStore implements VisitedStore {
+  readonly lossy = true;
+  size = 0;
+  private table: Uint32Array;
+  private mask: number;
+
+  constructor(private readonly words: number, capacity = 1 << 16) {
+    this.table = new Uint32Array(2 * capacity);
+    this.mask = capacity - 1;
+  }
+
+  get bytes(): number {
+    return this.table.byteLength;
+  }
+
+  insert(words: Uint32Array, offset: number): boolean {
+    const hi = hashHi(words, offset, this.words);
+    let lo = hashLo(words, offset, this.words);
+    if (hi === 0 && lo === 0) lo = 1; // (0, 0) marks an empty slot
+    if (this.size + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
+    return this.put(hi, lo);
+  }
+
+  private put(hi: number, lo: number): boolean {
+    const t = this.table;
+    let i = hi & this.mask;
+    for (;;) {
+      const a = t[2 * i]!;
+      const b = t[2 * i + 1]!;
+      if (a === 0 && b === 0) {
+        t[2 * i] = hi;
+        t[2 * i + 1] = lo;
+        this.size++;
+        return true;
+      }
+      if (a === hi && b === lo) return false;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Uint32Array(old.length * 2);
+    this.mask = old.length - 1;
+    this.size = 0;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] !== 0 || old[i + 1] !== 0) this.put(old[i]!, old[i + 1]!);
+    }
+  }
+}
+
+/** Full states in an arena, with a hash table of state numbers: no collisions, more memory. */
+export class ExactStore implements VisitedStore {
+  readonly lossy = false;
+  size = 0;
+  private arena: Uint32Array;
+  private table: Int32Array; // state number + 1; 0 = empty
+  private mask: number;
+
+  constructor(private readonly words: number, capacity = 1 << 12) {
+    this.arena = new Uint32Array(capacity * words);
+    this.table = new Int32Array(capacity * 2);
+    this.mask = capacity * 2 - 1;
+  }
+
+  get bytes(): number {
+    return this.arena.byteLength + this.table.byteLength;
+  }
+
+  insert(words: Uint32Array, offset: number): boolean {
+    const w = this.words;
+    let i = hashHi(words, offset, w) & this.mask;
+    for (;;) {
+      const e = this.table[i]!;
+      if (e === 0) break;
+      const base = (e - 1) * w;
+      let same = true;
+      for (let k = 0; k < w; k++) {
+        if (this.arena[base + k] !== words[offset + k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return false;
+      i = (i + 1) & this.mask;
+    }
+    if ((this.size + 1) * w > this.arena.length) {
+      const a = new Uint32Array(this.arena.length * 2);
+      a.set(this.arena);
+      this.arena = a;
+    }
+    const at = this.size * w;
+    for (let k = 0; k < w; k++) this.arena[at + k] = words[offset + k]!;
+    this.table[i] = ++this.size;
+    if (this.size > (this.mask + 1) * MAX_LOAD) this.rehash();
+    return true;
+  }
+
+  private rehash(): void {
+    this.table = new Int32Array(this.table.length * 2);
+    this.mask = this.table.length - 1;
+    for (let id = 0; id < this.size; id++) {
+      let i = hashHi(this.arena, id * this.words, this.words) & this.mask;
+      while (this.table[i] !== 0) i = (i + 1) & this.mask;
+      this.table[i] = id + 1;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+// Traces users see: the initial state, then one entry per transition with the full state after it.
+// Built by replaying action instances from the initial state, and checked the same way, so a
+// trace that the model cannot produce is rejected.
+
+import type { Plain, RecordDomain } from './domain.js';
+import type { CompiledModel } from './compiled.js';
+
+export interface TraceStep<S = unknown> {
+  /** Null for the initial state. */
+  readonly action: string | null;
+  /** The actor (e.g. CPU number), or null when the action has none. */
+  readonly actor: number | null;
+  readonly state: S;
+}
+
+/** Replays `steps` (action instance indices) from initial state `init`. */
+export function buildTrace<D extends RecordDomain>(cm: CompiledModel<D>, init: number, steps: readonly number[]): TraceStep<Plain<D>>[] {
+  const W = cm.words;
+  const cur = new Uint32Array(W);
+  const next = new Uint32Array(W);
+  const sv = cm.layout.newView();
+  sv.bind(cur);
+  const nv = cm.layout.newView();
+  nv.bind(next);
+  cm.writeInit(init, cur);
+  const trace: TraceStep<Plain<D>>[] = [{ action: null, actor: null, state: cm.layout.decode(cur) }];
+  for (const ref of steps) {
+    const r = cm.refs[ref]!;
+    if (!cm.guards[ref]!(sv.read, r.actor)) throw new Error(`replay: ${cm.label(ref)} is not enabled at step ${trace.length}`);
+    next.set(cur);
+    cm.effects[ref]!(sv.read, nv.write, r.actor);
+    cur.set(next);
+    trace.push({ action: r.name, actor: r.actor < 0 ? null : r.actor, state: cm.layout.decode(cur) });
+  }
+  return trace;
+}
+
+export type ReplayResult =
+  | { ok: true; steps: number[]; init: number }
+  | { ok: false; step: number; reason: string };
+
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Checks that the model can produce `trace` exactly: its first state is initial, and each step's
+ * action (with its actor) is enabled and leads to the state given. Returns the action instances.
+ */
+export function replay<D extends RecordDomain>(cm: CompiledModel<D>, trace: readonly TraceStep[]): ReplayResult {
+  if (trace.length === 0) return { ok: false, step: 0, reason: 'empty trace' };
+  const W = cm.words;
+  const want = new Uint32Array(W);
+  const cur = new Uint32Array(W);
+  const next = new Uint32Array(W);
+  const sv = cm.layout.newView();
+  sv.bind(cur);
+  const nv = cm.layout.newView();
+  nv.bind(next);
+  try {
+    cm.layout.encode(trace[0]!.state, want);
+  } catch (e) {
+    return { ok: false, step: 0, reason: (e as Error).message };
+  }
+  let init = -1;
+  for (let i = 0; i < cm.model.init.length && init < 0; i++) {
+    cm.writeInit(i, cur);
+    if (sameWords(cur, want)) init = i;
+  }
+  if (init < 0) return { ok: false, step: 0, reason: 'the first state is not an initial state' };
+  const steps: number[] = [];
+  for (let t = 1; t < trace.length; t++) {
+    const step = trace[t]!;
+    try {
+      cm.layout.encode(step.state, want);
+    } catch (e) {
+      return { ok: false, step: t, reason: (e as Error).message };
+    }
+    const actor = step.actor ?? -1;
+    const ref = cm.refs.findIndex((r) => r.name === step.action && r.actor === actor);
+    if (ref < 0) return { ok: false, step: t, reason: `no action ${step.action}${step.actor === null ? '' : ` for actor ${step.actor}`}` };
+    if (!cm.guards[ref]!(sv.read, actor)) return { ok: false, step: t, reason: `${cm.label(ref)} is not enabled` };
+    next.set(cur);
+    cm.effects[ref]!(sv.read, nv.write, actor);
+    if (!sameWords(next, want)) return { ok: false, step: t, reason: `${cm.label(ref)} does not lead to the state given` };
+    cur.set(next);
+    steps.push(ref);
+  }
+  return { ok: true, steps, init };
+}

@@ -1,0 +1,192 @@
+// lockstep(N): the step-locked TD-preserving update, abstracted. Implemented to the letter of
+// shared/bench/lockstep.md so that state counts compare one for one with SPIN and Rumur;
+// richer TDX models live in the other specs. Do not let this one drift.
+
+import { array, bool, enumOf, int, record, type Read, type Write } from '../../checker/domain.js';
+import type { Model, Spec } from '../../checker/model.js';
+
+export const Stage = enumOf(['START', 'SHUTDOWN', 'INSTALL', 'LPINIT', 'RESTORE', 'DONE']);
+export const Phase = enumOf(['READY', 'BUSY', 'ACKED']);
+export const Module = enumOf(['OLD', 'NONE', 'NEW']);
+
+export const VARIANTS = ['ack', 'noack', 'nolock'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+export function lockstepSchema(n: number) {
+  return record({
+    stage: Stage,
+    acked: int(0, n),
+    failed: bool(),
+    /** The SEAMLDR install lock: INSTALL runs serially. */
+    busy: bool(),
+    module: Module,
+    cur: array(n, Stage, { index: 'cpu' }),
+    ph: array(n, Phase, { index: 'cpu' }),
+    vmcs: array(n, bool(), { index: 'cpu' }),
+  });
+}
+type Schema = ReturnType<typeof lockstepSchema>;
+
+export function lockstepModel(n: number, variant: Variant): Model<Schema> {
+  const needsWork = (s: Read<Schema>, i: number, stage: number): boolean =>
+    !s.failed &&
+    ((stage === Stage.SHUTDOWN && i === 0) || stage === Stage.INSTALL || stage === Stage.LPINIT || (stage === Stage.RESTORE && i === 0));
+
+  // ack(i) is one atomic sequence over the next state; `noack` advances on CPU 0's ack alone.
+  const ack =
+    variant === 'noack'
+      ? (x: Write<Schema>, i: number): void => {
+          x.ph.set(i, Phase.ACKED);
+          if (i === 0) x.stage = x.failed ? Stage.DONE : x.stage + 1;
+        }
+      : (x: Write<Schema>, i: number): void => {
+          x.ph.set(i, Phase.ACKED);
+          x.acked = x.acked + 1;
+          if (x.acked === n) {
+            x.stage = x.failed ? Stage.DONE : x.stage + 1;
+            x.acked = 0;
+          }
+        };
+  const respectLock = variant !== 'nolock';
+  const cpu = { actors: n, actorKind: 'CPU' } as const;
+
+  return {
+    schema: lockstepSchema(n),
+    init: [
+      (s) => {
+        s.stage = Stage.START;
+        s.module = Module.OLD;
+        for (let i = 0; i < n; i++) {
+          s.cur.set(i, Stage.START);
+          s.ph.set(i, Phase.READY);
+          s.vmcs.set(i, true);
+        }
+      },
+    ],
+    actions: [
+      {
+        name: 'observe',
+        ...cpu,
+        guard: (s, i) => s.cur.get(i) !== s.stage && s.ph.get(i) === Phase.ACKED,
+        effect: (s, x, i) => {
+          x.cur.set(i, s.stage);
+          x.ph.set(i, Phase.READY);
+        },
+      },
+      {
+        name: 'skip',
+        ...cpu,
+        guard: (s, i) => s.cur.get(i) === s.stage && s.stage !== Stage.DONE && s.ph.get(i) === Phase.READY && !needsWork(s, i, s.stage),
+        effect: (_s, x, i) => ack(x, i),
+      },
+      {
+        name: 'begin',
+        ...cpu,
+        guard: (s, i) =>
+          s.cur.get(i) === s.stage &&
+          s.ph.get(i) === Phase.READY &&
+          needsWork(s, i, s.stage) &&
+          (!respectLock || s.stage !== Stage.INSTALL || !s.busy),
+        effect: (s, x, i) => {
+          x.ph.set(i, Phase.BUSY);
+          if (s.stage === Stage.INSTALL) {
+            x.busy = true;
+            // The P-SEAMLDR call clears the current VMCS.
+            x.vmcs.set(i, false);
+          }
+        },
+      },
+      {
+        name: 'finish',
+        ...cpu,
+        guard: (s, i) => s.ph.get(i) === Phase.BUSY,
+        effect: (s, x, i) => {
+          const c = s.cur.get(i);
+          if (c === Stage.SHUTDOWN) x.module = Module.NONE;
+          else if (c === Stage.INSTALL) {
+            x.busy = false;
+            x.vmcs.set(i, true);
+          } else if (c === Stage.RESTORE) x.module = Module.NEW;
+          ack(x, i);
+        },
+      },
+      {
+        name: 'fail',
+        ...cpu,
+        guard: (s, i) => s.ph.get(i) === Phase.BUSY && s.cur.get(i) === Stage.INSTALL,
+        effect: (_s, x, i) => {
+          x.busy = false;
+          x.vmcs.set(i, true);
+          x.failed = true;
+          ack(x, i);
+        },
+      },
+    ],
+    invariants: [
+      {
+        name: 'Lockstep',
+        description: 'a CPU behind another CPU has acknowledged its stage (no CPU starts step k+1 before all finished step k)',
+        source: 'seed 003 (Chao Gao, 12 Mar 2026): "The state advances only after all CPUs acknowledge"',
+        holds: (s) => {
+          for (let i = 0; i < n; i++) {
+            if (s.ph.get(i) === Phase.ACKED) continue;
+            const ci = s.cur.get(i);
+            for (let j = 0; j < n; j++) if (ci < s.cur.get(j)) return false;
+          }
+          return true;
+        },
+      },
+      {
+        name: 'SerialInstall',
+        description: 'at most one CPU is inside SEAMLDR.INSTALL (seamldr_lock)',
+        source: 'arch/x86/virt/vmx/tdx/seamldr.c: seamldr_lock; digest 4.7',
+        holds: (s) => {
+          let k = 0;
+          for (let i = 0; i < n; i++) if (s.cur.get(i) === Stage.INSTALL && s.ph.get(i) === Phase.BUSY) k++;
+          return k <= 1;
+        },
+      },
+      {
+        name: 'VmcsRestored',
+        description: 'a CPU that is not inside a step has a current VMCS loaded',
+        source: 'seed 000 (RFC cover, item 2): SEAMRET from the P-SEAMLDR clears the current VMCS',
+        holds: (s) => {
+          for (let i = 0; i < n; i++) if (s.ph.get(i) !== Phase.BUSY && !s.vmcs.get(i)) return false;
+          return true;
+        },
+      },
+      {
+        name: 'UpdateComplete',
+        description: 'an update that reached DONE without failure runs the new module',
+        source: 'digest 4.7: RUN_UPDATE imports the handoff data into the new module',
+        holds: (s) => s.stage !== Stage.DONE || s.failed || s.module === Module.NEW,
+      },
+    ],
+    isEndState: (s) => {
+      for (let i = 0; i < n; i++) if (s.cur.get(i) !== Stage.DONE) return false;
+      return true;
+    },
+    symmetry: [{ index: 'cpu', from: 1, to: n }],
+  };
+}
+
+export const lockstep: Spec = {
+  name: 'lockstep',
+  description: 'Reference model of the step-locked TD-preserving update (shared/bench/lockstep.md), for comparison with SPIN and Rumur',
+  params: [
+    { name: 'cpus', type: 'int', min: 1, max: 64, default: 4, description: 'number of CPUs; CPU 0 is the primary (lead) CPU' },
+    {
+      name: 'variant',
+      type: 'enum',
+      values: VARIANTS,
+      default: 'ack',
+      description: 'ack: the correct design; noack: CPU 0 advances the stage without waiting for acks; nolock: INSTALL ignores the install lock',
+    },
+  ],
+  build: (p) => lockstepModel(p['cpus'] as number, p['variant'] as Variant),
+  expectations: [
+    { params: { cpus: 4, variant: 'ack' }, expect: { verdict: 'pass' } },
+    { params: { cpus: 4, variant: 'noack' }, expect: { verdict: 'violation', property: 'Lockstep' } },
+    { params: { cpus: 4, variant: 'nolock' }, expect: { verdict: 'violation', property: 'SerialInstall' } },
+  ],
+};
