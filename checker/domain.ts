@@ -8,6 +8,12 @@ export interface IntDomain {
   readonly kind: 'int';
   readonly min: number;
   readonly max: number;
+  /**
+   * Names the index set (e.g. 'cpu') whose members this int refers to (a lock owner, a lead
+   * CPU); values outside the set, such as -1 for "none", are left alone. Symmetry reduction
+   * renames such values along with the arrays it permutes.
+   */
+  readonly ref: string | undefined;
 }
 export interface EnumDomain<N extends string = string> {
   readonly kind: 'enum';
@@ -31,12 +37,12 @@ export type Domain = ScalarDomain | ArrayDomain<any> | RecordDomain<any>;
 
 export const bool = (): BoolDomain => ({ kind: 'bool' });
 
-export function int(min: number, max: number): IntDomain {
+export function int(min: number, max: number, opts: { ref?: string } = {}): IntDomain {
   if (!Number.isInteger(min) || !Number.isInteger(max) || min > max) {
     throw new RangeError(`int(${min}, ${max}): bounds must be integers with min <= max`);
   }
   if (max - min > 0x7fffffff) throw new RangeError(`int(${min}, ${max}): range wider than 31 bits`);
-  return { kind: 'int', min, max };
+  return { kind: 'int', min, max, ref: opts.ref };
 }
 
 const RESERVED = new Set(['kind', 'names']);

@@ -88,15 +88,34 @@ export interface PropertyDecl {
   readonly source?: Source;
 }
 
-/** A checked configuration and the verdict it must keep (the CI gate's unit). */
+/** Search options a checked configuration may fix (the same meaning as the CLI flags). */
+export interface ConfigOptions {
+  readonly search?: 'bfs' | 'dfs';
+  readonly maxStates?: number;
+  readonly maxDepth?: number;
+  readonly symmetry?: boolean;
+}
+
+/**
+ * A checked configuration and the verdict it must keep (the CI gate's unit). A known-bad
+ * variant names the property it must break, so it keeps failing for the right reason.
+ */
 export interface Expectation {
+  /** Short name, e.g. 'reference' or 'D22 KEY.CONFIG concurrently'. */
+  readonly name: string;
   readonly params: Params;
-  readonly expect: { readonly verdict: 'pass' } | { readonly verdict: 'violation'; readonly property: string; readonly traceLength?: number };
+  readonly options?: ConfigOptions;
+  readonly expect:
+    | { readonly verdict: 'pass' }
+    | { readonly verdict: 'violation'; readonly property: string; readonly traceLength?: number }
+    | { readonly verdict: 'deadlock'; readonly traceLength?: number };
   readonly note?: string;
 }
 
 export interface Spec {
   readonly name: string;
+  /** The spec's module URL (`import.meta.url`), so reports can point at a property's line. */
+  readonly file?: string;
   readonly description: string;
   readonly params: readonly ParamDecl[];
   /** Builds the model for fully validated parameters (defaults filled in). */

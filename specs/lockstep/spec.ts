@@ -172,6 +172,7 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
 
 export const lockstep: Spec = {
   name: 'lockstep',
+  file: import.meta.url,
   description: 'Reference model of the step-locked TD-preserving update (shared/bench/lockstep.md), for comparison with SPIN and Rumur',
   params: [
     { name: 'cpus', type: 'int', min: 1, max: 64, default: 4, description: 'number of CPUs; CPU 0 is the primary (lead) CPU' },
@@ -185,8 +186,8 @@ export const lockstep: Spec = {
   ],
   build: (p) => lockstepModel(p['cpus'] as number, p['variant'] as Variant),
   expectations: [
-    { params: { cpus: 4, variant: 'ack' }, expect: { verdict: 'pass' } },
-    { params: { cpus: 4, variant: 'noack' }, expect: { verdict: 'violation', property: 'Lockstep' } },
-    { params: { cpus: 4, variant: 'nolock' }, expect: { verdict: 'violation', property: 'SerialInstall' } },
+    { name: 'reference', params: { cpus: 4, variant: 'ack' }, expect: { verdict: 'pass' } },
+    { name: 'no acknowledgement', params: { cpus: 4, variant: 'noack' }, expect: { verdict: 'violation', property: 'Lockstep', traceLength: 2 } },
+    { name: 'no install lock', params: { cpus: 4, variant: 'nolock' }, expect: { verdict: 'violation', property: 'SerialInstall', traceLength: 17 } },
   ],
 };
