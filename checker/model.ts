@@ -21,6 +21,11 @@ export interface Action<D extends RecordDomain> {
   readonly effect: (s: Read<D>, next: Write<D>, actor: number) => void;
   /** Execution context for reports (task, IRQ, NMI, stop_machine, ...). */
   readonly context?: string | ((s: Read<D>, actor: number) => string);
+  /**
+   * The shared actor this step calls, for the sequence diagram's lanes: e.g. 'TDX module' for
+   * a SEAMCALL, 'P-SEAMLDR' for SEAMLDR.INSTALL. Absent: a step local to the actor.
+   */
+  readonly target?: string | ((s: Read<D>, actor: number) => string | undefined);
   readonly description?: string;
   readonly source?: Source;
 }
