@@ -29,6 +29,7 @@ export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
   const links = x.links;
   const isEnd = cm.model.isEndState;
   const hasStepProps = (cm.model.transitionProperties?.length ?? 0) > 0;
+  const onState = opts.onState;
 
   let q = new Uint32Array(E * 1024);
   let head = 0;
@@ -75,8 +76,8 @@ export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
       head += E;
       x.phase = Phase.Action;
       let enabled = false;
-      if (pending !== undefined || depth >= x.maxDepth) {
-        // Not expanded: only learn whether it is a deadlock, or was cut by the depth bound.
+      if (pending !== undefined) {
+        // A violation one step further is known: only a deadlock here would be shorter.
         for (ref = 0; ref < nRefs; ref++) {
           if (guards[ref]!(s, actors[ref]!)) {
             enabled = true;
@@ -87,9 +88,11 @@ export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
           x.found = x.pathTo(id, -1);
           break;
         }
-        if (enabled && pending === undefined) cut = true;
         continue;
       }
+      // At the depth bound successors are generated and checked but not stored: the search is
+      // cut only if one of them is new.
+      const atBound = depth >= x.maxDepth;
       for (ref = 0; ref < nRefs; ref++) {
         const a = actors[ref]!;
         if (!guards[ref]!(s, a)) continue;
@@ -105,12 +108,17 @@ export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
             break;
           }
         }
+        if (atBound) {
+          if (!store.has(next, 0)) cut = true;
+          continue;
+        }
         if (!store.insert(next, 0)) continue;
         if (store.size > x.maxStates) {
           x.stoppedBy = 'max-states';
           return x.result(true);
         }
         const nid = links.add(id, ref);
+        if (onState !== undefined) onState(next);
         x.phase = Phase.Invariant;
         const p = cm.firstViolated(nr);
         x.phase = Phase.Action;

@@ -29,6 +29,7 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
   const store = x.store;
   const isEnd = cm.model.isEndState;
   const hasStepProps = (cm.model.transitionProperties?.length ?? 0) > 0;
+  const onState = opts.onState;
 
   let st = new Uint32Array(F * 256);
   let top = -F; // offset of the top frame
@@ -65,22 +66,6 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
         id = st[top + ID]!;
         x.phase = Phase.Action;
         let k = st[top + NEXT]!;
-        if (depth >= x.maxDepth) {
-          let enabled = false;
-          for (ref = 0; ref < nRefs; ref++) {
-            if (guards[ref]!(s, actors[ref]!)) {
-              enabled = true;
-              break;
-            }
-          }
-          if (!enabled && !isEnd(s)) {
-            x.found = x.pathTo(id, -1);
-            break;
-          }
-          if (enabled) cut = true;
-          top -= F;
-          continue;
-        }
         while (k < nRefs && !guards[k]!(s, actors[k]!)) k++;
         ref = k;
         if (k === nRefs) {
@@ -104,12 +89,18 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
             break;
           }
         }
+        // At the depth bound successors are checked but not stored: cut only if one is new.
+        if (depth >= x.maxDepth) {
+          if (!store.has(next, 0)) cut = true;
+          continue;
+        }
         if (!store.insert(next, 0)) continue;
         if (store.size > x.maxStates) {
           x.stoppedBy = 'max-states';
           return x.result(true);
         }
         const nid = x.links.add(id, k);
+        if (onState !== undefined) onState(next);
         x.phase = Phase.Invariant;
         const p = cm.firstViolated(nr);
         if (p >= 0) {

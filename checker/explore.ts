@@ -55,6 +55,7 @@ export class Exploration<D extends RecordDomain> {
         return false;
       }
       const id = this.links.add(ParentLinks.root(i), 0);
+      this.opts.onState?.(scratch);
       this.phase = Phase.Invariant;
       const p = this.cm.firstViolated(view.read);
       if (p >= 0) {

@@ -90,7 +90,9 @@ function place(
     const start = alignUp(cursor, Math.min(width, 32));
     for (let i = 0; i < d.length; i++) {
       const at = start + i * width;
-      if (d.of.kind === 'record') place(d.of, at, emit, [...path, `[${i}]`], true);
+      // Elements are laid out from 0 and shifted, exactly as the generated element class
+      // (which only knows its element's start) computes positions.
+      if (d.of.kind === 'record') place(d.of, 0, (p, sd, pos, bits) => emit(p, sd, at + pos, bits), [...path, `[${i}]`], true);
       else emit([...path, `[${i}]`], d.of as ScalarDomain, at, bitsFor(d.of as ScalarDomain));
     }
     return start + d.length * width;
@@ -207,8 +209,9 @@ export function describe(d: ScalarDomain): string {
 }
 
 // ---- Generated views ----------------------------------------------------------------------
-// Every node object has `r` (the root, holding the words `w`) and `b` (its bit base: 0 for nodes
-// at a fixed place, the element's start for array elements). Field code is `this.b + CONST`.
+// Every node object has `$r` (the root, holding the words `w`) and `$b` (its bit base: 0 for
+// nodes at a fixed place, the element's start for array elements). Field code is
+// `this.$b + CONST`. Internals start with `$`, which field names may not.
 
 function fail(path: string, v: unknown, dom: string): never {
   throw new RangeError(`${path} := ${String(v)} is outside its domain ${dom}`);
@@ -251,24 +254,24 @@ function genRecord(g: Gen, d: RecordDomain, path: string): string {
       const start = alignUp(cursor, 32);
       cursor = place(f, start, () => undefined, [k]);
       const sub = genRecord(g, f, fpath);
-      ctor.push(`this.$${k} = new ${sub}(r, b + ${start});`);
-      members.push(`get ${k}() { return this.$${k}; }`);
+      ctor.push(`this.$f_${k} = new ${sub}(r, b + ${start});`);
+      members.push(`get ${k}() { return this.$f_${k}; }`);
     } else if (f.kind === 'array') {
       const { width } = elementShape(f.of);
       const start = alignUp(cursor, Math.min(width, 32));
       cursor = start + f.length * width;
       const sub = genArray(g, f, fpath, start, width);
-      ctor.push(`this.$${k} = new ${sub}(r, b);`);
-      members.push(`get ${k}() { return this.$${k}; }`);
+      ctor.push(`this.$f_${k} = new ${sub}(r, b);`);
+      members.push(`get ${k}() { return this.$f_${k}; }`);
     } else {
       const bits = bitsFor(f);
       const at = placeScalar(cursor, bits);
       cursor = at + bits;
-      members.push(`get ${k}() { const w = this.r.w; return ${scalarGetter(f, `this.b + ${at}`, bits)}; }`);
-      members.push(`set ${k}(v) { const w = this.r.w; ${scalarSetter(f, `this.b + ${at}`, bits, fpath, 'v')} }`);
+      members.push(`get ${k}() { const w = this.$r.w; return ${scalarGetter(f, `this.$b + ${at}`, bits)}; }`);
+      members.push(`set ${k}(v) { const w = this.$r.w; ${scalarSetter(f, `this.$b + ${at}`, bits, fpath, 'v')} }`);
     }
   }
-  g.classes.push(`class ${name} { constructor(r, b) { this.r = r; this.b = b; ${ctor.join(' ')} } ${members.join('\n')} }`);
+  g.classes.push(`class ${name} { constructor(r, b) { this.$r = r; this.$b = b; ${ctor.join(' ')} } ${members.join('\n')} }`);
   return name;
 }
 
@@ -282,18 +285,18 @@ function genArray(g: Gen, d: ArrayDomain, path: string, start: number, width: nu
   if (el.kind === 'record') {
     const sub = genRecord(g, el, `${path}[]`);
     g.classes.push(
-      `class ${name} { constructor(r, b) { this.length = ${d.length}; this.e = []; for (let i = 0; i < ${d.length}; i++) this.e.push(new ${sub}(r, b + ${start} + ${idx})); }
-        at(i) { ${guard} return this.e[i]; } }`,
+      `class ${name} { constructor(r, b) { this.length = ${d.length}; this.$e = []; for (let i = 0; i < ${d.length}; i++) this.$e.push(new ${sub}(r, b + ${start} + ${idx})); }
+        at(i) { ${guard} return this.$e[i]; } }`,
     );
     return name;
   }
   const sd = el as ScalarDomain;
   const bits = bitsFor(sd);
-  const pos = `this.b + ${start} + ${idx}`;
+  const pos = `this.$b + ${start} + ${idx}`;
   g.classes.push(
-    `class ${name} { constructor(r, b) { this.r = r; this.b = b; this.length = ${d.length}; }
-      get(i) { ${guard} const w = this.r.w; return ${scalarGetter(sd, pos, bits)}; }
-      set(i, v) { ${guard} const w = this.r.w; ${scalarSetter(sd, pos, bits, `${path}[]`, 'v')} } }`,
+    `class ${name} { constructor(r, b) { this.$r = r; this.$b = b; this.length = ${d.length}; }
+      get(i) { ${guard} const w = this.$r.w; return ${scalarGetter(sd, pos, bits)}; }
+      set(i, v) { ${guard} const w = this.$r.w; ${scalarSetter(sd, pos, bits, `${path}[]`, 'v')} } }`,
   );
   return name;
 }
@@ -312,11 +315,14 @@ function generateViews<D extends RecordDomain>(schema: D): () => View<D> {
   return new Function('fail', 'oob', src)(fail, oob) as () => View<D>;
 }
 
-const IDENT = /^[A-Za-z_$][\w$]*$/;
+// Field names become getter names in generated classes: plain identifiers, no `$` (internals),
+// nothing an object already has.
+const IDENT = /^[A-Za-z_][\w]*$/;
+const TAKEN = new Set(['constructor', 'prototype', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'length']);
 export function checkFieldNames(d: Domain, path = 'state'): void {
   if (d.kind === 'record') {
     for (const [k, f] of Object.entries(d.fields as Record<string, Domain>)) {
-      if (!IDENT.test(k)) throw new TypeError(`${path}: field name '${k}' is not an identifier`);
+      if (!IDENT.test(k) || TAKEN.has(k)) throw new TypeError(`${path}: field name '${k}' is not allowed (plain identifier, no '$')`);
       checkFieldNames(f, `${path}.${k}`);
     }
   } else if (d.kind === 'array') checkFieldNames(d.of, `${path}[]`);

@@ -56,4 +56,6 @@ export interface SearchOptions {
   onProgress?: (p: Progress) => void;
   /** Seconds between progress callbacks (default 1). */
   progressInterval?: number;
+  /** Called with each newly stored state's words (valid only during the call): for tests and exports. */
+  onState?: (words: Uint32Array) => void;
 }

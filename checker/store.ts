@@ -6,6 +6,8 @@ import { hashHi, hashLo } from './fingerprint.js';
 export interface VisitedStore {
   /** Records the state at `words[offset ..]`; true when it was not there before. */
   insert(words: Uint32Array, offset: number): boolean;
+  /** Whether the state is stored, without storing it. */
+  has(words: Uint32Array, offset: number): boolean;
   readonly size: number;
   /** Bytes the store holds (its typed arrays), for the bytes-per-state figure. */
   readonly bytes: number;
@@ -37,6 +39,19 @@ export class FingerprintStore implements VisitedStore {
     if (hi === 0 && lo === 0) lo = 1; // (0, 0) marks an empty slot
     if (this.size + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
     return this.put(hi, lo);
+  }
+
+  has(words: Uint32Array, offset: number): boolean {
+    const hi = hashHi(words, offset, this.words);
+    let lo = hashLo(words, offset, this.words);
+    if (hi === 0 && lo === 0) lo = 1;
+    const t = this.table;
+    for (let i = hi & this.mask; ; i = (i + 1) & this.mask) {
+      const a = t[2 * i]!;
+      const b = t[2 * i + 1]!;
+      if (a === hi && b === lo) return true;
+      if (a === 0 && b === 0) return false;
+    }
   }
 
   private put(hi: number, lo: number): boolean {
@@ -85,23 +100,28 @@ export class ExactStore implements VisitedStore {
     return this.arena.byteLength + this.table.byteLength;
   }
 
-  insert(words: Uint32Array, offset: number): boolean {
+  /** The table slot holding the state, or the empty slot where it would go (as -1 - slot). */
+  private find(words: Uint32Array, offset: number): number {
     const w = this.words;
-    let i = hashHi(words, offset, w) & this.mask;
-    for (;;) {
+    for (let i = hashHi(words, offset, w) & this.mask; ; i = (i + 1) & this.mask) {
       const e = this.table[i]!;
-      if (e === 0) break;
+      if (e === 0) return -1 - i;
       const base = (e - 1) * w;
       let same = true;
-      for (let k = 0; k < w; k++) {
-        if (this.arena[base + k] !== words[offset + k]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return false;
-      i = (i + 1) & this.mask;
+      for (let k = 0; k < w && same; k++) same = this.arena[base + k] === words[offset + k];
+      if (same) return i;
     }
+  }
+
+  has(words: Uint32Array, offset: number): boolean {
+    return this.find(words, offset) >= 0;
+  }
+
+  insert(words: Uint32Array, offset: number): boolean {
+    const w = this.words;
+    const f = this.find(words, offset);
+    if (f >= 0) return false;
+    const i = -1 - f;
     if ((this.size + 1) * w > this.arena.length) {
       const a = new Uint32Array(this.arena.length * 2);
       a.set(this.arena);

@@ -166,7 +166,9 @@ export function main(argv: string[]): number {
     const err = e as Error & { code?: string };
     // parseArgs reports unknown or malformed flags with ERR_PARSE_ARGS_* codes: bad input too.
     const usage = e instanceof UsageError || (typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS'));
-    process.stderr.write(`tdxmc: ${usage ? err.message : `internal error: ${err.message}`}\n`);
+    // One line: node's parseArgs messages carry advice on further lines.
+    const line = (usage ? err.message : `internal error: ${err.message}`).split('\n')[0];
+    process.stderr.write(`tdxmc: ${line}\n`);
     if (debug) process.stderr.write(`${(usage && err.cause instanceof Error ? err.cause : err).stack ?? ''}\n`);
     return EXIT.badInput;
   }

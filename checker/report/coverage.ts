@@ -1,0 +1,51 @@
+// Action coverage (TLC's per-action counts): how often each action fired in the explored space,
+// per actor too, and which never fired. A never-fired action is usually a modelling mistake
+// (a guard that can never hold), unless the search stopped early at a counterexample.
+
+import type { CompiledModel } from '../compiled.js';
+import type { SearchStats } from '../result.js';
+
+export interface ActionCoverage {
+  readonly name: string;
+  /** 'CPU' for an action instantiated per CPU; absent for a single instance. */
+  readonly actorKind?: string;
+  readonly fired: number;
+  /** Fired per actor, index = actor; absent for a single instance. */
+  readonly byActor?: readonly number[];
+}
+
+export interface Coverage {
+  readonly actions: readonly ActionCoverage[];
+  /** Names of the actions that never fired, in declaration order. */
+  readonly neverFired: readonly string[];
+  /** Action instances that never fired although their action did, e.g. `fail(CPU 0)`. */
+  readonly instancesNeverFired: readonly string[];
+}
+
+export function coverage(cm: CompiledModel, stats: SearchStats): Coverage {
+  const actions = cm.model.actions.map((a, i): ActionCoverage => {
+    const refs = cm.refs.flatMap((r, k) => (r.action === i ? [k] : []));
+    const fired = refs.reduce((sum, k) => sum + stats.fired[k]!, 0);
+    if (a.actors === undefined) return { name: a.name, fired };
+    return { name: a.name, actorKind: a.actorKind ?? 'actor', fired, byActor: refs.map((k) => stats.fired[k]!) };
+  });
+  const instancesNeverFired = cm.refs.flatMap((r, k) =>
+    stats.fired[k] === 0 && actions[r.action]!.fired > 0 ? [cm.label(k)] : [],
+  );
+  return { actions, neverFired: actions.filter((a) => a.fired === 0).map((a) => a.name), instancesNeverFired };
+}
+
+/** `12 (CPU 0: 3, CPU 1: 9)` or `12`. */
+export function firedText(a: ActionCoverage): string {
+  const n = a.fired.toLocaleString('en-US');
+  if (a.byActor === undefined || a.byActor.length < 2) return n;
+  return `${n} (${a.byActor.map((f, i) => `${a.actorKind} ${i}: ${f.toLocaleString('en-US')}`).join(', ')})`;
+}
+
+/** Why never-fired actions may be expected, when the search did not explore everything. */
+export function coverageCaveat(verdict: string): string | undefined {
+  if (verdict === 'pass') return undefined;
+  return verdict === 'incomplete'
+    ? 'the search was cut by a bound, so some actions may not have had the chance to fire'
+    : 'the search stopped at the first counterexample, so some actions may not have had the chance to fire';
+}

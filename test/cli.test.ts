@@ -1,0 +1,115 @@
+// The command line is a contract: flags, --json keys and exit codes. These run the built
+// `tdxmc` (npm test builds first) as users' scripts do.
+
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/tdxmc.js', import.meta.url));
+
+function tdxmc(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('tdxmc check', () => {
+  it('pass: exit 0, and --json is exactly one object with the documented keys', () => {
+    const r = tdxmc('check', 'lockstep', '--set', 'cpus=3', '--json');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const j = JSON.parse(lines[0]!);
+    expect(j).toMatchObject({ spec: 'lockstep', params: { cpus: 3, variant: 'ack' }, verdict: 'pass', distinctStates: 227, transitions: 486, maxDepth: 38 });
+    expect(typeof j.seconds).toBe('number');
+    expect(j.violation).toBeUndefined();
+  });
+
+  it('violation: exit 1, shortest trace starting with the initial state', () => {
+    const r = tdxmc('check', 'lockstep', '--set', 'cpus=4', '--set', 'variant=nolock', '--json');
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.verdict).toBe('violation');
+    expect(j.violation.property).toBe('SerialInstall');
+    expect(j.violation.trace).toHaveLength(18);
+    expect(j.violation.trace[0]).toMatchObject({ action: null, actor: null });
+    expect(j.violation.trace[1].state.cur).toHaveLength(4);
+    const last = j.violation.trace.at(-1).state;
+    expect(last.cur.filter((c: string, i: number) => c === 'INSTALL' && last.ph[i] === 'BUSY').length).toBe(2);
+  });
+
+  it('DFS reaches the same states', () => {
+    const b = JSON.parse(tdxmc('check', 'lockstep', '--set', 'cpus=4', '--json').out);
+    const d = JSON.parse(tdxmc('check', 'lockstep', '--set', 'cpus=4', '--search', 'dfs', '--json').out);
+    expect([d.verdict, d.distinctStates, d.transitions]).toEqual([b.verdict, b.distinctStates, b.transitions]);
+  });
+
+  it('a bound that cuts the search: exit 3, verdict incomplete, never pass', () => {
+    const s = tdxmc('check', 'lockstep', '--max-states', '100', '--json');
+    expect(s.code).toBe(3);
+    expect(JSON.parse(s.out)).toMatchObject({ verdict: 'incomplete', stoppedBy: 'max-states', distinctStates: 100 });
+    const d = tdxmc('check', 'lockstep', '--max-depth', '10');
+    expect(d.code).toBe(3);
+    expect(d.out).toMatch(/incomplete/);
+    expect(d.out).toMatch(/stopped by --max-depth/);
+  });
+
+  it('human output names the property, its source and what changed at each step', () => {
+    const r = tdxmc('check', 'lockstep', '--set', 'variant=noack', '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/violation: Lockstep/);
+    expect(r.out).toMatch(/source: seed 003/);
+    expect(r.out).toMatch(/skip\(CPU 0\)\n\s+ph\[0\]: READY -> ACKED\n\s+stage: START -> SHUTDOWN/);
+  });
+});
+
+describe('tdxmc list', () => {
+  it('shows every spec with parameters, defaults and properties', () => {
+    const r = tdxmc('list');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/lockstep:/);
+    expect(r.out).toMatch(/cpus = 4 {2}\(1\.\.64\)/);
+    expect(r.out).toMatch(/variant = ack {2}\(ack\|noack\|nolock\)/);
+    for (const p of ['Lockstep', 'SerialInstall', 'VmcsRestored', 'UpdateComplete']) expect(r.out).toContain(`${p}:`);
+    const j = JSON.parse(tdxmc('list', '--json').out);
+    expect(j.find((s: { name: string }) => s.name === 'lockstep').properties).toHaveLength(4);
+  });
+});
+
+describe('bad input: exit 2, one short line on stderr, no stack trace', () => {
+  const cases: [string[], RegExp][] = [
+    [['check'], /which spec/],
+    [['check', 'nosuch'], /unknown spec 'nosuch'/],
+    [['check', 'lockstep', '--bogus'], /bogus/],
+    [['check', 'lockstep', '--set', 'cpus=0'], /cpus: 0 is outside 1\.\.64/],
+    [['check', 'lockstep', '--set', 'cpus=three'], /cpus: 'three' is not an integer/],
+    [['check', 'lockstep', '--set', 'variant=maybe'], /variant: 'maybe' is not one of ack, noack, nolock/],
+    [['check', 'lockstep', '--set', 'nosuch=1'], /unknown parameter 'nosuch'/],
+    [['check', 'lockstep', '--set', 'cpus'], /expected name=value/],
+    [['check', 'lockstep', '--set', 'cpus=2', '--set', 'cpus=3'], /set twice/],
+    [['check', 'lockstep', '--search', 'random'], /--search: 'random'/],
+    [['check', 'lockstep', '--max-states', '-5'], /max-states/],
+    [['check', 'lockstep', '--max-depth', 'deep'], /--max-depth: 'deep'/],
+    [['check', 'lockstep', 'init'], /one spec at a time/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [[], /usage/],
+  ];
+  for (const [args, msg] of cases) {
+    it(`tdxmc ${args.join(' ')}`, () => {
+      const r = tdxmc(...args);
+      expect(r.code).toBe(2);
+      if (args.length > 0) {
+        expect(r.err.trim().split('\n')).toHaveLength(1);
+        expect(r.err).toMatch(msg);
+        expect(r.err).toMatch(/^tdxmc: /);
+        expect(r.out).toBe('');
+      } else expect(r.out).toMatch(msg);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('--debug adds the stack trace', () => {
+    const r = tdxmc('check', 'nosuch', '--debug');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,144 @@
+// Laws of the search engine, checked on small random models against a naive enumerator that
+// shares no code with the engine (test/support/random-model.ts).
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { check } from '../checker/check.js';
+import { CompiledModel } from '../checker/compiled.js';
+import { replay } from '../checker/trace.js';
+import { buildModel, modelSpecArb, naiveExplore, naiveIsBad, type PlainState } from './support/random-model.js';
+
+const RUNS = { numRuns: 150 };
+
+/** The set of states a search stores, decoded to the naive enumerator's keys. */
+function reached(spec: Parameters<typeof buildModel>[0], search: 'bfs' | 'dfs', exact: boolean): Set<string> {
+  const cm = new CompiledModel(buildModel(spec));
+  const seen = new Set<string>();
+  check(cm, { search, exact, onState: (w) => seen.add(JSON.stringify(cm.layout.decode(w))) });
+  return seen;
+}
+
+describe('search engine laws', () => {
+  it('BFS and DFS, exact and fingerprinted, reach exactly the naive reachable set', () => {
+    fc.assert(
+      fc.property(modelSpecArb({ safety: false }), (spec) => {
+        const naive = naiveExplore(spec);
+        const want = [...naive.states.keys()].sort();
+        for (const search of ['bfs', 'dfs'] as const) {
+          for (const exact of [true, false]) {
+            expect([...reached(spec, search, exact)].sort()).toEqual(want);
+            const r = check(buildModel(spec), { search, exact });
+            expect(r.verdict).toBe('pass');
+            expect(r.stats.distinctStates).toBe(naive.distinct);
+            expect(r.stats.transitions).toBe(naive.transitions);
+          }
+        }
+        expect(check(buildModel(spec)).stats.maxDepth).toBe(naive.maxDepth);
+      }),
+      RUNS,
+    );
+  });
+
+  it('BFS reports a shortest counterexample, which replays and ends in the violation', () => {
+    fc.assert(
+      fc.property(modelSpecArb({ safety: true }), (spec) => {
+        const naive = naiveExplore(spec);
+        const cm = new CompiledModel(buildModel(spec));
+        const r = check(cm);
+        if (naive.shortestBad < 0) {
+          expect(r.verdict).toBe('pass');
+          return;
+        }
+        expect(['violation', 'deadlock']).toContain(r.verdict);
+        const v = r.violation!;
+        expect(v.trace.length - 1).toBe(naive.shortestBad);
+        const last = v.trace[v.trace.length - 1]!.state as PlainState;
+        expect(naiveIsBad(spec, last)).toBe(true);
+        if (r.verdict === 'deadlock') expect(v.property.name).toBe('deadlock');
+        else expect(v.property.name).toBe('NotBad');
+        const rep = replay(cm, v.trace);
+        expect(rep).toEqual({ ok: true, steps: v.steps, init: expect.any(Number) });
+      }),
+      RUNS,
+    );
+  });
+
+  it('DFS finds a violation exactly when BFS does, and its trace replays too', () => {
+    fc.assert(
+      fc.property(modelSpecArb({ safety: true }), (spec) => {
+        const cm = new CompiledModel(buildModel(spec));
+        const b = check(cm);
+        const d = check(cm, { search: 'dfs' });
+        expect(d.verdict === 'pass').toBe(b.verdict === 'pass');
+        if (d.violation) {
+          expect(d.violation.trace.length).toBeGreaterThanOrEqual(b.violation!.trace.length);
+          expect(replay(cm, d.violation.trace).ok).toBe(true);
+          expect(naiveIsBad(spec, d.violation.trace.at(-1)!.state as PlainState)).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('a search cut short by a bound is incomplete, never pass', () => {
+    fc.assert(
+      fc.property(modelSpecArb({ safety: false }), fc.constantFrom('bfs' as const, 'dfs' as const), (spec, search) => {
+        const naive = naiveExplore(spec);
+        if (naive.distinct > 1) {
+          const r = check(buildModel(spec), { search, maxStates: naive.distinct - 1 });
+          expect(r.verdict).toBe('incomplete');
+          expect(r.stoppedBy).toBe('max-states');
+        }
+        expect(check(buildModel(spec), { search, maxStates: naive.distinct }).verdict).toBe('pass');
+        if (naive.maxDepth > 0) {
+          const r = check(buildModel(spec), { search: 'bfs', maxDepth: naive.maxDepth - 1 });
+          expect(r.verdict).toBe('incomplete');
+          expect(r.stoppedBy).toBe('max-depth');
+        }
+        expect(check(buildModel(spec), { search: 'bfs', maxDepth: naive.maxDepth }).verdict).toBe('pass');
+      }),
+      RUNS,
+    );
+  });
+
+  it('replay rejects a trace the model cannot produce', () => {
+    fc.assert(
+      fc.property(modelSpecArb({ safety: true }), (spec) => {
+        const cm = new CompiledModel(buildModel(spec));
+        const r = check(cm);
+        if (!r.violation || r.violation.trace.length < 2) return;
+        const t = r.violation.trace;
+        // Skip a step: the state after it no longer follows from the one before.
+        const skipped = [t[0]!, ...t.slice(2)];
+        const tampered = t.map((s, i) => (i === t.length - 1 ? { ...s, action: 'no-such-action' } : s));
+        expect(replay(cm, tampered).ok).toBe(false);
+        if (t.length > 2) {
+          const rs = replay(cm, skipped);
+          // Skipping can coincide with a real step only if that step changes nothing observable.
+          if (rs.ok) expect(rs.steps.length).toBe(skipped.length - 1);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('a model that throws is reported as an error naming the action', () => {
+    const spec = { k: 1, inits: [{ x: 0, y: 0, f: false }], rules: [], bad: null, endX: null };
+    const model = buildModel(spec);
+    const broken = {
+      ...model,
+      actions: [
+        {
+          name: 'overflow',
+          guard: () => true,
+          effect: (_s: unknown, n: { x: number }) => {
+            n.x = 7;
+          },
+        },
+      ],
+    } as unknown as typeof model;
+    const r = check(broken);
+    expect(r.verdict).toBe('incomplete');
+    expect(r.error?.message).toMatch(/overflow.*x := 7 is outside its domain 0\.\.1/);
+  });
+});
