@@ -30,6 +30,7 @@ export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
   const isEnd = cm.model.isEndState;
   const hasStepProps = (cm.model.transitionProperties?.length ?? 0) > 0;
   const onState = opts.onState;
+  const canon = x.canon;
 
   let q = new Uint32Array(E * 1024);
   let head = 0;
@@ -108,6 +109,7 @@ export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
             break;
           }
         }
+        if (canon !== undefined) canon.canon(next);
         if (atBound) {
           if (!store.has(next, 0)) cut = true;
           continue;

@@ -54,12 +54,8 @@ export function check<D extends RecordDomain>(model: Model<D> | CompiledModel<D>
   if (r.found) {
     const f = r.found;
     const kind = f.property < 0 ? 'deadlock' : f.property < cm.model.invariants.length ? 'invariant' : 'transition';
-    out.violation = {
-      property: propertyDecl(cm as unknown as CompiledModel, f.property),
-      kind,
-      trace: buildTrace(cm, f.init, f.steps),
-      steps: f.steps,
-    };
+    const { trace, steps } = buildTrace(cm, f.init, f.steps, opts.symmetry ? cm.canonicalizer() : undefined);
+    out.violation = { property: propertyDecl(cm as unknown as CompiledModel, f.property), kind, trace, steps };
   }
   return out;
 }

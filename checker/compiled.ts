@@ -4,6 +4,7 @@
 import type { Read, RecordDomain, Write } from './domain.js';
 import { Layout, type View } from './layout.js';
 import type { ActionRef, Model } from './model.js';
+import { Canonicalizer } from './symmetry.js';
 
 export class CompiledModel<D extends RecordDomain = RecordDomain> {
   readonly layout: Layout<D>;
@@ -52,6 +53,12 @@ export class CompiledModel<D extends RecordDomain = RecordDomain> {
     words.fill(0);
     view.bind(words);
     this.model.init[i]!(view.write);
+  }
+
+  /** A canonicaliser for the model's symmetry, or undefined when it declares none. */
+  canonicalizer(): Canonicalizer | undefined {
+    const sym = this.model.symmetry;
+    return sym && sym.length > 0 ? new Canonicalizer(this.layout as unknown as Layout<RecordDomain>, sym) : undefined;
   }
 
   /** A readable name for action instance `ref`, e.g. `begin(CPU 2)`. */

@@ -30,6 +30,7 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
   const isEnd = cm.model.isEndState;
   const hasStepProps = (cm.model.transitionProperties?.length ?? 0) > 0;
   const onState = opts.onState;
+  const canon = x.canon;
 
   let st = new Uint32Array(F * 256);
   let top = -F; // offset of the top frame
@@ -89,6 +90,7 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
             break;
           }
         }
+        if (canon !== undefined) canon.canon(next);
         // At the depth bound successors are checked but not stored: cut only if one is new.
         if (depth >= x.maxDepth) {
           if (!store.has(next, 0)) cut = true;

@@ -7,6 +7,7 @@ import { collisionProbability } from './fingerprint.js';
 import { ParentLinks } from './links.js';
 import type { FoundPath, ModelError, SearchOptions, SearchResult } from './result.js';
 import { ExactStore, FingerprintStore, type VisitedStore } from './store.js';
+import type { Canonicalizer } from './symmetry.js';
 
 /** Where the search was when a model function threw, for the one-line error. */
 export const enum Phase {
@@ -18,6 +19,8 @@ export const enum Phase {
 export class Exploration<D extends RecordDomain> {
   readonly store: VisitedStore;
   readonly links = new ParentLinks();
+  /** Set when the search stores canonical states (--symmetry). */
+  readonly canon: Canonicalizer | undefined;
   readonly fired: Float64Array;
   readonly maxStates: number;
   readonly maxDepth: number;
@@ -34,6 +37,7 @@ export class Exploration<D extends RecordDomain> {
     readonly opts: SearchOptions,
   ) {
     this.store = opts.exact ? new ExactStore(cm.words) : new FingerprintStore(cm.words);
+    this.canon = opts.symmetry ? cm.canonicalizer() : undefined;
     this.fired = new Float64Array(cm.refs.length);
     this.maxStates = opts.maxStates ?? Infinity;
     this.maxDepth = opts.maxDepth ?? Infinity;
@@ -49,6 +53,7 @@ export class Exploration<D extends RecordDomain> {
     for (let i = 0; i < this.cm.model.init.length; i++) {
       this.phase = Phase.Init;
       this.cm.writeInit(i, scratch, view);
+      this.canon?.canon(scratch);
       if (!this.store.insert(scratch, 0)) continue;
       if (this.store.size > this.maxStates) {
         this.stoppedBy = 'max-states';

@@ -53,6 +53,8 @@ export interface SearchOptions {
   maxDepth?: number;
   /** Keep full states instead of fingerprints. */
   exact?: boolean;
+  /** Store one canonical state per orbit of the model's declared symmetry. */
+  symmetry?: boolean;
   onProgress?: (p: Progress) => void;
   /** Seconds between progress callbacks (default 1). */
   progressInterval?: number;

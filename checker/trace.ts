@@ -4,6 +4,8 @@
 
 import type { Plain, RecordDomain } from './domain.js';
 import type { CompiledModel } from './compiled.js';
+import type { View } from './layout.js';
+import type { Canonicalizer } from './symmetry.js';
 
 export interface TraceStep<S = unknown> {
   /** Null for the initial state. */
@@ -13,8 +15,18 @@ export interface TraceStep<S = unknown> {
   readonly state: S;
 }
 
-/** Replays `steps` (action instance indices) from initial state `init`. */
-export function buildTrace<D extends RecordDomain>(cm: CompiledModel<D>, init: number, steps: readonly number[]): TraceStep<Plain<D>>[] {
+/**
+ * Replays `steps` (action instance indices) from initial state `init`. When the search stored
+ * canonical states (`canon`), the recorded steps apply to canonical states; the trace shown is
+ * concrete: at each step it takes an instance of the recorded action (another actor of the
+ * same orbit where needed) whose successor has the recorded canonical form.
+ */
+export function buildTrace<D extends RecordDomain>(
+  cm: CompiledModel<D>,
+  init: number,
+  steps: readonly number[],
+  canon?: Canonicalizer,
+): { trace: TraceStep<Plain<D>>[]; steps: number[] } {
   const W = cm.words;
   const cur = new Uint32Array(W);
   const next = new Uint32Array(W);
@@ -22,17 +34,46 @@ export function buildTrace<D extends RecordDomain>(cm: CompiledModel<D>, init: n
   sv.bind(cur);
   const nv = cm.layout.newView();
   nv.bind(next);
+  // The canonical chain the search recorded, when it stored canonical states.
+  const ghost = new Uint32Array(W);
+  const gv = cm.layout.newView();
+  gv.bind(ghost);
+  const want = new Uint32Array(W);
   cm.writeInit(init, cur);
+  ghost.set(cur);
+  canon?.canon(ghost);
+  const apply = (ref: number, from: View<D>): void => {
+    next.set(from === sv ? cur : ghost);
+    cm.effects[ref]!(from.read, nv.write, cm.refs[ref]!.actor);
+  };
   const trace: TraceStep<Plain<D>>[] = [{ action: null, actor: null, state: cm.layout.decode(cur) }];
-  for (const ref of steps) {
-    const r = cm.refs[ref]!;
-    if (!cm.guards[ref]!(sv.read, r.actor)) throw new Error(`replay: ${cm.label(ref)} is not enabled at step ${trace.length}`);
-    next.set(cur);
-    cm.effects[ref]!(sv.read, nv.write, r.actor);
+  const taken: number[] = [];
+  for (const recorded of steps) {
+    let ref = recorded;
+    if (canon) {
+      if (!cm.guards[recorded]!(gv.read, cm.refs[recorded]!.actor)) throw new Error(`replay: ${cm.label(recorded)} is not enabled at step ${trace.length}`);
+      apply(recorded, gv);
+      canon.canon(next);
+      want.set(next);
+      ghost.set(next);
+      const action = cm.refs[recorded]!.action;
+      ref = cm.refs.findIndex((r, i) => {
+        if (r.action !== action || !cm.guards[i]!(sv.read, r.actor)) return false;
+        apply(i, sv);
+        canon.canon(next);
+        return sameWords(next, want);
+      });
+      if (ref < 0) throw new Error(`replay: no instance of ${cm.refs[recorded]!.name} reproduces step ${trace.length}; is the declared symmetry sound?`);
+    } else if (!cm.guards[ref]!(sv.read, cm.refs[ref]!.actor)) {
+      throw new Error(`replay: ${cm.label(ref)} is not enabled at step ${trace.length}`);
+    }
+    apply(ref, sv);
     cur.set(next);
+    taken.push(ref);
+    const r = cm.refs[ref]!;
     trace.push({ action: r.name, actor: r.actor < 0 ? null : r.actor, state: cm.layout.decode(cur) });
   }
-  return trace;
+  return { trace, steps: taken };
 }
 
 export type ReplayResult =
