@@ -3,6 +3,10 @@
 // The queue is one Uint32Array of entries (packed state, state number). A state is copied out
 // of the queue before it is expanded, so the queue may grow or compact while successors are
 // pushed. Nothing in the loop allocates.
+//
+// The search keeps no parent links: per state it stores only a fingerprint. When it finds a
+// violation, a second search, bounded to the violation's depth, keeps links and rebuilds the
+// trace (TLC's re-search). Being deterministic, it stops at the same violation.
 
 import type { RecordDomain } from './domain.js';
 import type { CompiledModel } from './compiled.js';
@@ -10,7 +14,18 @@ import { Exploration, Phase } from './explore.js';
 import type { FoundPath, SearchOptions, SearchResult } from './result.js';
 
 export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOptions = {}): SearchResult {
-  const x = new Exploration(cm, opts);
+  const first = search(cm, opts, false);
+  if (first.found === undefined) return first;
+  // Bounded by the violation's depth (and the user's bound), the second search explores
+  // exactly what the first did up to the violation.
+  const maxDepth = Math.min(opts.maxDepth ?? Infinity, first.found.length);
+  const again = search(cm, { ...opts, maxDepth, onState: undefined, onProgress: undefined }, true);
+  again.stats.seconds += first.stats.seconds;
+  return again;
+}
+
+function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOptions, withLinks: boolean): SearchResult {
+  const x = new Exploration(cm, opts, withLinks);
   const W = cm.words;
   const E = W + 1;
   const cur = new Uint32Array(W);
@@ -22,8 +37,9 @@ export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
   const s = sv.read;
   const nr = nv.read;
   const nw = nv.write;
-  const { guards, effects, actors } = cm;
-  const nRefs = guards.length;
+  const enabledOf = cm.enabled;
+  const apply = cm.apply;
+  const en = new Int32Array(cm.refs.length);
   const fired = x.fired;
   const store = x.store;
   const links = x.links;
@@ -35,25 +51,30 @@ export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
   let q = new Uint32Array(E * 1024);
   let head = 0;
   let tail = 0;
-  const push = (id: number): void => {
-    if (tail + E > q.length) {
-      if (head >= q.length >>> 1) {
-        // The state being expanded was copied to `cur`, so the queue may move under it.
-        q.copyWithin(0, head, tail);
-        tail -= head;
-        levelEnd -= head;
-        head = 0;
-      } else {
-        const bigger = new Uint32Array(q.length * 2);
-        bigger.set(q.subarray(0, tail));
-        q = bigger;
-      }
+  let levelEnd = 0;
+  /** Grows or compacts the queue; false when that would go over the memory budget. */
+  const room = (): boolean => {
+    if (head >= q.length >>> 1) {
+      // The state being expanded was copied to `cur`, so the queue may move under it.
+      q.copyWithin(0, head, tail);
+      tail -= head;
+      levelEnd -= head;
+      head = 0;
+      return true;
     }
+    if (q.byteLength * 2 + store.bytes + (links?.bytes ?? 0) > x.memory) return false;
+    const bigger = new Uint32Array(q.length * 2);
+    bigger.set(q.subarray(0, tail));
+    q = bigger;
+    return true;
+  };
+  const push = (id: number): boolean => {
+    if (tail + E > q.length && !room()) return false;
     for (let k = 0; k < W; k++) q[tail + k] = next[k]!;
     q[tail + W] = id;
     tail += E;
+    return true;
   };
-  let levelEnd = 0;
 
   let ref = -1;
   let id = -1;
@@ -63,7 +84,6 @@ export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
     if (!x.seed(next, push)) return x.result(false);
     levelEnd = tail;
     let depth = 0;
-    x.maxDepthSeen = 0;
     while (head < tail) {
       if (head === levelEnd) {
         // A violation one level down stands once this level has no shorter deadlock.
@@ -76,36 +96,27 @@ export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
       id = q[head + W]!;
       head += E;
       x.phase = Phase.Action;
-      let enabled = false;
-      if (pending !== undefined) {
-        // A violation one step further is known: only a deadlock here would be shorter.
-        for (ref = 0; ref < nRefs; ref++) {
-          if (guards[ref]!(s, actors[ref]!)) {
-            enabled = true;
-            break;
-          }
-        }
-        if (!enabled && !isEnd(s)) {
-          x.found = x.pathTo(id, -1);
-          break;
-        }
-        continue;
+      ref = -1;
+      const nEnabled = enabledOf(s, en);
+      if (nEnabled === 0 && !isEnd(s)) {
+        x.found = x.foundAt(-1, depth, id);
+        break;
       }
+      // A violation one step further is known: only a deadlock here would be shorter.
+      if (pending !== undefined) continue;
       // At the depth bound successors are generated and checked but not stored: the search is
       // cut only if one of them is new.
       const atBound = depth >= x.maxDepth;
-      for (ref = 0; ref < nRefs; ref++) {
-        const a = actors[ref]!;
-        if (!guards[ref]!(s, a)) continue;
-        enabled = true;
+      for (let e = 0; e < nEnabled; e++) {
+        ref = en[e]!;
         for (let k = 0; k < W; k++) next[k] = cur[k]!;
-        effects[ref]!(s, nw, a);
+        apply(ref, s, nw);
         x.transitions++;
         fired[ref]!++;
         if (hasStepProps) {
           const p = cm.firstViolatedStep(s, ref, nr);
           if (p >= 0) {
-            pending = x.pathTo(id, p, ref);
+            pending = x.foundAt(p, depth + 1, id, ref);
             break;
           }
         }
@@ -114,31 +125,35 @@ export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
           if (!store.has(next, 0)) cut = true;
           continue;
         }
-        if (!store.insert(next, 0)) continue;
+        const r = store.insert(next, 0);
+        if (r === 0) continue;
+        if (r < 0) {
+          x.stoppedBy = 'memory';
+          return x.result(true, undefined, q.byteLength);
+        }
         if (store.size > x.maxStates) {
           x.stoppedBy = 'max-states';
-          return x.result(true);
+          return x.result(true, undefined, q.byteLength);
         }
-        const nid = links.add(id, ref);
+        const nid = links !== undefined ? links.add(id, ref) : 0;
         if (onState !== undefined) onState(next);
         x.phase = Phase.Invariant;
         const p = cm.firstViolated(nr);
         x.phase = Phase.Action;
         if (p >= 0) {
-          if (depth + 1 > x.maxDepthSeen) x.maxDepthSeen = depth + 1;
-          pending = x.pathTo(nid, p);
+          x.maxDepthSeen = depth + 1;
+          pending = x.foundAt(p, depth + 1, nid);
           break;
         }
-        push(nid);
-      }
-      if (!enabled && !isEnd(s)) {
-        x.found = x.pathTo(id, -1);
-        break;
+        if (!push(nid)) {
+          x.stoppedBy = 'memory';
+          return x.result(true, undefined, q.byteLength);
+        }
       }
       x.progress((tail - head) / E, depth);
     }
     if (x.found === undefined && pending !== undefined) x.found = pending;
-    return x.result(cut);
+    return x.result(cut, undefined, q.byteLength);
   } catch (e) {
     return x.result(false, x.error(e, ref, id));
   }

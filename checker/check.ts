@@ -54,6 +54,7 @@ export function check<D extends RecordDomain>(model: Model<D> | CompiledModel<D>
   if (r.found) {
     const f = r.found;
     const kind = f.property < 0 ? 'deadlock' : f.property < cm.model.invariants.length ? 'invariant' : 'transition';
+    if (f.init === undefined || f.steps === undefined) throw new Error('internal: a violation without its path');
     const { trace, steps } = buildTrace(cm, f.init, f.steps, opts.symmetry ? cm.canonicalizer() : undefined);
     out.violation = { property: propertyDecl(cm as unknown as CompiledModel, f.property), kind, trace, steps };
   }

@@ -16,6 +16,14 @@ export class CompiledModel<D extends RecordDomain = RecordDomain> {
   readonly actors: Int32Array;
   /** Property names in report order: invariants, then transition properties. */
   readonly propertyNames: readonly string[];
+  /**
+   * Writes the enabled action instances of `s` into `out` and returns how many. Generated with
+   * one call site per action, so each call site sees one guard and V8 can inline it; a loop
+   * over `guards[ref]` would be megamorphic and cost a full call per guard.
+   */
+  readonly enabled: (s: Read<D>, out: Int32Array) => number;
+  /** Runs instance `ref`'s effect: a switch with one (monomorphic) call site per action. */
+  readonly apply: (ref: number, s: Read<D>, next: Write<D>) => void;
 
   constructor(readonly model: Model<D>) {
     this.layout = new Layout(model.schema);
@@ -30,6 +38,25 @@ export class CompiledModel<D extends RecordDomain = RecordDomain> {
     this.effects = refs.map((r) => model.actions[r.action]!.effect);
     this.actors = Int32Array.from(refs.map((r) => r.actor));
     this.propertyNames = [...model.invariants.map((p) => p.name), ...(model.transitionProperties ?? []).map((p) => p.name)];
+    const G = model.actions.map((a) => a.guard);
+    const E = model.actions.map((a) => a.effect);
+    const enabledSrc: string[] = ['let n = 0;'];
+    const applySrc: string[] = ['switch (A[ref]) {'];
+    let base = 0;
+    model.actions.forEach((a, i) => {
+      if (a.actors === undefined) enabledSrc.push(`if (G${i}(s, -1)) out[n++] = ${base};`);
+      else enabledSrc.push(`for (let a = 0; a < ${a.actors}; a++) if (G${i}(s, a)) out[n++] = ${base} + a;`);
+      applySrc.push(`case ${i}: E${i}(s, next, R[ref]); return;`);
+      base += a.actors ?? 1;
+    });
+    enabledSrc.push('return n;');
+    applySrc.push('}');
+    const names = model.actions.flatMap((_, i) => [`G${i}`, `E${i}`]);
+    const fns = model.actions.flatMap((_, i) => [G[i], E[i]]);
+    const actionOf = Int32Array.from(refs.map((r) => r.action));
+    // Generated from action counts only; the model's functions are passed in, not inlined as text.
+    this.enabled = new Function(...names, `return function enabled(s, out) { ${enabledSrc.join('\n')} }`)(...fns);
+    this.apply = new Function('A', 'R', ...names, `return function apply(ref, s, next) { ${applySrc.join('\n')} }`)(actionOf, this.actors, ...fns);
   }
 
   /** Index of the first invariant `s` violates, or -1. */

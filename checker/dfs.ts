@@ -1,20 +1,21 @@
 // Depth-first search with an explicit stack (SPIN's order). Reaches the same set of states as
 // BFS when no bound cuts it; its counterexamples are valid but not necessarily shortest.
 //
-// A stack frame is (packed state, state number, next action instance to try, any-enabled flag).
+// A stack frame is (packed state, next action instance to try, any-enabled flag, the action
+// instance that produced it). The stack is the path, so no parent links are kept.
 
 import type { RecordDomain } from './domain.js';
 import type { CompiledModel } from './compiled.js';
 import { Exploration, Phase } from './explore.js';
-import type { SearchOptions, SearchResult } from './result.js';
+import type { FoundPath, SearchOptions, SearchResult } from './result.js';
 
 export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOptions = {}): SearchResult {
-  const x = new Exploration(cm, opts);
+  const x = new Exploration(cm, opts, false);
   const W = cm.words;
   const F = W + 3;
-  const ID = W;
-  const NEXT = W + 1;
-  const ENABLED = W + 2;
+  const NEXT = W;
+  const ENABLED = W + 1;
+  const VIA = W + 2;
   const cur = new Uint32Array(W);
   const next = new Uint32Array(W);
   const sv = cm.layout.newView();
@@ -24,7 +25,8 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
   const s = sv.read;
   const nr = nv.read;
   const nw = nv.write;
-  const { guards, effects, actors } = cm;
+  const { guards, actors } = cm;
+  const apply = cm.apply;
   const nRefs = guards.length;
   const store = x.store;
   const isEnd = cm.model.isEndState;
@@ -34,44 +36,49 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
 
   let st = new Uint32Array(F * 256);
   let top = -F; // offset of the top frame
-  const push = (id: number): void => {
+  let root = 0;
+  const push = (via: number): boolean => {
     if (top + 2 * F > st.length) {
+      if (st.byteLength * 2 + store.bytes > x.memory) return false;
       const bigger = new Uint32Array(st.length * 2);
       bigger.set(st);
       st = bigger;
     }
     top += F;
     for (let k = 0; k < W; k++) st[top + k] = next[k]!;
-    st[top + ID] = id;
     st[top + NEXT] = 0;
     st[top + ENABLED] = 0;
+    st[top + VIA] = via;
+    return true;
+  };
+  /** The path to the top frame (plus `ref` when a transition property failed on it). */
+  const found = (property: number, ref = -1): FoundPath => {
+    const steps: number[] = [];
+    for (let f = F; f <= top; f += F) steps.push(st[f + VIA]!);
+    if (ref >= 0) steps.push(ref);
+    return { property, length: steps.length, init: root, steps };
   };
 
   let ref = -1;
-  let id = -1;
   let cut = false;
   try {
-    const roots: number[] = [];
-    const rootStates: Uint32Array[] = [];
-    if (!x.seed(next, (rid) => {
-      roots.push(rid);
-      rootStates.push(next.slice());
-    })) return x.result(false);
+    const roots: { init: number; words: Uint32Array }[] = [];
+    if (!x.seed(next, (_id, init) => roots.push({ init, words: next.slice() }))) return x.result(false);
     for (let r = 0; r < roots.length && x.found === undefined; r++) {
-      next.set(rootStates[r]!);
-      push(roots[r]!);
+      root = roots[r]!.init;
+      next.set(roots[r]!.words);
+      push(0);
       while (top >= 0) {
         const depth = top / F;
         if (depth > x.maxDepthSeen) x.maxDepthSeen = depth;
         for (let i = 0; i < W; i++) cur[i] = st[top + i]!;
-        id = st[top + ID]!;
         x.phase = Phase.Action;
         let k = st[top + NEXT]!;
         while (k < nRefs && !guards[k]!(s, actors[k]!)) k++;
         ref = k;
         if (k === nRefs) {
           if (st[top + ENABLED] === 0 && !isEnd(s)) {
-            x.found = x.pathTo(id, -1);
+            x.found = found(-1);
             break;
           }
           top -= F;
@@ -80,13 +87,13 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
         st[top + NEXT] = k + 1;
         st[top + ENABLED] = 1;
         for (let i = 0; i < W; i++) next[i] = cur[i]!;
-        effects[k]!(s, nw, actors[k]!);
+        apply(k, s, nw);
         x.transitions++;
         x.fired[k]!++;
         if (hasStepProps) {
           const p = cm.firstViolatedStep(s, k, nr);
           if (p >= 0) {
-            x.found = x.pathTo(id, p, k);
+            x.found = found(p, k);
             break;
           }
         }
@@ -96,25 +103,32 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
           if (!store.has(next, 0)) cut = true;
           continue;
         }
-        if (!store.insert(next, 0)) continue;
+        const ins = store.insert(next, 0);
+        if (ins === 0) continue;
+        if (ins < 0) {
+          x.stoppedBy = 'memory';
+          return x.result(true, undefined, st.byteLength);
+        }
         if (store.size > x.maxStates) {
           x.stoppedBy = 'max-states';
-          return x.result(true);
+          return x.result(true, undefined, st.byteLength);
         }
-        const nid = x.links.add(id, k);
         if (onState !== undefined) onState(next);
+        if (!push(k)) {
+          x.stoppedBy = 'memory';
+          return x.result(true, undefined, st.byteLength);
+        }
         x.phase = Phase.Invariant;
         const p = cm.firstViolated(nr);
         if (p >= 0) {
-          x.found = x.pathTo(nid, p);
+          x.found = found(p);
           break;
         }
-        push(nid);
         x.progress(top / F + 1, top / F);
       }
     }
-    return x.result(cut);
+    return x.result(cut, undefined, st.byteLength);
   } catch (e) {
-    return x.result(false, x.error(e, ref, id));
+    return x.result(false, x.error(e, ref, top / F));
   }
 }

@@ -1,6 +1,7 @@
-// What BFS and DFS share: the visited store, parent links, counters, initial states, and turning
-// the final counters into a SearchResult. The strategies keep only their loops.
+// What BFS and DFS share: the visited store, counters, initial states, the memory budget, and
+// turning the final counters into a SearchResult. The strategies keep only their loops.
 
+import { totalmem } from 'node:os';
 import type { RecordDomain } from './domain.js';
 import type { CompiledModel } from './compiled.js';
 import { collisionProbability } from './fingerprint.js';
@@ -16,15 +17,20 @@ export const enum Phase {
   Invariant,
 }
 
+/** Default memory budget: half of the machine's RAM. */
+export const defaultMemory = (): number => Math.floor(totalmem() / 2);
+
 export class Exploration<D extends RecordDomain> {
   readonly store: VisitedStore;
-  readonly links = new ParentLinks();
-  /** Set when the search stores canonical states (--symmetry). */
-  readonly canon: Canonicalizer | undefined;
+  /** Parent links, kept only by a search that must rebuild a trace (BFS's second pass, DFS's roots). */
+  readonly links: ParentLinks | undefined;
   readonly fired: Float64Array;
   readonly maxStates: number;
   readonly maxDepth: number;
+  readonly memory: number;
   readonly started = performance.now();
+  /** Set when the search stores canonical states (--symmetry). */
+  readonly canon: Canonicalizer | undefined;
   transitions = 0;
   maxDepthSeen = 0;
   phase = Phase.Init;
@@ -35,8 +41,11 @@ export class Exploration<D extends RecordDomain> {
   constructor(
     readonly cm: CompiledModel<D>,
     readonly opts: SearchOptions,
+    withLinks: boolean,
   ) {
-    this.store = opts.exact ? new ExactStore(cm.words) : new FingerprintStore(cm.words);
+    this.memory = opts.memory ?? defaultMemory();
+    this.store = opts.exact ? new ExactStore(cm.words, this.memory) : new FingerprintStore(cm.words, this.memory);
+    this.links = withLinks ? new ParentLinks(cm.refs.length) : undefined;
     this.canon = opts.symmetry ? cm.canonicalizer() : undefined;
     this.fired = new Float64Array(cm.refs.length);
     this.maxStates = opts.maxStates ?? Infinity;
@@ -45,38 +54,40 @@ export class Exploration<D extends RecordDomain> {
   }
 
   /**
-   * Stores each initial state and calls `visit(words, id)` for the new ones. Returns false when
-   * the search must stop (an initial state violates an invariant, or max-states).
+   * Stores each initial state and calls `visit(id, initIndex)` for the new ones (`scratch` holds it).
+   * Returns false when the search must stop (an initial state violates an invariant, a bound).
    */
-  seed(scratch: Uint32Array, visit: (id: number) => void): boolean {
+  seed(scratch: Uint32Array, visit: (id: number, init: number) => void): boolean {
     const view = this.cm.layout.newView();
     for (let i = 0; i < this.cm.model.init.length; i++) {
       this.phase = Phase.Init;
       this.cm.writeInit(i, scratch, view);
       this.canon?.canon(scratch);
-      if (!this.store.insert(scratch, 0)) continue;
-      if (this.store.size > this.maxStates) {
-        this.stoppedBy = 'max-states';
+      const r = this.store.insert(scratch, 0);
+      if (r === 0) continue;
+      if (r < 0 || this.store.size > this.maxStates) {
+        this.stoppedBy = r < 0 ? 'memory' : 'max-states';
         return false;
       }
-      const id = this.links.add(ParentLinks.root(i), 0);
+      const id = this.links ? this.links.add(ParentLinks.root(i), 0) : 0;
       this.opts.onState?.(scratch);
       this.phase = Phase.Invariant;
       const p = this.cm.firstViolated(view.read);
       if (p >= 0) {
-        this.found = { init: i, steps: [], property: p };
+        this.found = { property: p, length: 0, init: i, steps: [] };
         return false;
       }
-      visit(id);
+      visit(id, i);
     }
     return true;
   }
 
-  /** The path to state `id`, extended by `ref` when a transition property failed on it. */
-  pathTo(id: number, property: number, ref = -1): FoundPath {
+  /** A violation whose trace ends `length` steps from an initial state, at state `id` when links are kept. */
+  foundAt(property: number, length: number, id: number, ref = -1): FoundPath {
+    if (!this.links) return { property, length };
     const { init, steps } = this.links.pathTo(id);
     if (ref >= 0) steps.push(ref);
-    return { init, steps, property };
+    return { property, length, init, steps };
   }
 
   /** Calls the progress callback at most once per interval; cheap enough to call per state. */
@@ -94,13 +105,13 @@ export class Exploration<D extends RecordDomain> {
       this.phase === Phase.Init
         ? 'in an initial state'
         : this.phase === Phase.Action
-          ? `in action ${this.cm.label(ref)} from state #${stateId}`
+          ? `in action ${ref >= 0 ? this.cm.label(ref) : '(a guard)'} from state #${stateId}`
           : `in an invariant, on a state reached by ${ref >= 0 ? this.cm.label(ref) : 'init'}`;
     const msg = e instanceof Error ? e.message : String(e);
     return { message: `model threw ${where}: ${msg}`, ref: this.phase === Phase.Action ? ref : -1, cause: e };
   }
 
-  result(cut: boolean, error?: ModelError): SearchResult {
+  result(cut: boolean, error?: ModelError, frontierBytes = 0): SearchResult {
     const distinct = Math.min(this.store.size, this.maxStates);
     const stats = {
       distinctStates: distinct,
@@ -109,7 +120,8 @@ export class Exploration<D extends RecordDomain> {
       seconds: (performance.now() - this.started) / 1000,
       fired: this.fired,
       storeBytes: this.store.bytes,
-      linkBytes: this.links.bytes,
+      linkBytes: this.links?.bytes ?? 0,
+      frontierBytes,
       collisionProbability: this.store.lossy ? collisionProbability(distinct) : 0,
     };
     if (error) return { verdict: 'incomplete', stats, error };

@@ -5,7 +5,11 @@
 export class ParentLinks {
   size = 0;
   private parent = new Int32Array(1 << 16);
-  private via = new Uint32Array(1 << 16);
+  private via: Uint16Array | Uint32Array;
+
+  constructor(instances: number) {
+    this.via = instances <= 0x10000 ? new Uint16Array(1 << 16) : new Uint32Array(1 << 16);
+  }
 
   /** Adds a state reached from `parent` (or, when parent < 0, initial state number -parent-1). */
   add(parent: number, via: number): number {
@@ -13,7 +17,7 @@ export class ParentLinks {
       const p = new Int32Array(this.size * 2);
       p.set(this.parent);
       this.parent = p;
-      const v = new Uint32Array(this.size * 2);
+      const v = this.via instanceof Uint16Array ? new Uint16Array(this.size * 2) : new Uint32Array(this.size * 2);
       v.set(this.via);
       this.via = v;
     }

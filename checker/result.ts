@@ -12,16 +12,22 @@ export interface SearchStats {
   fired: Float64Array;
   storeBytes: number;
   linkBytes: number;
+  /** Bytes of the BFS queue or DFS stack when the search ended. */
+  frontierBytes: number;
   /** Probability that fingerprint collisions merged states (0 in exact mode). */
   collisionProbability: number;
 }
 
-/** Where a violation was found: the initial state and the action instances from it. */
+/**
+ * A violation: the property (index into CompiledModel.propertyNames, -1 for a deadlock), the
+ * length of its shortest trace, and, from a search that kept parent links, the trace itself as
+ * the initial state's index and the action instances from it.
+ */
 export interface FoundPath {
-  init: number;
-  steps: number[];
-  /** Property index (CompiledModel.propertyNames), or -1 for a deadlock. */
   property: number;
+  length: number;
+  init?: number;
+  steps?: number[];
 }
 
 export interface ModelError {
@@ -53,6 +59,8 @@ export interface SearchOptions {
   maxDepth?: number;
   /** Keep full states instead of fingerprints. */
   exact?: boolean;
+  /** Memory budget in bytes for the visited store and frontier; over it the verdict is incomplete. */
+  memory?: number;
   /** Store one canonical state per orbit of the model's declared symmetry. */
   symmetry?: boolean;
   onProgress?: (p: Progress) => void;

@@ -4,8 +4,11 @@
 import { hashHi, hashLo } from './fingerprint.js';
 
 export interface VisitedStore {
-  /** Records the state at `words[offset ..]`; true when it was not there before. */
-  insert(words: Uint32Array, offset: number): boolean;
+  /**
+   * Records the state at `words[offset ..]`: 1 when it is new, 0 when it was there before, -1
+   * when storing it would take the store over its memory budget (it is then not stored).
+   */
+  insert(words: Uint32Array, offset: number): number;
   /** Whether the state is stored, without storing it. */
   has(words: Uint32Array, offset: number): boolean;
   readonly size: number;
@@ -24,7 +27,11 @@ export class FingerprintStore implements VisitedStore {
   private table: Uint32Array;
   private mask: number;
 
-  constructor(private readonly words: number, capacity = 1 << 16) {
+  constructor(
+    private readonly words: number,
+    private readonly maxBytes = Infinity,
+    capacity = 1 << 16,
+  ) {
     this.table = new Uint32Array(2 * capacity);
     this.mask = capacity - 1;
   }
@@ -33,12 +40,15 @@ export class FingerprintStore implements VisitedStore {
     return this.table.byteLength;
   }
 
-  insert(words: Uint32Array, offset: number): boolean {
+  insert(words: Uint32Array, offset: number): number {
     const hi = hashHi(words, offset, this.words);
     let lo = hashLo(words, offset, this.words);
     if (hi === 0 && lo === 0) lo = 1; // (0, 0) marks an empty slot
-    if (this.size + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
-    return this.put(hi, lo);
+    if (this.size + 1 > (this.mask + 1) * MAX_LOAD) {
+      if (this.table.byteLength * 2 > this.maxBytes) return this.has(words, offset) ? 0 : -1;
+      this.grow();
+    }
+    return this.put(hi, lo) ? 1 : 0;
   }
 
   has(words: Uint32Array, offset: number): boolean {
@@ -90,7 +100,11 @@ export class ExactStore implements VisitedStore {
   private table: Int32Array; // state number + 1; 0 = empty
   private mask: number;
 
-  constructor(private readonly words: number, capacity = 1 << 12) {
+  constructor(
+    private readonly words: number,
+    private readonly maxBytes = Infinity,
+    capacity = 1 << 12,
+  ) {
     this.arena = new Uint32Array(capacity * words);
     this.table = new Int32Array(capacity * 2);
     this.mask = capacity * 2 - 1;
@@ -117,12 +131,15 @@ export class ExactStore implements VisitedStore {
     return this.find(words, offset) >= 0;
   }
 
-  insert(words: Uint32Array, offset: number): boolean {
+  insert(words: Uint32Array, offset: number): number {
     const w = this.words;
     const f = this.find(words, offset);
-    if (f >= 0) return false;
+    if (f >= 0) return 0;
     const i = -1 - f;
-    if ((this.size + 1) * w > this.arena.length) {
+    const full = (this.size + 1) * w > this.arena.length;
+    const rehash = this.size + 1 > (this.mask + 1) * MAX_LOAD;
+    if ((full || rehash) && this.bytes + (full ? this.arena.byteLength : 0) + (rehash ? this.table.byteLength : 0) > this.maxBytes) return -1;
+    if (full) {
       const a = new Uint32Array(this.arena.length * 2);
       a.set(this.arena);
       this.arena = a;
@@ -130,8 +147,8 @@ export class ExactStore implements VisitedStore {
     const at = this.size * w;
     for (let k = 0; k < w; k++) this.arena[at + k] = words[offset + k]!;
     this.table[i] = ++this.size;
-    if (this.size > (this.mask + 1) * MAX_LOAD) this.rehash();
-    return true;
+    if (rehash) this.rehash();
+    return 1;
   }
 
   private rehash(): void {

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
 import { CompiledModel } from '../checker/compiled.js';
 import { replay } from '../checker/trace.js';
-import { buildModel, modelSpecArb, naiveExplore, naiveIsBad, type PlainState } from './support/random-model.js';
+import { lockstepModel, VARIANTS } from '../specs/lockstep/spec.js';
+import { buildModel, modelSpecArb, naiveExplore, naiveIsBad, naiveOrbits, type PlainState } from './support/random-model.js';
 
 const RUNS = { numRuns: 150 };
 
@@ -120,6 +121,48 @@ describe('search engine laws', () => {
       }),
       RUNS,
     );
+  });
+
+  it('symmetry reduction stores exactly one state per orbit', () => {
+    fc.assert(
+      fc.property(modelSpecArb({ safety: false }), fc.constantFrom('bfs' as const, 'dfs' as const), (spec, search) => {
+        const naive = naiveExplore(spec);
+        const r = check(buildModel(spec), { search, symmetry: true, exact: true });
+        expect(r.verdict).toBe('pass');
+        expect(r.stats.distinctStates).toBe(naiveOrbits(naive.states.keys()));
+      }),
+      RUNS,
+    );
+  });
+
+  it('symmetry reduction keeps every verdict and shortest-trace length, and its traces replay', () => {
+    fc.assert(
+      fc.property(modelSpecArb({ safety: true }), (spec) => {
+        const cm = new CompiledModel(buildModel(spec));
+        const plain = check(cm);
+        const reduced = check(cm, { symmetry: true });
+        expect(reduced.verdict).toBe(plain.verdict);
+        expect(reduced.violation?.trace.length).toBe(plain.violation?.trace.length);
+        if (reduced.violation) {
+          expect(replay(cm, reduced.violation.trace).ok).toBe(true);
+          expect(naiveIsBad(spec, reduced.violation.trace.at(-1)!.state as PlainState)).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+    for (const variant of VARIANTS) {
+      for (const n of [2, 3, 5]) {
+        const cm = new CompiledModel(lockstepModel(n, variant));
+        const plain = check(cm);
+        const reduced = check(cm, { symmetry: true });
+        expect([reduced.verdict, reduced.violation?.property.name, reduced.violation?.trace.length]).toEqual([
+          plain.verdict,
+          plain.violation?.property.name,
+          plain.violation?.trace.length,
+        ]);
+        if (reduced.violation) expect(replay(cm, reduced.violation.trace).ok).toBe(true);
+      }
+    }
   });
 
   it('a model that throws is reported as an error naming the action', () => {

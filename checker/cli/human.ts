@@ -4,24 +4,21 @@
 import type { CheckOutcome } from '../check.js';
 import { changes } from '../diff.js';
 import type { Params } from '../model.js';
+import { coverage, coverageCaveat } from '../report/coverage.js';
+import { fields, paramText, valueText as value } from '../report/values.js';
+import { wrap } from '../report/wrap.js';
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-export function paramText(params: Params): string {
-  return Object.entries(params)
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(' ');
-}
-
-function value(v: unknown): string {
-  return Array.isArray(v) ? `[${v.map(value).join(', ')}]` : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
-}
-
-function flat(state: unknown, prefix = ''): string[] {
-  if (typeof state !== 'object' || state === null || Array.isArray(state)) return [`${prefix}=${value(state)}`];
-  return Object.entries(state).flatMap(([k, v]) =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) ? flat(v, `${prefix}${k}.`) : [`${prefix}${k}=${value(v)}`],
-  );
+/** Action coverage in two lines: counts per action, then the actions that never fired. */
+function coverageLines(o: CheckOutcome): string[] {
+  const c = coverage(o.compiled, o.stats);
+  const out = wrap(`  actions fired: ${c.actions.map((a) => `${a.name} ${fmt(a.fired)}`).join(', ')}`, 100, '    ');
+  if (c.neverFired.length > 0) {
+    const caveat = coverageCaveat(o.verdict);
+    out.push(...wrap(`  never fired: ${c.neverFired.join(', ')}${caveat === undefined ? ' (a guard that never holds?)' : ` (${caveat})`}`, 100, '    '));
+  }
+  return out;
 }
 
 export function renderCheck(spec: string, params: Params, o: CheckOutcome, search: string): string {
@@ -38,6 +35,7 @@ export function renderCheck(spec: string, params: Params, o: CheckOutcome, searc
       ? `  64-bit fingerprints: probability of a missed state by collision ${s.collisionProbability.toExponential(1)}`
       : '  exact state storage: no collisions possible',
   );
+  out.push(...coverageLines(o));
   if (o.verdict === 'incomplete' && o.stoppedBy) out.push(`  stopped by --${o.stoppedBy}: not every reachable state was explored`);
   if (o.violation) {
     const v = o.violation;
@@ -47,7 +45,7 @@ export function renderCheck(spec: string, params: Params, o: CheckOutcome, searc
     v.trace.forEach((t, i) => {
       if (i === 0) {
         out.push(`  0  initial state`);
-        for (const line of flat(t.state)) out.push(`       ${line}`);
+        for (const f of fields(t.state)) out.push(`       ${f.path}=${value(f.value)}`);
         return;
       }
       out.push(`  ${i}  ${o.compiled.label(v.steps[i - 1]!)}`);

@@ -3,6 +3,7 @@
 
 import type { CheckOutcome } from '../check.js';
 import type { Params } from '../model.js';
+import { coverage, type Coverage } from '../report/coverage.js';
 
 export interface CheckJson {
   spec: string;
@@ -20,6 +21,8 @@ export interface CheckJson {
   };
   /** Which bound stopped an incomplete run. */
   stoppedBy?: string;
+  /** Transitions fired per action (and per actor), and the actions that never fired. */
+  coverage?: Coverage;
 }
 
 export function checkJson(spec: string, params: Params, o: CheckOutcome): CheckJson {
@@ -40,5 +43,6 @@ export function checkJson(spec: string, params: Params, o: CheckOutcome): CheckJ
     };
   }
   if (o.stoppedBy) j.stoppedBy = o.stoppedBy;
+  j.coverage = coverage(o.compiled, o.stats);
   return j;
 }

@@ -2,7 +2,7 @@
 // Every failure of input ends here as one line on stderr and exit 2 (the stack with --debug).
 
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { check, type Strategy } from '../check.js';
 import type { Spec } from '../model.js';
 import { resolveParams } from '../params.js';
@@ -11,12 +11,20 @@ import { EXIT, UsageError } from './exit.js';
 import { checkJson } from './json.js';
 import { renderCheck } from './human.js';
 import { progressPrinter } from './progress.js';
+import { json as graphJson } from '@dagrejs/graphlib';
+import { renderDot } from '../report/dot.js';
+import { DEFAULT_MAX_NODES, GraphTooLarge, markCounterexample, stateGraph } from '../report/graph.js';
+import { CompiledModel } from '../compiled.js';
+import { paramText } from '../report/values.js';
+import { propertyLocation } from '../report/location.js';
+import { DEFAULT_REPORT_DIR, writeReports } from '../report/write.js';
 
 const USAGE = `usage: tdxmc <command> [options]
 
 commands:
   list [--json]                 every spec, its parameters and properties
   check <spec> [options]        explore a spec exhaustively and report the verdict
+  graph <spec> [options]        write the explored state graph of a small run (DOT or JSON)
 
 check options:
   --set name=value              set a parameter (repeatable)
@@ -24,9 +32,20 @@ check options:
   --max-states N                stop after N distinct states (verdict incomplete)
   --max-depth N                 do not expand states at depth N (verdict incomplete if cut)
   --exact                       store full states instead of 64-bit fingerprints
+  --symmetry                    store one state per orbit of the spec's interchangeable CPUs
+  --memory SIZE                 memory budget for states (e.g. 512M, 4G; default half the RAM);
+                                over it the run stops with verdict incomplete
   --json                        print exactly one JSON object on stdout
   --quiet                       no progress line
   --debug                       print stack traces of errors
+  --report [DIR]                on a violation or deadlock, write its report as Markdown, text,
+                                HTML, JSON and ITF into DIR (default ${DEFAULT_REPORT_DIR}/)
+
+graph options:
+  --set name=value              set a parameter (repeatable)
+  --format dot|json             Graphviz DOT (default) or graphlib JSON
+  --out FILE                    write to FILE instead of stdout
+  --max-nodes N                 refuse runs with more than N states (default ${DEFAULT_MAX_NODES})
 
 exit codes: 0 pass, 1 violation or deadlock, 2 bad input, 3 incomplete`;
 
@@ -47,8 +66,18 @@ function nonNegativeInt(flag: string, raw: string | undefined): number | undefin
   return Number(raw);
 }
 
-function requireSpec(name: string | undefined): Spec {
-  if (name === undefined) throw new UsageError('check: which spec? (tdxmc list shows them)');
+/** `512M`, `4G`, `1.5GiB`, or plain bytes. */
+function byteSize(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(raw);
+  if (!m) throw new UsageError(`${flag}: '${raw}' is not a size (e.g. 512M, 4G)`);
+  const bytes = Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase());
+  if (bytes < 1 << 20) throw new UsageError(`${flag}: ${raw} is below the 1M minimum`);
+  return Math.floor(bytes);
+}
+
+function requireSpec(name: string | undefined, command = 'check'): Spec {
+  if (name === undefined) throw new UsageError(`${command}: which spec? (tdxmc list shows them)`);
   const spec = findSpec(name);
   if (!spec) throw new UsageError(`unknown spec '${name}' (known: ${specs.map((s) => s.name).join(', ')})`);
   return spec;
@@ -94,6 +123,26 @@ function resolveDefaults(s: Spec) {
   return r.params;
 }
 
+function buildModel(spec: Spec, sets: string[]) {
+  const p = resolveParams(spec.params, sets);
+  if (!p.ok) throw new UsageError(p.error);
+  try {
+    return { p, model: spec.build(p.params) };
+  } catch (e) {
+    throw new UsageError(`spec ${spec.name}: building the model failed: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function locationOf(spec: Spec, property: string | undefined): { location?: string } {
+  const location = property === undefined ? undefined : propertyLocation(spec.file, property);
+  return location === undefined ? {} : { location };
+}
+
+/** `--report` alone takes the default directory (parseArgs has no optional values). */
+function defaultReportDir(args: string[]): string[] {
+  return args.map((a, i) => (a === '--report' && (i + 1 === args.length || args[i + 1]!.startsWith('-')) ? `--report=${DEFAULT_REPORT_DIR}` : a));
+}
+
 function checkCommand(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
@@ -105,9 +154,12 @@ function checkCommand(args: string[]): number {
       'max-states': { type: 'string' },
       'max-depth': { type: 'string' },
       exact: { type: 'boolean' },
+      symmetry: { type: 'boolean' },
+      memory: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
       debug: { type: 'boolean' },
+      report: { type: 'string' },
     },
   });
   if (positionals.length > 1) throw new UsageError(`check: one spec at a time (got ${positionals.join(', ')})`);
@@ -116,19 +168,15 @@ function checkCommand(args: string[]): number {
   if (search !== 'bfs' && search !== 'dfs') throw new UsageError(`--search: '${values.search}' is not bfs or dfs`);
   const maxStates = positiveInt('--max-states', values['max-states']);
   const maxDepth = nonNegativeInt('--max-depth', values['max-depth']);
-  const p = resolveParams(spec.params, values.set ?? []);
-  if (!p.ok) throw new UsageError(p.error);
-
-  let model;
-  try {
-    model = spec.build(p.params);
-  } catch (e) {
-    throw new UsageError(`spec ${spec.name}: building the model failed: ${(e as Error).message}`, { cause: e });
-  }
+  const memory = byteSize('--memory', values.memory);
+  const { p, model } = buildModel(spec, values.set ?? []);
+  if (values.symmetry && (model.symmetry?.length ?? 0) === 0) throw new UsageError(`--symmetry: spec ${spec.name} declares no interchangeable actors`);
   const progress = values.quiet ? undefined : progressPrinter(process.stderr);
   const outcome = check(model, {
     search,
     exact: values.exact ?? false,
+    symmetry: values.symmetry ?? false,
+    ...(memory === undefined ? {} : { memory }),
     ...(maxStates === undefined ? {} : { maxStates }),
     ...(maxDepth === undefined ? {} : { maxDepth }),
     ...(progress ? { onProgress: progress.update, progressInterval: progress.interval } : {}),
@@ -136,9 +184,68 @@ function checkCommand(args: string[]): number {
   progress?.done();
   if (outcome.error) throw new UsageError(`spec ${spec.name}: ${outcome.error.message}`, { cause: outcome.error.cause });
 
-  if (values.json) process.stdout.write(JSON.stringify(checkJson(spec.name, p.params, outcome)) + '\n');
-  else process.stdout.write(renderCheck(spec.name, p.params, outcome, search) + '\n');
+  let reports: string[] = [];
+  if (values.report !== undefined) {
+    try {
+      reports = writeReports(values.report, {
+        spec: spec.name,
+        specDescription: spec.description,
+        params: p.params,
+        defaults: resolveDefaults(spec),
+        options: { search, 'max-states': maxStates ?? 'none', 'max-depth': maxDepth ?? 'none' },
+        version: version(),
+        ...locationOf(spec, outcome.violation?.property.name),
+        outcome,
+      });
+    } catch (e) {
+      throw new UsageError(`--report: cannot write into ${values.report}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  if (values.json) process.stdout.write(JSON.stringify({ ...checkJson(spec.name, p.params, outcome), ...(values.report === undefined ? {} : { reports }) }) + '\n');
+  else {
+    process.stdout.write(renderCheck(spec.name, p.params, outcome, search) + '\n');
+    if (values.report !== undefined) {
+      process.stdout.write(reports.length === 0 ? '\nno counterexample: no report written\n' : `\nreports:\n${reports.map((f) => `  ${f}\n`).join('')}`);
+    }
+  }
   return outcome.verdict === 'pass' ? EXIT.pass : outcome.verdict === 'incomplete' ? EXIT.incomplete : EXIT.violation;
+}
+
+function graphCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      set: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'max-nodes': { type: 'string' },
+      debug: { type: 'boolean' },
+    },
+  });
+  if (positionals.length > 1) throw new UsageError(`graph: one spec at a time (got ${positionals.join(', ')})`);
+  const spec = requireSpec(positionals[0], 'graph');
+  const format = values.format ?? 'dot';
+  if (format !== 'dot' && format !== 'json') throw new UsageError(`--format: '${format}' is not dot or json`);
+  const maxNodes = positiveInt('--max-nodes', values['max-nodes']) ?? DEFAULT_MAX_NODES;
+  const { p, model } = buildModel(spec, values.set ?? []);
+  const title = `${spec.name} ${paramText(p.params)}`;
+  const cm = new CompiledModel(model);
+  let g;
+  try {
+    g = stateGraph(cm, title, maxNodes);
+  } catch (e) {
+    if (!(e instanceof GraphTooLarge)) throw new UsageError(`spec ${spec.name}: ${(e as Error).message}`, { cause: e });
+    throw new UsageError(`graph: ${title} has ${e.message}; the graph is for small runs (lower the parameters or raise --max-nodes)`);
+  }
+  // The graph is small, so the search for its counterexample is quick.
+  const outcome = check(cm, { exact: true });
+  if (outcome.violation) markCounterexample(g, cm, outcome.violation);
+  const text = format === 'dot' ? renderDot(g) : JSON.stringify(graphJson.write(g), null, 1) + '\n';
+  if (values.out === undefined) process.stdout.write(text);
+  else writeFileSync(values.out, text);
+  return EXIT.pass;
 }
 
 export function main(argv: string[]): number {
@@ -149,7 +256,9 @@ export function main(argv: string[]): number {
       case 'list':
         return listCommand(rest);
       case 'check':
-        return checkCommand(rest);
+        return checkCommand(defaultReportDir(rest));
+      case 'graph':
+        return graphCommand(rest);
       case '--version':
         process.stdout.write(version() + '\n');
         return EXIT.pass;

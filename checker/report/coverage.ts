@@ -35,11 +35,10 @@ export function coverage(cm: CompiledModel, stats: SearchStats): Coverage {
   return { actions, neverFired: actions.filter((a) => a.fired === 0).map((a) => a.name), instancesNeverFired };
 }
 
-/** `12 (CPU 0: 3, CPU 1: 9)` or `12`. */
-export function firedText(a: ActionCoverage): string {
-  const n = a.fired.toLocaleString('en-US');
-  if (a.byActor === undefined || a.byActor.length < 2) return n;
-  return `${n} (${a.byActor.map((f, i) => `${a.actorKind} ${i}: ${f.toLocaleString('en-US')}`).join(', ')})`;
+/** `CPU 0: 3, CPU 1: 9`; empty for a single instance or an action that never fired. */
+export function byActorText(a: ActionCoverage): string {
+  if (a.byActor === undefined || a.fired === 0) return '';
+  return a.byActor.map((f, i) => `${a.actorKind} ${i}: ${f.toLocaleString('en-US')}`).join(', ');
 }
 
 /** Why never-fired actions may be expected, when the search did not explore everything. */

@@ -30,8 +30,8 @@ export function actorLane(model: AnyModel, action: number, actor: number): strin
 }
 
 /**
- * Actor lanes in the model's declaration order, then shared lanes in order of first call.
- * With `idle`, every instance of an acting actor kind gets a lane (up to MAX_IDLE_LANES), so a
+ * Actor lanes in the order the model declares their actions, then shared lanes in order of
+ * first call. With `idle`, every instance of an acting actor kind gets a lane (up to MAX_IDLE_LANES), so a
  * reader sees which CPUs stood still; without, only acting actors do (narrow text columns).
  */
 export function lanes(model: AnyModel, steps: readonly LaneStep[], idle: boolean): Lane[] {
@@ -40,20 +40,21 @@ export function lanes(model: AnyModel, steps: readonly LaneStep[], idle: boolean
   const add = (n: string): void => {
     if (!names.includes(n)) names.push(n);
   };
-  const kinds = new Map<string, number>();
+  const count = new Map<string, number>();
   for (const a of model.actions) {
-    if (a.actors === undefined) continue;
-    const k = a.actorKind ?? 'actor';
-    kinds.set(k, Math.max(kinds.get(k) ?? 0, a.actors));
+    const kind = a.actorKind ?? 'actor';
+    if (a.actors !== undefined) count.set(kind, Math.max(count.get(kind) ?? 0, a.actors));
   }
-  for (const [kind, count] of kinds) {
-    for (let i = 0; i < count; i++) {
-      const n = `${kind} ${i}`;
-      const shown = acting.has(n) || (idle && count <= MAX_IDLE_LANES && [...acting].some((x) => x.startsWith(`${kind} `)));
-      if (shown) add(n);
+  model.actions.forEach((a, i) => {
+    if (a.actors === undefined) {
+      const n = actorLane(model, i, -1);
+      if (acting.has(n)) add(n);
+      return;
     }
-  }
-  for (const s of steps) if (s.actor < 0) add(actorLane(model, s.action, s.actor));
+    const kind = a.actorKind ?? 'actor';
+    const all = idle && count.get(kind)! <= MAX_IDLE_LANES && [...acting].some((x) => x.startsWith(`${kind} `));
+    for (let k = 0; k < count.get(kind)!; k++) if (all || acting.has(`${kind} ${k}`)) add(`${kind} ${k}`);
+  });
   const actorCount = names.length;
   for (const s of steps) if (s.target !== undefined) add(s.target);
   return names.map((name, i) => {

@@ -1,5 +1,14 @@
-// How state values read in summaries and reports: enum names bare, arrays of scalars on one line,
-// and a state listed as one field per line with records and arrays of records opened up.
+// How parameters and state values read in summaries and reports: enum names bare, arrays of
+// scalars on one line, and a state listed one field per line with records opened up.
+
+import type { Params } from '../model.js';
+
+/** `cpus=4 variant=noack` */
+export function paramText(params: Params): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+}
 
 export function valueText(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(valueText).join(', ')}]`;

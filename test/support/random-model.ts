@@ -47,7 +47,9 @@ export const modelSpecArb = (opts: { safety: boolean }): fc.Arbitrary<ModelSpec>
       flipF: fc.boolean(),
       bumpA: fc.boolean(),
       perActor: fc.boolean(),
-    });
+    })
+      // A rule without an actor leaves per-actor state alone, so the actors stay interchangeable.
+      .map((r) => (r.perActor ? r : { ...r, whenA: null, bumpA: false }));
     return fc.record({
       k: fc.constant(k),
       inits: fc.uniqueArray(fc.record({ x: v, y: v, f: fc.boolean() }), { minLength: 1, maxLength: 2, selector: (s) => JSON.stringify(s) }),
@@ -60,7 +62,7 @@ export const modelSpecArb = (opts: { safety: boolean }): fc.Arbitrary<ModelSpec>
 // ---- interpreter 1: the engine ------------------------------------------------------------
 
 export function buildModel(m: ModelSpec) {
-  const schema = record({ x: int(0, m.k), y: int(0, m.k), f: bool(), a: array(ACTORS, int(0, 2)) });
+  const schema = record({ x: int(0, m.k), y: int(0, m.k), f: bool(), a: array(ACTORS, int(0, 2), { index: 'actor' }) });
   const model: Model<typeof schema> = {
     schema,
     init: m.inits.map((i) => (s) => {
@@ -89,6 +91,8 @@ export function buildModel(m: ModelSpec) {
     invariants: m.bad === null ? [] : [{ name: 'NotBad', description: 'never x = bad.x and y = bad.y', holds: (s) => !(s.x === m.bad!.x && s.y === m.bad!.y) }],
     // Without safety checking every stuck state is a legal end; with it, only x = endX is.
     isEndState: (s) => (m.endX === null ? m.bad === null : s.x === m.endX),
+    // Rules treat both actors alike and no property names one, so they are interchangeable.
+    symmetry: [{ index: 'actor', from: 0, to: ACTORS }],
   };
   return model;
 }
@@ -129,6 +133,16 @@ export function naiveSuccessors(m: ModelSpec, s: PlainState): PlainState[] {
 export const naiveIsBad = (m: ModelSpec, s: PlainState): boolean =>
   (m.bad !== null && s.x === m.bad.x && s.y === m.bad.y) ||
   (naiveSuccessors(m, s).length === 0 && !(m.endX === null ? m.bad === null : s.x === m.endX));
+
+/** The naive enumerator's count of orbits under swapping the two actors. */
+export function naiveOrbits(states: Iterable<string>): number {
+  const orbits = new Set<string>();
+  for (const k of states) {
+    const s = JSON.parse(k) as PlainState;
+    orbits.add(JSON.stringify({ ...s, a: [...s.a].sort() }));
+  }
+  return orbits.size;
+}
 
 export function naiveExplore(m: ModelSpec): NaiveResult {
   const key = (s: PlainState) => JSON.stringify(s);

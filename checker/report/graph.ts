@@ -1,0 +1,110 @@
+// The explored state graph of a small run, as a graphlib multigraph: every reachable state a
+// node, every transition an edge named by its action instance, properties broken marked, and
+// the counterexample's states and steps numbered along it (markCounterexample). The engine's stores keep no edges,
+// so this walks the model itself, with full states; it refuses runs above `maxNodes`.
+
+import { Graph } from '@dagrejs/graphlib';
+import type { Violation } from '../check.js';
+import type { CompiledModel } from '../compiled.js';
+
+export interface StateNode {
+  readonly state: unknown;
+  /** Steps from an initial state (BFS depth). */
+  readonly depth: number;
+  readonly initial: boolean;
+  /** Invariants the state breaks. */
+  readonly violates: readonly string[];
+  /** No action enabled and not a legal end state. */
+  readonly deadlock: boolean;
+  /** Position in the counterexample, when on it. */
+  trace?: number;
+}
+
+export interface StepEdge {
+  readonly label: string;
+  readonly action: string;
+  readonly actor: number | null;
+  /** Transition properties the step breaks. */
+  readonly violates: readonly string[];
+  trace?: number;
+}
+
+export interface GraphLabel {
+  readonly title: string;
+  readonly counterexample?: string;
+}
+
+export type StateGraph = Graph<GraphLabel, StateNode, StepEdge>;
+
+/** Beyond a few thousand states a drawing is unreadable and DOT layout takes minutes. */
+export const DEFAULT_MAX_NODES = 2000;
+
+export class GraphTooLarge extends Error {
+  override readonly name = 'GraphTooLarge';
+}
+
+export function stateGraph(cm: CompiledModel, title: string, maxNodes: number): StateGraph {
+  const g: StateGraph = new Graph({ directed: true, multigraph: true });
+  const W = cm.words;
+  const ids = new Map<string, string>();
+  const states: Uint32Array[] = [];
+  const cur = new Uint32Array(W);
+  const next = new Uint32Array(W);
+  const sv = cm.layout.newView();
+  const nv = cm.layout.newView();
+  sv.bind(cur);
+  nv.bind(next);
+  const model = cm.model;
+  const tps = model.transitionProperties ?? [];
+
+  /** The node of the state in `words`, added (and queued) when new. */
+  const nodeOf = (words: Uint32Array, depth: number, initial: boolean): string => {
+    const key = words.join(',');
+    const known = ids.get(key);
+    if (known !== undefined) return known;
+    if (ids.size >= maxNodes) throw new GraphTooLarge(`more than ${maxNodes.toLocaleString('en-US')} states`);
+    const id = `s${ids.size}`;
+    ids.set(key, id);
+    states.push(words.slice());
+    const v = cm.layout.newView();
+    v.bind(words);
+    const violates = model.invariants.filter((p) => !p.holds(v.read)).map((p) => p.name);
+    g.setNode(id, { state: cm.layout.decode(words), depth, initial, violates, deadlock: false });
+    return id;
+  };
+
+  for (let i = 0; i < model.init.length; i++) {
+    cm.writeInit(i, cur);
+    nodeOf(cur, 0, true);
+  }
+  for (let k = 0; k < states.length; k++) {
+    const from = `s${k}`;
+    const node = g.node(from);
+    cur.set(states[k]!);
+    let enabled = false;
+    cm.refs.forEach((r, ref) => {
+      if (!cm.guards[ref]!(sv.read, r.actor)) return;
+      enabled = true;
+      next.set(cur);
+      cm.effects[ref]!(sv.read, nv.write, r.actor);
+      const violates = tps.filter((p) => !p.holds(sv.read, r, nv.read)).map((p) => p.name);
+      const to = nodeOf(next, node.depth + 1, false);
+      g.setEdge({ v: from, w: to, name: cm.label(ref) }, { label: cm.label(ref), action: r.name, actor: r.actor < 0 ? null : r.actor, violates });
+    });
+    if (!enabled && !model.isEndState(sv.read)) g.setNode(from, { ...node, deadlock: true });
+  }
+
+  g.setGraph({ title });
+  return g;
+}
+
+/** Numbers the counterexample's states and steps in `g` (a graph of the same model). */
+export function markCounterexample(g: StateGraph, cm: CompiledModel, violation: Violation): void {
+  const byState = new Map(g.nodes().map((id) => [cm.layout.encode(g.node(id).state).join(','), id]));
+  const path = violation.trace.map((t) => byState.get(cm.layout.encode(t.state).join(','))!);
+  path.forEach((id, i) => {
+    g.node(id).trace = i;
+    if (i > 0) g.edge({ v: path[i - 1]!, w: id, name: cm.label(violation.steps[i - 1]!) }).trace = i;
+  });
+  g.setGraph({ ...g.graph(), counterexample: violation.property.name });
+}

@@ -1,0 +1,53 @@
+// Writes a run's reports into a directory, one file per format, named after the spec, its
+// parameters and the property so that a rerun overwrites its own reports. Each file is written
+// to a temporary name and renamed into place: a reader never sees half a report.
+
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { FORMATS } from './formats.js';
+import { buildReport, chosenParams, type ReportInput, type ReportSubject } from './report.js';
+
+export const DEFAULT_REPORT_DIR = 'reports';
+
+/** Keeps letters, digits and `._=,-`; anything else becomes `_`. */
+const safe = (s: string): string => s.replace(/[^A-Za-z0-9._=,-]/g, '_');
+
+/** File names stay well under the usual 255-byte limit, extension included. */
+const MAX_BASE = 180;
+
+/**
+ * `lockstep--variant=noack--Lockstep`: the parameters set otherwise than the defaults. A name
+ * too long keeps its start and ends in a hash of the whole, so distinct runs stay distinct.
+ */
+export function reportBaseName(s: ReportSubject, property: string): string {
+  const p = Object.entries(chosenParams(s))
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(',');
+  const base = [s.spec, p, property]
+    .filter((x) => x !== '')
+    .map(safe)
+    .join('--');
+  if (base.length <= MAX_BASE) return base;
+  return `${base.slice(0, MAX_BASE - 10)}--${createHash('sha256').update(base).digest('hex').slice(0, 8)}`;
+}
+
+/** Writes every format for a run with a counterexample; returns the paths written (none without one). */
+export function writeReports(dir: string, input: ReportInput): string[] {
+  const report = buildReport(input);
+  if (report === undefined) return [];
+  mkdirSync(dir, { recursive: true });
+  const base = reportBaseName(input, report.property.name);
+  return FORMATS.map((f) => {
+    const path = join(dir, `${base}.${f.ext}`);
+    const tmp = join(dir, `.${base}.${f.ext}.${process.pid}.tmp`);
+    try {
+      writeFileSync(tmp, f.render(report));
+      renameSync(tmp, path);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    return path;
+  });
+}
