@@ -5,7 +5,8 @@ import { bfs } from './bfs.js';
 import { CompiledModel } from './compiled.js';
 import { dfs } from './dfs.js';
 import type { RecordDomain } from './domain.js';
-import type { Model, PropertyDecl } from './model.js';
+import type { Model, Params, PropertyDecl, Spec } from './model.js';
+import { parallelBfs } from './parallel/coordinator.js';
 import type { ModelError, SearchOptions, SearchResult, SearchStats, Verdict } from './result.js';
 import { buildTrace, type TraceStep } from './trace.js';
 
@@ -48,6 +49,37 @@ export function propertyDecl(cm: CompiledModel, index: number): PropertyDecl {
 export function check<D extends RecordDomain>(model: Model<D> | CompiledModel<D>, opts: CheckOptions = {}): CheckOutcome {
   const cm = model instanceof CompiledModel ? model : new CompiledModel(model);
   const r = (opts.search ?? 'bfs') === 'dfs' ? dfs(cm, opts) : bfs(cm, opts);
+  return outcome(cm, r, opts);
+}
+
+/**
+ * Checks a spec with `workers` search threads (BFS only). Each worker builds the model from
+ * the spec's module, so the spec must name its module (`Spec.file`).
+ */
+export async function checkParallel(
+  spec: Spec,
+  params: Params,
+  opts: CheckOptions & { workers: number; probe?: boolean },
+): Promise<CheckOutcome> {
+  const cm = new CompiledModel(spec.build(params));
+  if (opts.workers <= 1 || (opts.search ?? 'bfs') === 'dfs' || spec.file === undefined) return check(cm, opts);
+  let probeSeconds = 0;
+  if (opts.probe) {
+    // Starting workers costs more than small searches take: try one thread first, up to a size.
+    const limit = Math.min(opts.maxStates ?? Infinity, PROBE_STATES);
+    const first = bfs(cm, { ...opts, maxStates: limit });
+    if (first.stoppedBy !== 'max-states' || limit === opts.maxStates) return outcome(cm, first, opts);
+    probeSeconds = first.stats.seconds;
+  }
+  const r = await parallelBfs(cm, { module: spec.file, name: spec.name, params }, opts, opts.workers);
+  r.stats.seconds += probeSeconds;
+  return outcome(cm, r, opts);
+}
+
+/** States a search may reach on one thread before checkParallel starts workers. */
+export const PROBE_STATES = 100_000;
+
+function outcome<D extends RecordDomain>(cm: CompiledModel<D>, r: SearchResult, opts: CheckOptions): CheckOutcome {
   const out: CheckOutcome = { verdict: r.verdict, stats: r.stats, compiled: cm as unknown as CompiledModel };
   if (r.stoppedBy) out.stoppedBy = r.stoppedBy;
   if (r.error) out.error = r.error;

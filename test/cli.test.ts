@@ -113,3 +113,27 @@ describe('bad input: exit 2, one short line on stderr, no stack trace', () => {
     expect(r.err).toMatch(/\n\s+at /);
   });
 });
+
+describe('tdxmc check --workers', () => {
+  const run = (...args: string[]) => {
+    const j = JSON.parse(tdxmc('check', ...args, '--json', '--quiet').out);
+    return { verdict: j.verdict, states: j.distinctStates, transitions: j.transitions, depth: j.maxDepth, property: j.violation?.property, steps: j.violation?.trace.length };
+  };
+  it('two workers find the same states, verdicts and shortest counterexamples as one', () => {
+    for (const variant of ['ack', 'noack', 'nolock']) {
+      for (const cpus of ['2', '5', '7']) {
+        for (const sym of [[], ['--symmetry']]) {
+          const args = ['lockstep', '--set', `cpus=${cpus}`, '--set', `variant=${variant}`, ...sym];
+          expect(run(...args, '--workers', '2')).toEqual(run(...args, '--workers', '1'));
+        }
+      }
+    }
+  });
+  it('bounds cut a parallel search too: incomplete', () => {
+    const r = tdxmc('check', 'lockstep', '--set', 'cpus=6', '--workers', '2', '--max-states', '1000', '--json');
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.out)).toMatchObject({ verdict: 'incomplete', stoppedBy: 'max-states' });
+    const d = tdxmc('check', 'lockstep', '--set', 'cpus=6', '--workers', '2', '--max-depth', '20', '--json');
+    expect(d.code).toBe(3);
+  });
+});

@@ -1,9 +1,10 @@
 // `tdxmc`: the command line. Parses arguments, runs a command, maps outcomes to exit codes.
 // Every failure of input ends here as one line on stderr and exit 2 (the stack with --debug).
 
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { check, type Strategy } from '../check.js';
+import { check, checkParallel, type Strategy } from '../check.js';
 import type { Spec } from '../model.js';
 import { resolveParams } from '../params.js';
 import { findSpec, specs } from '../../specs/index.js';
@@ -35,6 +36,8 @@ check options:
   --symmetry                    store one state per orbit of the spec's interchangeable CPUs
   --memory SIZE                 memory budget for states (e.g. 512M, 4G; default half the RAM);
                                 over it the run stops with verdict incomplete
+  --workers K                   search threads for BFS (default: the machine's cores, after
+                                a one-thread try that finishes small models without workers)
   --json                        print exactly one JSON object on stdout
   --quiet                       no progress line
   --debug                       print stack traces of errors
@@ -143,7 +146,7 @@ function defaultReportDir(args: string[]): string[] {
   return args.map((a, i) => (a === '--report' && (i + 1 === args.length || args[i + 1]!.startsWith('-')) ? `--report=${DEFAULT_REPORT_DIR}` : a));
 }
 
-function checkCommand(args: string[]): number {
+async function checkCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -156,6 +159,7 @@ function checkCommand(args: string[]): number {
       exact: { type: 'boolean' },
       symmetry: { type: 'boolean' },
       memory: { type: 'string' },
+      workers: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
       debug: { type: 'boolean' },
@@ -169,10 +173,14 @@ function checkCommand(args: string[]): number {
   const maxStates = positiveInt('--max-states', values['max-states']);
   const maxDepth = nonNegativeInt('--max-depth', values['max-depth']);
   const memory = byteSize('--memory', values.memory);
+  const workers = positiveInt('--workers', values.workers) ?? availableParallelism();
   const { p, model } = buildModel(spec, values.set ?? []);
   if (values.symmetry && (model.symmetry?.length ?? 0) === 0) throw new UsageError(`--symmetry: spec ${spec.name} declares no interchangeable actors`);
   const progress = values.quiet ? undefined : progressPrinter(process.stderr);
-  const outcome = check(model, {
+  const outcome = await checkParallel(spec, p.params, {
+    workers,
+    // An explicit --workers is honoured as given; the default first tries one thread.
+    probe: values.workers === undefined,
     search,
     exact: values.exact ?? false,
     symmetry: values.symmetry ?? false,
@@ -192,7 +200,7 @@ function checkCommand(args: string[]): number {
         specDescription: spec.description,
         params: p.params,
         defaults: resolveDefaults(spec),
-        options: { search, 'max-states': maxStates ?? 'none', 'max-depth': maxDepth ?? 'none' },
+        options: { search, 'max-states': maxStates ?? 'none', 'max-depth': maxDepth ?? 'none', symmetry: values.symmetry ?? false },
         version: version(),
         ...locationOf(spec, outcome.violation?.property.name),
         outcome,
@@ -248,7 +256,7 @@ function graphCommand(args: string[]): number {
   return EXIT.pass;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     const [cmd, ...rest] = argv;
@@ -256,7 +264,7 @@ export function main(argv: string[]): number {
       case 'list':
         return listCommand(rest);
       case 'check':
-        return checkCommand(defaultReportDir(rest));
+        return await checkCommand(defaultReportDir(rest));
       case 'graph':
         return graphCommand(rest);
       case '--version':

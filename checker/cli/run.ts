@@ -1,4 +1,4 @@
 // Process entry: `bin/tdxmc.js` imports this.
 import { main } from './main.js';
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

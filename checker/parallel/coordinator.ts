@@ -1,0 +1,166 @@
+// Parallel breadth-first search: the main thread hands each BFS level to K workers, which
+// claim chunks of it and share one fingerprint table. Between levels the main thread gathers
+// the next frontier; when the table fills, workers pause between chunks while it grows.
+//
+// A violation found by any worker ends the search; a sequential BFS bounded to that depth
+// then rebuilds exactly the counterexample (and figures) one worker would have reported.
+
+import { Worker } from 'node:worker_threads';
+import { bfs } from '../bfs.js';
+import type { CompiledModel } from '../compiled.js';
+import { defaultMemory } from '../explore.js';
+import { collisionProbability } from '../fingerprint.js';
+import type { SearchOptions, SearchResult } from '../result.js';
+import type { LevelDone, LevelResume, LevelStart, ModelSource, WorkerInit } from './protocol.js';
+import { SharedTable } from './shared-table.js';
+
+const MAX_LOAD = 0.7;
+
+type FromWorker = LevelDone | { type: 'paused' } | { type: 'ready' } | { type: 'error'; message: string };
+
+class Pool {
+  private readonly inbox: FromWorker[][];
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(readonly workers: Worker[]) {
+    this.inbox = workers.map(() => []);
+    workers.forEach((w, i) =>
+      w.on('message', (m: FromWorker) => {
+        this.inbox[i]!.push(m);
+        this.waiting.splice(0).forEach((f) => f());
+      }),
+    );
+    workers.forEach((w) => w.on('error', (e) => {
+      this.inbox.forEach((box) => box.push({ type: 'error', message: e.message }));
+      this.waiting.splice(0).forEach((f) => f());
+    }));
+  }
+
+  /** The next message of worker i. */
+  async next(i: number): Promise<FromWorker> {
+    while (this.inbox[i]!.length === 0) await new Promise<void>((r) => this.waiting.push(r));
+    return this.inbox[i]!.shift()!;
+  }
+
+  close(): Promise<number[]> {
+    return Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: SearchOptions, k: number): Promise<SearchResult> {
+  const started = performance.now();
+  const W = cm.words;
+  const memory = opts.memory ?? defaultMemory();
+  const maxStates = opts.maxStates ?? Infinity;
+  const maxDepth = opts.maxDepth ?? Infinity;
+  const canon = opts.symmetry ? cm.canonicalizer() : undefined;
+
+  // Initial states, stored by the main thread; an initial violation is left to the sequential search.
+  let table = SharedTable.create(1 << 16, W);
+  const seeds: Uint32Array[] = [];
+  const view = cm.layout.newView();
+  for (let i = 0; i < cm.model.init.length; i++) {
+    const w = new Uint32Array(W);
+    cm.writeInit(i, w, view);
+    canon?.canon(w);
+    if (table.insert(w, 0) === 0) continue;
+    view.bind(w);
+    if (cm.firstViolated(view.read) >= 0) return bfs(cm, opts);
+    seeds.push(w);
+  }
+
+  const init: WorkerInit = { source, symmetry: opts.symmetry ?? false };
+  const pool = new Pool(Array.from({ length: k }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: init })));
+  try {
+    for (let i = 0; i < k; i++) {
+      const m = await pool.next(i);
+      if (m.type === 'error') throw new Error(m.message);
+    }
+    const fired = new Float64Array(cm.refs.length);
+    let transitions = 0;
+    let depth = 0;
+    let maxDepthSeen = 0;
+    let count = seeds.length;
+    let frontier = new SharedArrayBuffer(Math.max(4, count * W * 4));
+    seeds.forEach((w, i) => new Uint32Array(frontier).set(w, i * W));
+    const ctrl = new Int32Array(new SharedArrayBuffer(8));
+    const stats = (seconds: number) => ({
+      distinctStates: Math.min(table.size, maxStates),
+      transitions,
+      maxDepth: maxDepthSeen,
+      seconds,
+      fired,
+      storeBytes: table.buffer.byteLength,
+      linkBytes: 0,
+      frontierBytes: frontier.byteLength,
+      collisionProbability: collisionProbability(Math.min(table.size, maxStates)),
+    });
+    let cut = false;
+    while (count > 0) {
+      ctrl.fill(0);
+      const level = (): LevelStart => ({
+        type: 'level', depth, maxDepth, maxStates, frontier, count,
+        table: table.buffer, counter: table.counter.buffer as SharedArrayBuffer, ctrl: ctrl.buffer as SharedArrayBuffer,
+        growAt: Math.floor(table.capacity * MAX_LOAD),
+      });
+      pool.workers.forEach((w) => w.postMessage(level()));
+      const results: LevelDone[] = [];
+      let active = Array.from({ length: k }, (_, i) => i);
+      while (active.length > 0) {
+        const paused: number[] = [];
+        for (const i of active) {
+          const m = await pool.next(i);
+          if (m.type === 'error') throw new Error(m.message);
+          if (m.type === 'paused') paused.push(i);
+          else if (m.type === 'done') results.push(m);
+        }
+        if (paused.length > 0) {
+          if (table.buffer.byteLength * 2 + frontier.byteLength > memory) {
+            await pool.close();
+            return { verdict: 'incomplete', stoppedBy: 'memory', stats: stats((performance.now() - started) / 1000) };
+          }
+          table = table.grown();
+          const resume: LevelResume = { type: 'resume', table: table.buffer, counter: table.counter.buffer as SharedArrayBuffer, growAt: Math.floor(table.capacity * MAX_LOAD) };
+          for (const i of paused) pool.workers[i]!.postMessage(resume);
+          opts.onProgress?.({ distinctStates: table.size, transitions, queue: count, depth, seconds: (performance.now() - started) / 1000 });
+        }
+        active = paused;
+      }
+      let found: { property: number; length: number } | null = null;
+      let next = 0;
+      for (const r of results) {
+        transitions += r.transitions;
+        for (let i = 0; i < fired.length; i++) fired[i]! += r.fired[i]!;
+        if (r.found && (found === null || r.found.length < found.length)) found = r.found;
+        cut ||= r.cut;
+        next += r.outCount;
+      }
+      if (found !== null) {
+        await pool.close();
+        const again = bfs(cm, { ...opts, maxDepth: Math.min(maxDepth, found.length), onProgress: undefined });
+        again.stats.seconds = (performance.now() - started) / 1000;
+        return again;
+      }
+      if (results.some((r) => r.overMaxStates)) {
+        await pool.close();
+        return { verdict: 'incomplete', stoppedBy: 'max-states', stats: stats((performance.now() - started) / 1000) };
+      }
+      frontier = new SharedArrayBuffer(Math.max(4, next * W * 4));
+      const f = new Uint32Array(frontier);
+      let at = 0;
+      for (const r of results) {
+        f.set(new Uint32Array(r.out), at);
+        at += r.outCount * W;
+      }
+      count = next;
+      if (count > 0) maxDepthSeen = ++depth;
+      opts.onProgress?.({ distinctStates: table.size, transitions, queue: count, depth, seconds: (performance.now() - started) / 1000 });
+    }
+    await pool.close();
+    const seconds = (performance.now() - started) / 1000;
+    return cut ? { verdict: 'incomplete', stoppedBy: 'max-depth', stats: stats(seconds) } : { verdict: 'pass', stats: stats(seconds) };
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
+}

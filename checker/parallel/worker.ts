@@ -1,0 +1,141 @@
+// A search worker: builds the model from its spec module, then expands the frontier chunks it
+// claims, level after level, storing successors in the shared table. Between chunks it pauses
+// when the table needs to grow, and stops when another worker found a violation.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { CompiledModel } from '../compiled.js';
+import { loadSpec, type LevelDone, type LevelResume, type LevelStart, type WorkerInit } from './protocol.js';
+import { SharedTable } from './shared-table.js';
+
+const init = workerData as WorkerInit;
+const spec = await loadSpec(init.source);
+const cm = new CompiledModel(spec.build(init.source.params));
+const canon = init.symmetry ? cm.canonicalizer() : undefined;
+const W = cm.words;
+const CLAIM = 0;
+const STOP = 1;
+const CHUNK = 64;
+
+const cur = new Uint32Array(W);
+const next = new Uint32Array(W);
+const sv = cm.layout.newView();
+sv.bind(cur);
+const nv = cm.layout.newView();
+nv.bind(next);
+const s = sv.read;
+const nr = nv.read;
+const nw = nv.write;
+const en = new Int32Array(cm.refs.length);
+const isEnd = cm.model.isEndState;
+const hasStepProps = (cm.model.transitionProperties?.length ?? 0) > 0;
+
+let level: LevelStart;
+let table: SharedTable;
+let frontier: Uint32Array;
+let ctrl: Int32Array;
+let out = new Uint32Array(W * 1024);
+let outCount = 0;
+let transitions = 0;
+let fired = new Float64Array(cm.refs.length);
+let found: LevelDone['found'] = null;
+let cut = false;
+let overMaxStates = false;
+
+function emit(): void {
+  if ((outCount + 1) * W > out.length) {
+    const bigger = new Uint32Array(out.length * 2);
+    bigger.set(out);
+    out = bigger;
+  }
+  out.set(next, outCount * W);
+  outCount++;
+}
+
+function stop(f: LevelDone['found']): void {
+  if (found === null || (f !== null && f.length < found.length)) found = f;
+  Atomics.store(ctrl, STOP, 1);
+}
+
+/** Expands one state; returns false when the level must stop. */
+function expand(depth: number, atBound: boolean): boolean {
+  const n = cm.enabled(s, en);
+  if (n === 0 && !isEnd(s)) {
+    stop({ property: -1, length: depth });
+    return false;
+  }
+  for (let e = 0; e < n; e++) {
+    const ref = en[e]!;
+    next.set(cur);
+    cm.apply(ref, s, nw);
+    transitions++;
+    fired[ref]!++;
+    if (hasStepProps) {
+      const p = cm.firstViolatedStep(s, ref, nr);
+      if (p >= 0) {
+        stop({ property: p, length: depth + 1 });
+        return false;
+      }
+    }
+    canon?.canon(next);
+    if (atBound) {
+      if (!table.has(next, 0)) cut = true;
+      continue;
+    }
+    if (table.insert(next, 0) === 0) continue;
+    if (table.size > level.maxStates) {
+      overMaxStates = true;
+      Atomics.store(ctrl, STOP, 1);
+      return false;
+    }
+    const p = cm.firstViolated(nr);
+    if (p >= 0) {
+      stop({ property: p, length: depth + 1 });
+      return false;
+    }
+    emit();
+  }
+  return true;
+}
+
+function run(): void {
+  const { depth, count, growAt } = level;
+  const atBound = depth >= level.maxDepth;
+  for (;;) {
+    if (Atomics.load(ctrl, STOP) !== 0) break;
+    if (table.size > growAt) {
+      parentPort!.postMessage({ type: 'paused' });
+      return;
+    }
+    const start = Atomics.add(ctrl, CLAIM, CHUNK);
+    if (start >= count) break;
+    const end = Math.min(count, start + CHUNK);
+    for (let i = start; i < end; i++) {
+      for (let k = 0; k < W; k++) cur[k] = frontier[i * W + k]!;
+      if (!expand(depth, atBound)) break;
+    }
+  }
+  const done: LevelDone = { type: 'done', out: out.buffer.slice(0, outCount * W * 4), outCount, transitions, fired, found, cut, overMaxStates };
+  parentPort!.postMessage(done, [done.out]);
+  out = new Uint32Array(W * 1024);
+  outCount = 0;
+  transitions = 0;
+  fired = new Float64Array(cm.refs.length);
+  found = null;
+  cut = false;
+  overMaxStates = false;
+}
+
+parentPort!.on('message', (m: LevelStart | LevelResume) => {
+  try {
+    if (m.type === 'level') {
+      level = m;
+      frontier = new Uint32Array(m.frontier);
+      ctrl = new Int32Array(m.ctrl);
+    } else level = { ...level, growAt: m.growAt };
+    table = new SharedTable(m.table, m.counter, W);
+    run();
+  } catch (e) {
+    parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+});
+parentPort!.postMessage({ type: 'ready' });
