@@ -23,10 +23,10 @@ interface Group {
   refPos: Int32Array;
   refBits: Int32Array;
   refMin: Int32Array;
-  /** Signature layout: slot s goes to key word keyWord[s] at keyShift[s]. */
+  /** Signature layout: slot s adds value * keyMul[s] to key word keyWord[s] (30 bits a word). */
   keyWords: number;
   keyWord: Int32Array;
-  keyShift: Int32Array;
+  keyMul: Float64Array;
 }
 
 /** Slot indices of each element of each array indexed by `index`, in layout order. */
@@ -89,7 +89,7 @@ export class Canonicalizer {
       }
       // Pack the signature into key words of at most 30 bits (exact in a float64 compare).
       const keyWord = new Int32Array(perActor + refs.length);
-      const keyShift = new Int32Array(perActor + refs.length);
+      const keyMul = new Float64Array(perActor + refs.length);
       let word = 0;
       let used = 0;
       const widths = [...Array.from(bits.subarray(0, perActor)), ...refs.map(() => 1)];
@@ -99,7 +99,7 @@ export class Canonicalizer {
           used = 0;
         }
         keyWord[s] = word;
-        keyShift[s] = used;
+        keyMul[s] = 2 ** used;
         used += w;
       });
       maxActors = Math.max(maxActors, size);
@@ -116,7 +116,7 @@ export class Canonicalizer {
         refMin: Int32Array.from(refs.map((r) => layout.slots[r]!.min)),
         keyWords: word + 1,
         keyWord,
-        keyShift,
+        keyMul,
       };
     });
     this.keys = new Float64Array(maxKeys);
@@ -131,31 +131,41 @@ export class Canonicalizer {
   }
 
   private canonGroup(w: Uint32Array, g: Group): void {
-    const { size, perActor, pos, bits, keyWords, keyWord, keyShift } = g;
+    const { size, perActor, pos, bits, keyWords, keyWord, keyMul } = g;
     const keys = this.keys;
     const scratch = this.scratch;
+    // Signatures: each actor's slot values, packed into `keyWords` numbers per actor.
     keys.fill(0, 0, size * keyWords);
-    for (let a = 0; a < size; a++) {
-      for (let s = 0; s < perActor; s++) {
-        const p = pos[a * perActor + s]!;
-        const b = bits[a * perActor + s]!;
+    for (let a = 0, k = 0; a < size; a++) {
+      for (let s = 0; s < perActor; s++, k++) {
+        const p = pos[k]!;
+        const b = bits[k]!;
         const v = (w[p >>> 5]! >>> (p & 31)) & (b === 32 ? -1 : (1 << b) - 1);
-        scratch[a * perActor + s] = v;
-        keys[a * keyWords + keyWord[s]!] += v * 2 ** keyShift[s]!;
+        scratch[k] = v;
+        keys[a * keyWords + keyWord[s]!]! += v * keyMul[s]!;
       }
     }
     for (let r = 0; r < g.refPos.length; r++) {
       const target = this.readRef(w, g, r) - g.from;
-      if (target >= 0 && target < size) keys[target * keyWords + keyWord[perActor + r]!] += 2 ** keyShift[perActor + r]!;
+      if (target >= 0 && target < size) keys[target * keyWords + keyWord[perActor + r]!]! += keyMul[perActor + r]!;
     }
-    // Insertion sort of actor indices by key: few actors, often already sorted.
+    // Insertion sort of actor indices by signature: few actors, and a successor of a canonical
+    // state is usually sorted already but for the one actor that moved.
     const order = this.order;
     let sorted = true;
     for (let a = 0; a < size; a++) {
       let j = a;
-      while (j > 0 && this.less(keys, keyWords, a, order[j - 1]!)) {
-        order[j] = order[j - 1]!;
-        j--;
+      if (keyWords === 1) {
+        const ka = keys[a]!;
+        while (j > 0 && ka < keys[order[j - 1]!]!) {
+          order[j] = order[j - 1]!;
+          j--;
+        }
+      } else {
+        while (j > 0 && this.less(keys, keyWords, a, order[j - 1]!)) {
+          order[j] = order[j - 1]!;
+          j--;
+        }
       }
       order[j] = a;
       if (j !== a) sorted = false;
@@ -164,9 +174,11 @@ export class Canonicalizer {
     for (let j = 0; j < size; j++) {
       const src = order[j]!;
       this.inverse[src] = j;
+      if (src === j) continue;
       for (let s = 0; s < perActor; s++) {
-        const p = pos[j * perActor + s]!;
-        const b = bits[j * perActor + s]!;
+        const k = j * perActor + s;
+        const p = pos[k]!;
+        const b = bits[k]!;
         const m = b === 32 ? -1 : (1 << b) - 1;
         const i = p >>> 5;
         const sh = p & 31;

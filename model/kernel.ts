@@ -46,7 +46,8 @@ export function seamcallErrno(status: Status): number {
 /**
  * try_init_module_global(): under the raw spinlock, the first caller issues TDH.SYS.INIT and
  * caches its result, success or failure; every later caller gets the cached value (I4).
- * One step: the lock holder's SEAMCALL is all another CPU could observe.
+ * One step: the lock holder's SEAMCALL is all another CPU could observe. `inject` makes the
+ * module answer that failure (see SeamcallArgs.inject).
  */
 export function tryInitModuleGlobal(
   k: { sysinit_done: boolean; sysinit_ret: number },
@@ -54,9 +55,10 @@ export function tryInitModuleGlobal(
   m: ModuleWrite,
   cpu: number,
   vmxOn: boolean,
+  inject?: Status,
 ): number {
   if (k.sysinit_done) return k.sysinit_ret;
-  k.sysinit_ret = seamcallErrno(tdx.seamcall(m, cpu, SeamcallLeaf.TDH_SYS_INIT, { vmxOn }));
+  k.sysinit_ret = seamcallErrno(tdx.seamcall(m, cpu, SeamcallLeaf.TDH_SYS_INIT, inject === undefined ? { vmxOn } : { vmxOn, inject }));
   k.sysinit_done = true;
   return k.sysinit_ret;
 }

@@ -28,6 +28,12 @@ export interface TdxModuleOptions {
    * resulting state is the digest's [ASSUMPTION], 3.9 and 10.10). false: the leaf is unknown.
    */
   readonly disableSupported?: boolean;
+  /**
+   * TDH.SYS.CONFIG and TDH.SYS.UPDATE need LP.INIT on every platform LP, not only the online
+   * ones (tdh_sys_config.c; confirmed only for the open-source module: [ASSUMPTION], digest
+   * 10.4). Default true.
+   */
+  readonly allLpsRequired?: boolean;
 }
 
 /** What a SEAMCALL passes in registers, reduced to what decides the module's answer. */
@@ -84,6 +90,7 @@ export class TdxModule {
   readonly domain: TdxModuleDomain;
   readonly chunks: number;
   private readonly disableSupported: boolean;
+  private readonly allLpsRequired: boolean;
 
   constructor(
     readonly topology: Topology,
@@ -92,6 +99,7 @@ export class TdxModule {
     this.domain = tdxModuleDomain(topology, o);
     this.chunks = o.tdmrChunks;
     this.disableSupported = o.disableSupported ?? true;
+    this.allLpsRequired = o.allLpsRequired ?? true;
   }
 
   /** The module as the BIOS (or SEAMLDR.INSTALL) leaves it: loaded, SYSINIT_PENDING, nothing initialized. */
@@ -185,7 +193,7 @@ export class TdxModule {
 
       case SeamcallLeaf.TDH_SYS_CONFIG: {
         // tdh_sys_config.c: SYSINIT_DONE and num_of_init_lps >= num_of_lps, then the TDMR checks
-        if (st !== SysState.SYSINIT_DONE || !this.allLpsInitialized(m)) return TdxStatus.TDX_SYS_CONFIG_NOT_PENDING;
+        if (st !== SysState.SYSINIT_DONE || !this.lpsReady(m)) return TdxStatus.TDX_SYS_CONFIG_NOT_PENDING;
         const n = a.tdmrs ?? 0;
         if (n < 1 || n > m.tdmr_next.length || a.tdmrsValid === false) return TdxStatus.TDX_INVALID_TDMR;
         if (inject) return inject;
@@ -231,7 +239,7 @@ export class TdxModule {
         return TdxStatus.TDX_SUCCESS;
 
       case SeamcallLeaf.TDH_SYS_UPDATE: // tdh_sys_update.c: as CONFIG's precondition, then the handoff
-        if (st !== SysState.SYSINIT_DONE || !this.allLpsInitialized(m)) return TdxStatus.TDX_SYS_STATE_INCORRECT;
+        if (st !== SysState.SYSINIT_DONE || !this.lpsReady(m)) return TdxStatus.TDX_SYS_STATE_INCORRECT;
         if (!m.handoff_valid || a.handoffSupported === false) return TdxStatus.TDX_SYS_INVALID_HANDOFF;
         if (inject) return inject;
         // The configuration (TDMRs, PAMTs, global KeyID) comes from the handoff: no CONFIG/KEY.CONFIG/TDMR.INIT.
@@ -249,6 +257,11 @@ export class TdxModule {
       default: // TD-management leaves: SYS_READY and LP init were checked above
         return inject || TdxStatus.TDX_SUCCESS;
     }
+  }
+
+  /** CONFIG's and UPDATE's LP precondition: every platform LP, or (assumption off) at least one. */
+  private lpsReady(m: ModuleRead): boolean {
+    return this.allLpsRequired ? this.allLpsInitialized(m) : this.numOfInitLps(m) > 0;
   }
 
   private reset(m: ModuleWrite): void {

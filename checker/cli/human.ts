@@ -13,10 +13,11 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 /** Action coverage in two lines: counts per action, then the actions that never fired. */
 function coverageLines(o: CheckOutcome): string[] {
   const c = coverage(o.compiled, o.stats);
-  const out = wrap(`  actions fired: ${c.actions.map((a) => `${a.name} ${fmt(a.fired)}`).join(', ')}`, 100, '    ');
+  // `; ` apart: action names may contain commas.
+  const out = wrap(`  actions fired: ${c.actions.map((a) => `${a.name} ${fmt(a.fired)}`).join('; ')}`, 100, '    ');
   if (c.neverFired.length > 0) {
     const caveat = coverageCaveat(o.verdict);
-    out.push(...wrap(`  never fired: ${c.neverFired.join(', ')}${caveat === undefined ? ' (a guard that never holds?)' : ` (${caveat})`}`, 100, '    '));
+    out.push(...wrap(`  never fired: ${c.neverFired.join('; ')}${caveat === undefined ? ' (a guard that never holds?)' : ` (${caveat})`}`, 100, '    '));
   }
   return out;
 }

@@ -19,6 +19,8 @@ import { CompiledModel } from '../compiled.js';
 import { paramText } from '../report/values.js';
 import { propertyLocation } from '../report/location.js';
 import { DEFAULT_REPORT_DIR, writeReports } from '../report/write.js';
+import { CI_USAGE, ciCommand, type CommandContext } from '../ci/ci-command.js';
+import { DIFF_USAGE, diffCommand } from '../ci/diff-command.js';
 
 const USAGE = `usage: tdxmc <command> [options]
 
@@ -26,6 +28,8 @@ commands:
   list [--json]                 every spec, its parameters and properties
   check <spec> [options]        explore a spec exhaustively and report the verdict
   graph <spec> [options]        write the explored state graph of a small run (DOT or JSON)
+  ci [options]                  check every spec's configurations against their expected verdicts
+  diff <spec> [options]         compare two configurations of a spec property by property
 
 check options:
   --set name=value              set a parameter (repeatable)
@@ -50,7 +54,12 @@ graph options:
   --out FILE                    write to FILE instead of stdout
   --max-nodes N                 refuse runs with more than N states (default ${DEFAULT_MAX_NODES})
 
-exit codes: 0 pass, 1 violation or deadlock, 2 bad input, 3 incomplete`;
+${CI_USAGE}
+
+${DIFF_USAGE}
+
+exit codes: 0 pass, 1 violation or deadlock, 2 bad input, 3 incomplete
+  (ci: 1 any configuration not as expected, 3 any run incomplete; diff: 1 the proposal breaks a property)`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -256,6 +265,8 @@ function graphCommand(args: string[]): number {
   return EXIT.pass;
 }
 
+const commandContext = (): CommandContext => ({ specs, version: version(), out: process.stdout, err: process.stderr });
+
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
@@ -267,6 +278,10 @@ export async function main(argv: string[]): Promise<number> {
         return await checkCommand(defaultReportDir(rest));
       case 'graph':
         return graphCommand(rest);
+      case 'ci':
+        return await ciCommand(defaultReportDir(rest), commandContext());
+      case 'diff':
+        return await diffCommand(rest, commandContext());
       case '--version':
         process.stdout.write(version() + '\n');
         return EXIT.pass;

@@ -11,7 +11,7 @@ export const TEXT_WIDTH = 78;
 /** Columns between lane names, at the least. */
 const GAP = 2;
 /** The room the rightmost lane keeps for its text; lanes start closer together to leave it. */
-const MIN_ROOM = 30;
+const MIN_ROOM = 32;
 /** More lanes than this read worse than one column labelled by actor. */
 const MAX_LANES = 6;
 
@@ -23,7 +23,7 @@ function cell(step: ReportStep, width: number, withLane: boolean): string[] {
   return [
     ...wrap(head, width, '  '),
     ...(where === '' ? [] : wrap(where, width, '  ')),
-    ...step.changes.flatMap((c) => wrap(`  ${c.path}: ${valueText(c.from)} ->${NBSP}${valueText(c.to)}`, width, '      ')),
+    ...step.changes.flatMap((c) => wrap(`  ${c.path}: ${valueText(c.from)} ->${NBSP}${valueText(c.to)}`, width, '    ')),
   ];
 }
 
@@ -96,7 +96,8 @@ export function renderText(r: Report): string {
     }),
   ];
   if (r.coverage.neverFired.length > 0) {
-    out.push(...wrap(`  never fired: ${r.coverage.neverFired.join(', ')}`, TEXT_WIDTH, '    '));
+    const n = r.coverage.neverFired.length;
+    out.push(...wrap(`  ${n} of ${r.coverage.actions.length} actions never fired`, TEXT_WIDTH, '    '));
     const caveat = coverageCaveat(r.verdict);
     if (caveat !== undefined) out.push(...wrap(`  (${caveat})`, TEXT_WIDTH, '   '));
   }

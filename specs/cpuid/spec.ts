@@ -1,0 +1,313 @@
+// cpuid: one TD's CPUID setup by a userspace VMM against the module's CPUID metadata, while the
+// environment boots another module or updates the module under the TD (digest 6, 7.4; seed 004).
+
+import { array, bool, enumOf, record, type Read, type Write } from '../../checker/domain.js';
+import type { Action, ActionRef, Model, Spec } from '../../checker/model.js';
+import { guestCpuidBit, type CpuidBitKind } from '../../model/cpuid.js';
+import { bitNames, moduleVersions, sameConfigurable, type CpuidLayout, type ModuleVersion } from './modules.js';
+
+export const VARIANTS = ['reference', 'D31', 'D32'] as const;
+export type Variant = (typeof VARIANTS)[number];
+export const UNKNOWN_POLICIES = ['set1', 'leave0'] as const;
+export type UnknownPolicy = (typeof UNKNOWN_POLICIES)[number];
+
+/** kvm_tdx->state as far as CPUID goes (arch/x86/kvm/vmx/tdx.h). */
+export const TdState = enumOf(['TD_STATE_UNINITIALIZED', 'TD_STATE_INITIALIZED']);
+export const VcpuState = enumOf(['NONE', 'CREATED', 'CPUID_SET']);
+/** One CPUID bit's value. */
+export const Bit = enumOf(['0', '1']);
+
+export interface CpuidParams extends CpuidLayout {
+  readonly vcpus: number;
+  readonly variant: Variant;
+  readonly unknownConfigurable: UnknownPolicy;
+  readonly flipFixed: boolean;
+  readonly moreConfigurable: boolean;
+  readonly update: boolean;
+  readonly updateAddsConfigurable: boolean;
+  readonly updateKeepsTdCpuid: boolean;
+}
+
+/** The host CPU's value of every native bit: the model has no native-bit drift, so one value does. */
+const HOST_NATIVE = true;
+
+export function cpuidSchema(p: CpuidParams, modules: readonly ModuleVersion[]) {
+  const Module = enumOf(modules.map((m) => m.name));
+  const cpuidBits = () => record(Object.fromEntries(bitNames(p).map((b) => [b, Bit])));
+  return record({
+    /** The module loaded at boot: KVM caches its CPUID configurability, and no update refreshes it (U14). */
+    booted: Module,
+    loaded: Module,
+    /** Userspace has done KVM_TDX_CAPABILITIES. */
+    capabilities: bool(),
+    td: TdState,
+    /** The module the TD was initialized under: its fixed bits are the TD's. */
+    tdModule: Module,
+    /** The TD's CPUID as the module virtualizes it: what KVM_TDX_GET_CPUID returns. */
+    tdCpuid: cpuidBits(),
+    /** Userspace's CPUID for the vCPUs, once derived (from KVM_TDX_GET_CPUID or a table). */
+    vmmDerived: bool(),
+    vmmCpuid: cpuidBits(),
+    vcpu: array(p.vcpus, VcpuState, { index: 'vcpu' }),
+  });
+}
+type Schema = ReturnType<typeof cpuidSchema>;
+type S = Read<Schema>;
+type Cpuid = S['tdCpuid'];
+
+export function cpuidModel(p: CpuidParams): Model<Schema> {
+  const modules = moduleVersions(p, { flipFixed: p.flipFixed, moreConfigurable: p.moreConfigurable });
+  const base = modules[0]!.kinds;
+  const bits = base.length;
+  const names = bitNames(p);
+  const bit = (c: Cpuid, b: number): boolean => c[names[b]!] === Bit['1'];
+  const setBit = (c: Write<Schema>['tdCpuid'], b: number, v: boolean): void => {
+    c[names[b]!] = v ? Bit['1'] : Bit['0'];
+  };
+  const kind = (m: number, b: number): CpuidBitKind => modules[m]!.kinds[b]!;
+  const isFixed = (k: CpuidBitKind): boolean => k === 'fixed0' || k === 'fixed1';
+  /** Userspace was written for BASE: these are the configurable bits it understands. */
+  const known = (b: number): boolean => base[b] === 'configurable';
+  /** The vCPU model userspace wants for the bits it configures. */
+  const want = (b: number): boolean => b % 2 === 0;
+  const unknownValue = p.unknownConfigurable === 'set1';
+  /** D32's hard-coded table: BASE's fixed values, plus what userspace configures. */
+  const table = (b: number): boolean => guestCpuidBit(base[b]!, known(b) ? want(b) : unknownValue, HOST_NATIVE);
+
+  /**
+   * The CPUID entries userspace passes to KVM_TDX_INIT_VM: a value for each bit
+   * KVM_TDX_CAPABILITIES reports configurable (the booted module's), or under D31 vCPU 0's
+   * whole KVM_SET_CPUID2 state.
+   */
+  const initVmRequest = (s: S): (boolean | undefined)[] =>
+    Array.from({ length: bits }, (_, b) =>
+      p.variant === 'D31'
+        ? bit(s.vmmCpuid, b)
+        : kind(s.booted, b) === 'configurable'
+          ? known(b)
+            ? want(b)
+            : unknownValue
+          : undefined,
+    );
+  const sameCpuid = (s: S, onlyFixed: boolean): boolean => {
+    for (let b = 0; b < bits; b++) {
+      if (onlyFixed && !isFixed(kind(s.tdModule, b))) continue;
+      if (bit(s.vmmCpuid, b) !== bit(s.tdCpuid, b)) return false;
+    }
+    return true;
+  };
+  const initialized = (s: S): boolean => s.td === TdState.TD_STATE_INITIALIZED;
+  const vcpuActor = { actors: p.vcpus, actorKind: 'vCPU', context: 'task' } as const;
+
+  const updates = modules.map((m, target): Action<Schema> => ({
+    name: `seamldr_install_module(${m.name})`,
+    context: 'stop_machine',
+    description: 'TD-preserving update to another module version (an environment event)',
+    source: 'seamldr.c: seamldr_install_module(); compat criteria in digest 4.3 (consumed metadata unchanged)',
+    guard: (s) => s.loaded !== target && (p.updateAddsConfigurable || sameConfigurable(modules[s.booted]!, m)),
+    effect: (s, n) => {
+      n.loaded = target;
+      if (p.updateKeepsTdCpuid || !initialized(s)) return;
+      // A module breaking the compat criteria re-derives the running TD's CPUID from its own bits.
+      n.tdModule = target;
+      for (let b = 0; b < bits; b++) setBit(n.tdCpuid, b, guestCpuidBit(kind(target, b), bit(s.tdCpuid, b), HOST_NATIVE));
+    },
+  }));
+  const isUpdate = (a: ActionRef): boolean => a.name.startsWith('seamldr_install_module(');
+
+  return {
+    schema: cpuidSchema(p, modules),
+    // A boot with another module is a different initial state: the TD is built from scratch.
+    init: modules.map((_, m) => (n) => {
+      n.booted = m;
+      n.loaded = m;
+    }),
+    actions: [
+      {
+        name: 'KVM_TDX_CAPABILITIES',
+        context: 'task',
+        source: 'arch/x86/kvm/vmx/tdx.c: tdx_get_capabilities(); intel-tdx.rst',
+        guard: (s) => !s.capabilities,
+        effect: (_s, n) => {
+          n.capabilities = true;
+        },
+      },
+      {
+        name: 'KVM_TDX_INIT_VM',
+        context: 'task',
+        source: 'arch/x86/kvm/vmx/tdx.c: tdx_td_init() -> TDH.MNG.INIT; intel-tdx.rst "before creating any VCPUs"',
+        guard: (s) =>
+          s.capabilities &&
+          !initialized(s) &&
+          (p.variant !== 'D31' || s.vcpu.get(0) === VcpuState.CPUID_SET),
+        effect: (s, n) => {
+          const req = initVmRequest(s);
+          n.td = TdState.TD_STATE_INITIALIZED;
+          n.tdModule = s.loaded;
+          for (let b = 0; b < bits; b++) setBit(n.tdCpuid, b, guestCpuidBit(kind(s.loaded, b), req[b], HOST_NATIVE));
+        },
+      },
+      {
+        name: 'KVM_CREATE_VCPU',
+        ...vcpuActor,
+        source: 'arch/x86/kvm/vmx/tdx.c: tdx_vcpu_create() refuses a TD that is not TD_STATE_INITIALIZED',
+        guard: (s, v) => s.capabilities && s.vcpu.get(v) === VcpuState.NONE && (p.variant === 'D31' || initialized(s)),
+        effect: (_s, n, v) => n.vcpu.set(v, VcpuState.CREATED),
+      },
+      {
+        name: 'KVM_TDX_GET_CPUID',
+        ...vcpuActor,
+        source: 'arch/x86/kvm/vmx/tdx.c: tdx_vcpu_get_cpuid() (TDH.MNG.RD of the TD CPUID values)',
+        guard: (s, v) => p.variant === 'reference' && initialized(s) && s.vcpu.get(v) !== VcpuState.NONE && !s.vmmDerived,
+        effect: (s, n) => {
+          n.vmmDerived = true;
+          for (let b = 0; b < bits; b++) setBit(n.vmmCpuid, b, bit(s.tdCpuid, b));
+        },
+      },
+      {
+        name: 'userspace: hard-coded CPUID table',
+        context: 'task',
+        description: 'userspace takes the fixed bits from a table written for BASE instead of asking the TD',
+        source: 'seed 004 (Sean: no hard-coded tables in KVM or userspace)',
+        guard: (s) => p.variant !== 'reference' && s.capabilities && !s.vmmDerived,
+        effect: (_s, n) => {
+          n.vmmDerived = true;
+          for (let b = 0; b < bits; b++) setBit(n.vmmCpuid, b, table(b));
+        },
+      },
+      {
+        name: 'KVM_SET_CPUID2',
+        ...vcpuActor,
+        source: 'arch/x86/kvm/cpuid.c: kvm_vcpu_ioctl_set_cpuid2(); intel-tdx.rst "consistent with those values"',
+        guard: (s, v) => s.vmmDerived && s.vcpu.get(v) === VcpuState.CREATED,
+        effect: (_s, n, v) => n.vcpu.set(v, VcpuState.CPUID_SET),
+      },
+      ...(p.update ? updates : []),
+    ],
+    invariants: [
+      {
+        name: 'C3',
+        description: "a vCPU's KVM_SET_CPUID2 CPUID equals the TD's CPUID (KVM_TDX_GET_CPUID) on every bit, else KVM mis-emulates",
+        source: 'digest 7.4 C3; intel-tdx.rst (KVM_TDX_INIT_VM); seed 004',
+        holds: (s) => {
+          if (!initialized(s)) return true;
+          for (let v = 0; v < p.vcpus; v++) if (s.vcpu.get(v) === VcpuState.CPUID_SET && !sameCpuid(s, false)) return false;
+          return true;
+        },
+      },
+      {
+        name: 'C5',
+        description: 'a bit the module makes configurable but userspace does not understand reads 1 in the TD (unconfigured reads 0)',
+        source: 'digest 7.4 C5; seed 004 (TDX docs: "the VMM should set the configuration for that bit to 1")',
+        holds: (s) => {
+          if (!initialized(s)) return true;
+          for (let b = 0; b < bits; b++) if (kind(s.tdModule, b) === 'configurable' && !known(b) && !bit(s.tdCpuid, b)) return false;
+          return true;
+        },
+      },
+      {
+        name: 'C6',
+        description: "userspace's CPUID agrees with the TD's on every bit the TD's module fixes (fixed bits drift between modules)",
+        source: 'digest 7.4 C6; seed 004 ("if something goes from fixed 1 to fixed 0")',
+        holds: (s) => !initialized(s) || !s.vmmDerived || sameCpuid(s, true),
+      },
+    ],
+    transitionProperties: [
+      {
+        name: 'C1',
+        description: 'KVM_TDX_INIT_VM precedes every KVM_CREATE_VCPU and KVM_SET_CPUID2 of the TD',
+        source: 'digest 7.4 C1; intel-tdx.rst (KVM_TDX_INIT_VM); seed 004 ("KVM_TDX_INIT_VM before KVM_SET_CPUID")',
+        holds: (s, a) => (a.name !== 'KVM_CREATE_VCPU' && a.name !== 'KVM_SET_CPUID2') || initialized(s),
+      },
+      {
+        name: 'C2',
+        description: 'KVM_TDX_INIT_VM configures only bits KVM_TDX_CAPABILITIES reports configurable',
+        source: 'digest 7.4 C2; intel-tdx.rst (KVM_TDX_CAPABILITIES); whether KVM rejects other bits is [ASSUMPTION]',
+        holds: (s, a) =>
+          a.name !== 'KVM_TDX_INIT_VM' || initVmRequest(s).every((v, b) => v === undefined || kind(s.booted, b) === 'configurable'),
+      },
+      {
+        name: 'C4',
+        description: "a TD-preserving update leaves an initialized TD's CPUID unchanged",
+        source: 'digest 7.4 C4 [DERIVED from the update compat criteria, digest 4.3]',
+        holds: (s, a, n) => {
+          if (!isUpdate(a) || !initialized(s)) return true;
+          for (let b = 0; b < bits; b++) if (bit(s.tdCpuid, b) !== bit(n.tdCpuid, b)) return false;
+          return true;
+        },
+      },
+    ],
+    isEndState: (s) => {
+      for (let v = 0; v < p.vcpus; v++) if (s.vcpu.get(v) !== VcpuState.CPUID_SET) return false;
+      return true;
+    },
+    // vCPUs are interchangeable, except vCPU 0 under D31, whose CPUID feeds KVM_TDX_INIT_VM.
+    ...(p.vcpus - (p.variant === 'D31' ? 1 : 0) > 1 ? { symmetry: [{ index: 'vcpu', from: p.variant === 'D31' ? 1 : 0, to: p.vcpus }] } : {}),
+  };
+}
+
+export const cpuid: Spec = {
+  name: 'cpuid',
+  file: import.meta.url,
+  description: "A TD's CPUID setup (KVM_TDX_CAPABILITIES, INIT_VM, GET_CPUID, SET_CPUID2) against module versions whose fixed and configurable bits drift",
+  params: [
+    { name: 'configurable', type: 'int', min: 0, max: 3, default: 1, description: 'bits configurable in every module version (userspace understands them)' },
+    { name: 'fixed0', type: 'int', min: 0, max: 2, default: 1, description: 'bits BASE fixes to 0' },
+    { name: 'fixed1', type: 'int', min: 0, max: 3, default: 2, description: 'bits BASE fixes to 1' },
+    { name: 'native', type: 'int', min: 0, max: 2, default: 1, description: "bits passed through from the host CPU (the host's value is 1; never drift)" },
+    { name: 'vcpus', type: 'int', min: 1, max: 3, default: 2, description: 'vCPUs of the TD' },
+    {
+      name: 'variant',
+      type: 'enum',
+      values: VARIANTS,
+      default: 'reference',
+      description:
+        'reference: INIT_VM, then KVM_TDX_GET_CPUID, then SET_CPUID2; D31: SET_CPUID2 on vCPU 0 before INIT_VM, which takes its CPUID; D32: fixed bits from a hard-coded table',
+    },
+    {
+      name: 'unknown_configurable',
+      type: 'enum',
+      values: UNKNOWN_POLICIES,
+      default: 'set1',
+      description: 'what userspace configures for a configurable bit it does not understand: set1 (TDX docs) or leave0',
+    },
+    { name: 'flip_fixed', type: 'bool', default: true, description: 'another module version flips the first fixed-0 and the first fixed-1 bit' },
+    { name: 'more_configurable', type: 'bool', default: true, description: 'another module version makes the last fixed-1 bit configurable' },
+    { name: 'update', type: 'bool', default: true, description: 'TD-preserving updates to another module version happen at any time' },
+    {
+      name: 'update_adds_configurable',
+      type: 'bool',
+      default: false,
+      description: '[ASSUMPTION] an update may change which bits are configurable (the compat criteria forbid it: consumed metadata)',
+    },
+    {
+      name: 'update_keeps_td_cpuid',
+      type: 'bool',
+      default: true,
+      description: "[DERIVED from the compat criteria] an update keeps a running TD's CPUID; false: the new module re-derives it",
+    },
+  ],
+  build: (p) =>
+    cpuidModel({
+      configurable: p['configurable'] as number,
+      fixed0: p['fixed0'] as number,
+      fixed1: p['fixed1'] as number,
+      native: p['native'] as number,
+      vcpus: p['vcpus'] as number,
+      variant: p['variant'] as Variant,
+      unknownConfigurable: p['unknown_configurable'] as UnknownPolicy,
+      flipFixed: p['flip_fixed'] as boolean,
+      moreConfigurable: p['more_configurable'] as boolean,
+      update: p['update'] as boolean,
+      updateAddsConfigurable: p['update_adds_configurable'] as boolean,
+      updateKeepsTdCpuid: p['update_keeps_td_cpuid'] as boolean,
+    }),
+  expectations: [
+    { name: 'reference', params: {}, expect: { verdict: 'pass' } },
+    { name: 'D31 SET_CPUID2 before INIT_VM', params: { variant: 'D31' }, expect: { verdict: 'violation', property: 'C1', traceLength: 2 } },
+    { name: 'D32 hard-coded fixed bits', params: { variant: 'D32' }, expect: { verdict: 'violation', property: 'C6', traceLength: 3 } },
+    { name: 'unknown configurable bits left 0', params: { unknown_configurable: 'leave0' }, expect: { verdict: 'violation', property: 'C5', traceLength: 2 } },
+    { name: 'update adds configurable bits', params: { update_adds_configurable: true }, expect: { verdict: 'violation', property: 'C5', traceLength: 3 } },
+    { name: "update re-derives a TD's CPUID", params: { update_keeps_td_cpuid: false }, expect: { verdict: 'violation', property: 'C4', traceLength: 3 } },
+  ],
+};

@@ -1,0 +1,131 @@
+// The platforms the init spec runs on: named memory layouts, the layout family, and what
+// construct_tdmrs() and TDH.SYS.CONFIG make of a layout for each set of regions that can be
+// present and online when init_tdx_module() builds its memlist.
+
+import {
+  GiB,
+  MiB,
+  buildTdxMemlist,
+  cmrsFor,
+  constructTdmrs,
+  coverageError,
+  layoutFamily,
+  tdmrConfigError,
+  type Layout,
+  type Region,
+} from '../../model/memory.js';
+
+export const LAYOUTS = ['family', 'small'] as const;
+export type LayoutChoice = (typeof LAYOUTS)[number];
+
+/** The most regions a layout here has: the state holds one memory state per region. */
+export const MAX_REGIONS = 3;
+
+const SMALL: Region[] = [
+  { start: 0, end: 1536 * MiB, kind: 'boot' },
+  { start: 2 * GiB, end: 3 * GiB, kind: 'movable' },
+  { start: 4 * GiB, end: 4608 * MiB, kind: 'hotplug' },
+];
+
+/**
+ * The family: every layout of 1..3 regions on a 512 MiB grid in 8 GiB, the first boot memory,
+ * the second (if any) movable, the third (if any) hot-pluggable, with max_tdmrs = 3 and
+ * max_reserved_per_tdmr = 4 so that both limits can be hit.
+ */
+export const FAMILY = {
+  space: 8 * GiB,
+  grid: 512 * MiB,
+  maxRegions: MAX_REGIONS,
+  maxTdmrs: 3,
+  maxReservedPerTdmr: 4,
+  kinds: (n: number) => (['boot', 'movable', 'hotplug'] as const).slice(0, n),
+} as const;
+
+/** What the kernel and module make of one (present, online) set of regions at init time. */
+export interface Outcome {
+  /** construct_tdmrs()'s result: 0 or the -errno name. */
+  readonly errno: '0' | '-ENOSPC' | '-ENOMEM';
+  readonly tdmrs: number;
+  /** I7: the first TDH.SYS.CONFIG rule the list breaks, if any. */
+  readonly configError: string | undefined;
+  /** I8: TDX memory the TDMRs leave uncovered, if any. */
+  readonly coverageError: string | undefined;
+}
+
+export class Platform {
+  private readonly memo = new Map<number, Outcome>();
+  constructor(readonly layout: Layout) {}
+
+  /** Bit r of `present`/`online`: region r is in memblock / online when build_tdx_memlist() runs. */
+  outcome(present: number, online: number): Outcome {
+    const key = present * 64 + online;
+    let o = this.memo.get(key);
+    if (o === undefined) {
+      const rs = this.layout.regions;
+      const memlist = buildTdxMemlist(rs, rs.map((_, i) => ((present >> i) & 1) === 1));
+      // alloc_contig_pages() takes PAMTs from online, unmovable memory
+      const pool = buildTdxMemlist(rs, rs.map((r, i) => r.kind === 'boot' && ((online >> i) & 1) === 1));
+      const c = constructTdmrs(memlist, pool, this.layout);
+      o = c.ok
+        ? { errno: '0', tdmrs: c.tdmrs.length, configError: tdmrConfigError(c.tdmrs, this.layout), coverageError: coverageError(c.tdmrs, memlist) }
+        : { errno: c.errno, tdmrs: 0, configError: undefined, coverageError: undefined };
+      this.memo.set(key, o);
+    }
+    return o;
+  }
+
+  /** Every (present, online) set init can see: boot regions online, movable ones either way, hot-plug ones absent, offline or online. */
+  *initSets(): Generator<[number, number]> {
+    const rs = this.layout.regions;
+    const walk = function* (i: number, present: number, online: number): Generator<[number, number]> {
+      if (i === rs.length) {
+        yield [present, online];
+        return;
+      }
+      const bit = 1 << i;
+      if (rs[i]!.kind === 'hotplug') yield* walk(i + 1, present, online);
+      if (rs[i]!.kind !== 'boot') yield* walk(i + 1, present | bit, online);
+      yield* walk(i + 1, present | bit, online | bit);
+    };
+    yield* walk(0, 0, 0);
+  }
+
+  /** The behaviour the state machine can see: the outcome for every set init can see. */
+  signature(): string {
+    const parts: string[] = [String(this.layout.regions.length)];
+    for (const [p, o] of this.initSets()) {
+      const r = this.outcome(p, o);
+      parts.push(`${p}/${o}:${r.errno},${r.tdmrs},${r.configError === undefined},${r.coverageError === undefined}`);
+    }
+    return parts.join(' ');
+  }
+}
+
+const computed = new Map<LayoutChoice, Platform[]>();
+
+/**
+ * The platforms a check runs on. 'family' keeps one layout per distinct behaviour (signature):
+ * two layouts with the same outcome for every set of regions are the same to the state machine.
+ * Computed once per process (the family takes about a second).
+ */
+export function platforms(choice: LayoutChoice): Platform[] {
+  let p = computed.get(choice);
+  if (p === undefined) computed.set(choice, (p = computePlatforms(choice)));
+  return p;
+}
+
+function computePlatforms(choice: LayoutChoice): Platform[] {
+  switch (choice) {
+    case 'small': // the module's real limits: nothing overflows
+      return [new Platform({ name: 'small', regions: SMALL, cmrs: cmrsFor(SMALL), maxTdmrs: 64, maxReservedPerTdmr: 16, maxPa: 8 * GiB })];
+    case 'family': {
+      const seen = new Map<string, Platform>();
+      for (const l of layoutFamily(FAMILY)) {
+        const p = new Platform(l);
+        const sig = p.signature();
+        if (!seen.has(sig)) seen.set(sig, p);
+      }
+      return [...seen.values()];
+    }
+  }
+}

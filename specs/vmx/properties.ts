@@ -1,0 +1,140 @@
+// V1-V10 (digest 7.3) and the availability claim D19 gives up (TsmBound). Every safety property is checked
+// only outside the emergency state (V6): once panic() starts the NMI shootdown, "all bets are
+// off" (seed 002, Sean) and SEAMCALLs racing the shootdown may fail (D35). V9 is the exception:
+// it is about the crash path's own order.
+
+import type { ActionRef, Invariant, TransitionProperty } from '../../checker/model.js';
+import { CurrentVmcs } from '../../model/cpu.js';
+import { SysState } from '../../model/module.js';
+import type { VmxAction } from './actions.js';
+import type { Ownership } from './ownership.js';
+import { BOOT_CPU, Crash, Hp, Pm, Tsm, type Design, type S, type Schema } from './schema.js';
+
+const OUTSIDE_EMERGENCY = 'outside crash/forced shutdown (V6)';
+const normal = (s: S): boolean => s.crash === Crash.NONE;
+const POWER_OFF = new Set<number>([Pm.DEVICES_SHUT_DOWN, Pm.KVM_SHUT_DOWN, Pm.TDX_DISABLED, Pm.VIRT_OFF, Pm.HALTED]);
+
+/** The CPUs whose VMX goes off in this step. */
+function vmxoffs(s: S, n: S, cpus: number): number[] {
+  const out: number[] = [];
+  for (let c = 0; c < cpus; c++) if (s.cpu.at(c).vmxOn && !n.cpu.at(c).vmxOn) out.push(c);
+  return out;
+}
+
+export function vmxInvariants(cpus: number, design: Design, own: Ownership): Invariant<Schema>[] {
+  return [
+    {
+      name: 'V1',
+      description:
+        design === 'refcount'
+          ? `vmxOn iff virtualization_nr_users > 0, which counts KVM's and the TDX core's references (${OUTSIDE_EMERGENCY})`
+          : `vmxOn iff KVM has virtualization enabled on the CPU (${OUTSIDE_EMERGENCY})`,
+      source: 'digest 7.3 V1; arch/x86/virt/hw.c: x86_virt_get_ref()/x86_virt_put_ref()',
+      holds: (s) => {
+        if (!normal(s)) return true;
+        for (let c = 0; c < cpus; c++) {
+          const cpu = s.cpu.at(c);
+          if (cpu.vmxOn !== own.owners(s, c) > 0) return false;
+          if (design === 'refcount' && cpu.virtualization_nr_users !== +cpu.kvm_virt + +cpu.tdx_ref) return false;
+        }
+        return true;
+      },
+    },
+  ];
+}
+
+export function vmxTransitionProperties(
+  cpus: number,
+  design: Design,
+  own: Ownership,
+  actions: readonly VmxAction[],
+): TransitionProperty<Schema>[] {
+  const named = (names: readonly string[]) => {
+    const idx = new Set(actions.flatMap((a, i) => (names.includes(a.name) ? [i] : [])));
+    return (a: ActionRef): boolean => idx.has(a.action);
+  };
+  const cpuhp = named(['kvm_online_cpu', 'tdx_online_cpu', 'sched_cpu_activate', 'sched_cpu_deactivate', 'tdx_offline_cpu', 'kvm_offline_cpu']);
+  const tdxTeardown = named(['tdx_offline_cpu', 'kvm_offline_cpu']);
+  const tdxOnline = named(['tdx_online_cpu']);
+  const pmVmxoff = named(['kvm_suspend', 'tdx_suspend', 'kvm_shutdown', 'tdx_shutdown_cpu']);
+  const stopPath = named(['kvm_shutdown', 'tdx_shutdown_cpu', 'x86_virt_emergency_disable_virtualization_cpu']);
+
+  return [
+    {
+      name: 'TsmBound',
+      description: `availability: tdx_tsm is unbound only when TDX goes down with it or at power-off, so its bindings survive CPU offline and suspend (${OUTSIDE_EMERGENCY}); D19 gives this up`,
+      source: 'digest 8 D19; seed 002 (Dan: removing the device on every async VMXOFF is "too violent")',
+      holds: (s, _a, n) => !normal(n) || s.tsm === Tsm.UNBOUND || n.tsm !== Tsm.UNBOUND || !own.tdxEnabled(n) || POWER_OFF.has(n.pm),
+    },
+    {
+      name: 'V2',
+      description: `a VMXOFF happens only when the last owner lets go (virtualization_nr_users 1 -> 0, or KVM alone) (${OUTSIDE_EMERGENCY})`,
+      source: 'digest 7.3 V2; arch/x86/virt/hw.c: x86_virt_put_ref()',
+      holds: (s, _a, n) => !normal(n) || vmxoffs(s, n, cpus).every((c) => own.owners(s, c) === 1 && own.owners(n, c) === 0),
+    },
+    {
+      name: 'V3',
+      description:
+        design === 'refcount'
+          ? `a SEAMCALL by KVM, the TDX core or tdx_tsm runs in VMX operation, under its own or the TDX core's reference (${OUTSIDE_EMERGENCY})`
+          : `a SEAMCALL by KVM, the TDX core or tdx_tsm runs where KVM has VMX on; else it #UDs (-EACCES) (${OUTSIDE_EMERGENCY})`,
+      source: 'digest 7.3 V3, 7.1 I1; seed 002 (Yilun: "vmxoff is fatal to tdx_tsm driver")',
+      holds: (s, a, n) => {
+        if (!normal(n)) return true;
+        const issued = actions[a.action]!.issues?.(s, a.actor) ?? [];
+        return issued.every(({ cpu, client }) => s.cpu.at(cpu).vmxOn && own.holds(s, cpu, client));
+      },
+    },
+    {
+      name: 'V4',
+      description: `while tdx_tsm is bound and may issue requests, no VMXOFF on a CPU its requests can run on (${OUTSIDE_EMERGENCY})`,
+      source: 'digest 7.3 V4; seed 002 (Yilun: remove the device before VMXOFF; Dan: tie it to kvm_intel)',
+      holds: (s, _a, n) => !normal(n) || s.tsm !== Tsm.BOUND || vmxoffs(s, n, cpus).every((c) => s.cpu.at(c).hp !== Hp.ONLINE),
+    },
+    {
+      name: 'V5',
+      description: `at VMXOFF on a CPU no TD vCPU is associated with it: TDH.VP.FLUSH ran first (${OUTSIDE_EMERGENCY})`,
+      source: 'digest 7.3 V5; arch/x86/kvm/vmx/tdx.c: tdx_disable_virtualization_cpu()',
+      holds: (s, _a, n) => !normal(n) || vmxoffs(s, n, cpus).every((c) => n.td_vcpu !== c),
+    },
+    {
+      name: 'V7',
+      description: `a VMXOFF by syscore suspend or power-off happens with userspace frozen, so no KVM ioctl or tdx_tsm request is in flight (${OUTSIDE_EMERGENCY})`,
+      source: 'digest 7.3 V7; seed 002 (Sean: "userspace tasks need to be frozen before the kernel fires off the suspend notifiers")',
+      holds: (s, a, n) => !normal(n) || !pmVmxoff(a) || vmxoffs(s, n, cpus).length === 0 || s.pm !== Pm.RUNNING,
+    },
+    {
+      name: 'V8',
+      description: `KVM's VMX instructions on a CPU run in VMX operation, and VMREAD/VMWRITE with a current VMCS: every path that lets go of VMX VMCLEARs first (${OUTSIDE_EMERGENCY})`,
+      source: 'digest 7.3 V8; arch/x86/kvm/vmx/vmx.c: vmx_disable_virtualization_cpu() -> vmclear_local_loaded_vmcss()',
+      holds: (s, a, n) => {
+        if (!normal(n)) return true;
+        const executed = actions[a.action]!.vmx?.(s, a.actor) ?? [];
+        return executed.every(({ cpu, needsVmcs }) => s.cpu.at(cpu).vmxOn && (!needsVmcs || s.cpu.at(cpu).currentVmcs === CurrentVmcs.VALID));
+      },
+    },
+    {
+      name: 'V9',
+      description:
+        design === 'refcount'
+          ? 'on power-off and crash, the CPU that issues TDH.SYS.DISABLE leaves VMX operation only after it (checked during a crash too)'
+          : 'not applicable: the KVM-owned design predates TDH.SYS.DISABLE',
+      source: 'digest 7.3 V9; [DIS] tdx_shutdown(), native_machine_crash_shutdown()',
+      holds: (s, a, n) => {
+        if (design !== 'refcount' || !stopPath(a)) return true;
+        const issuer = s.crash === Crash.NONE ? BOOT_CPU : s.crash_cpu;
+        return !vmxoffs(s, n, cpus).includes(issuer) || n.tdx_module.sys_state === SysState.SYSINIT_PENDING;
+      },
+    },
+    {
+      name: 'V10',
+      description: `cpuhp order: VMX is on before tdx_cpu_enable() on a CPU coming up, and VMX goes off only in or after the TDX teardown on a CPU going down (${OUTSIDE_EMERGENCY})`,
+      source: 'digest 7.3 V10; cpuhp: CPUHP_AP_KVM_ONLINE below CPUHP_AP_ONLINE_DYN',
+      holds: (s, a, n) => {
+        if (!normal(n) || !cpuhp(a)) return true;
+        if (tdxOnline(a) && own.tdxEnabled(s) && !n.cpu.at(a.actor).vmxOn) return false;
+        return vmxoffs(s, n, cpus).length === 0 || tdxTeardown(a);
+      },
+    },
+  ];
+}

@@ -1,0 +1,92 @@
+// vmx: who owns VMX operation on each CPU, and whether every SEAMCALL client (KVM, the TDX core,
+// tdx_tsm) keeps it while it needs it: KVM-owned VMXON before 2026, the refcounted
+// virtualization core after (digest 5, 7.3; seed 002).
+
+import type { Model, Spec } from '../../checker/model.js';
+import { TdxModule } from '../../model/module.js';
+import { cpuSymmetry, topology } from '../../model/topology.js';
+import { tdxEnable, vmxActions, type VmxConfig } from './actions.js';
+import { ownership } from './ownership.js';
+import { vmxInvariants, vmxTransitionProperties } from './properties.js';
+import { Crash, DESIGNS, Hp, Pm, Tsm, VARIANTS, vmxSchema, type Design, type Schema, type Variant } from './schema.js';
+
+export function vmxModel(cfg: VmxConfig): Model<Schema> {
+  const topo = topology(cfg.cpus, 1);
+  const tdx = new TdxModule(topo, { tdmrs: 1, tdmrChunks: 1 });
+  const own = ownership(cfg.design, cfg.variant);
+  const actions = vmxActions(cfg, own, tdx);
+  return {
+    schema: vmxSchema(cfg.cpus, tdx),
+    init: [
+      (n) => {
+        n.td_vcpu = -1;
+        n.crash_cpu = -1;
+        tdx.load(n.tdx_module);
+        for (let c = 0; c < cfg.cpus; c++) n.cpu.at(c).hp = Hp.ONLINE;
+        if (cfg.design === 'refcount') {
+          // subsys_initcall: the TDX core's cpuhp state takes a reference on every CPU, then
+          // initializes the module; tdx-host's device (tdx_tsm here) appears once it is up.
+          for (let c = 0; c < cfg.cpus; c++) own.tdxGet(n, c);
+          tdxEnable(tdx, n);
+          n.tsm = Tsm.BOUND;
+        }
+      },
+    ],
+    actions,
+    invariants: vmxInvariants(cfg.cpus, cfg.design, own),
+    transitionProperties: vmxTransitionProperties(cfg.cpus, cfg.design, own, actions),
+    isEndState: (s) => s.pm === Pm.HALTED || s.crash === Crash.KEXEC,
+    symmetry: cpuSymmetry(topo, [0]),
+  };
+}
+
+export const vmx: Spec = {
+  name: 'vmx',
+  file: import.meta.url,
+  description: 'VMXON ownership: KVM-owned (pre-2026) or the refcounted virtualization core, with KVM, TDs, tdx_tsm, cpuhp, suspend, power-off and crash',
+  params: [
+    { name: 'cpus', type: 'int', min: 1, max: 4, default: 2, description: 'CPUs in one package; CPU 0 is the boot CPU and never goes offline' },
+    {
+      name: 'design',
+      type: 'enum',
+      values: DESIGNS,
+      default: 'refcount',
+      description: 'refcount: x86_virt_get_ref()/put_ref() with the TDX core as owner (2026); kvm: KVM owns VMXON and brings TDX up (before 2026)',
+    },
+    {
+      name: 'variant',
+      type: 'enum',
+      values: VARIANTS,
+      default: 'reference',
+      description:
+        "reference (KVM-owned: tdx_tsm lives from tdx_enable() to tdx_cleanup(), Dan's design); D18 (KVM-owned only; refcount builds the reference): kvm_intel unload leaves tdx_tsm bound; D19: the tdx_tsm device is removed at every VMXOFF and re-added at VMXON",
+    },
+    { name: 'hotplug', type: 'bool', default: true, description: 'the administrator takes secondary CPUs offline and online' },
+    { name: 'suspend', type: 'bool', default: true, description: 'system suspend and resume (theoretical with TDX: S3 is disabled, digest 3.10)' },
+    { name: 'shutdown', type: 'bool', default: true, description: 'normal power-off' },
+    { name: 'crash', type: 'bool', default: true, description: 'panic and the crash NMI shootdown (outside the safety properties, V6; D35)' },
+  ],
+  build: (p) =>
+    vmxModel({
+      cpus: p['cpus'] as number,
+      design: p['design'] as Design,
+      variant: p['variant'] as Variant,
+      hotplug: p['hotplug'] as boolean,
+      suspend: p['suspend'] as boolean,
+      shutdown: p['shutdown'] as boolean,
+      crash: p['crash'] as boolean,
+    }),
+  expectations: [
+    {
+      name: 'refcounted core',
+      params: { design: 'refcount' },
+      expect: { verdict: 'pass' },
+      note: 'includes D35: SEAMCALLs on CPUs the crash shootdown has not stopped yet, after TDH.SYS.DISABLE (excluded by V6)',
+    },
+    { name: 'KVM-owned VMXON', params: { design: 'kvm' }, expect: { verdict: 'pass' } },
+    { name: 'D18 KVM-owned: kvm_intel unload under a live tdx_tsm', params: { design: 'kvm', variant: 'D18' }, expect: { verdict: 'violation', property: 'V4', traceLength: 4 } },
+    { name: 'D19 KVM-owned: remove tdx_tsm at every VMXOFF', params: { design: 'kvm', variant: 'D19' }, expect: { verdict: 'violation', property: 'TsmBound', traceLength: 5 } },
+    { name: 'D19 on the refcounted core', params: { design: 'refcount', variant: 'D19' }, expect: { verdict: 'violation', property: 'TsmBound', traceLength: 2 } },
+  ],
+};
+

@@ -1,0 +1,59 @@
+// The init spec: every expectation CI gates (the reference passes, each known-bad variant is
+// caught with its named property and shortest trace), golden state counts, and the TDMR/PAMT
+// construction checked over every layout of the family.
+
+import { describe, expect, test } from 'vitest';
+import { check } from '../checker/check.js';
+import { layoutFamily } from '../model/memory.js';
+import { FAMILY, Platform, platforms } from '../specs/init/layouts.js';
+import { init } from '../specs/init/spec.js';
+import { buildSpec, runExpectation } from './support/expectation.js';
+
+/** Measured with this checker (bfs, 64-bit fingerprints); a change means the model changed. */
+const GOLDEN: Record<string, { states: number; transitions: number }> = {
+  'reference (2026: core-driven init, DISABLE at kexec)': { states: 23_783, transitions: 99_739 },
+};
+
+describe('init expectations', () => {
+  for (const e of init.expectations ?? []) {
+    test(e.name, () => {
+      const r = runExpectation(init, e);
+      expect(r.mismatch).toEqual([]);
+      const g = GOLDEN[e.name];
+      if (g) expect({ states: r.outcome.stats.distinctStates, transitions: r.outcome.stats.transitions }).toEqual(g);
+    });
+  }
+  test('every variant has an expectation naming the property it breaks', () => {
+    const variants = init.params.find((p) => p.name === 'variant');
+    if (variants?.type !== 'enum') throw new Error('variant parameter');
+    for (const v of variants.values.filter((x) => x !== 'reference')) {
+      const e = (init.expectations ?? []).find((x) => x.params['variant'] === v && x.expect.verdict === 'violation');
+      expect(e, v).toBeDefined();
+    }
+  });
+});
+
+test('symmetry: the reference passes on fewer states', () => {
+  const o = check(buildSpec(init, {}), { symmetry: true });
+  expect(o.verdict).toBe('pass');
+  expect(o.stats.distinctStates).toBe(15_194);
+});
+
+test('TDMR/PAMT construction over every layout of the family and every region set init can see', () => {
+  const counts: Record<string, number> = {};
+  const broken: string[] = [];
+  const family = layoutFamily(FAMILY);
+  for (const l of family) {
+    const p = new Platform(l);
+    for (const [present, online] of p.initSets()) {
+      const o = p.outcome(present, online);
+      const key = o.errno === '0' ? `${o.tdmrs} TDMRs` : o.errno;
+      counts[key] = (counts[key] ?? 0) + 1;
+      if (o.configError ?? o.coverageError) broken.push(`${l.name} ${present}/${online}: ${o.configError ?? o.coverageError}`);
+    }
+  }
+  expect(broken).toEqual([]);
+  expect(family.length).toBe(14_892);
+  expect(counts).toEqual({ '1 TDMRs': 136, '2 TDMRs': 29_512, '3 TDMRs': 31_528, '-ENOSPC': 17_976 });
+  expect(platforms('family').length).toBe(4);
+});
