@@ -6,6 +6,24 @@ import { Layout, type View } from './layout.js';
 import type { ActionRef, Model } from './model.js';
 import { Canonicalizer } from './symmetry.js';
 
+/** A state buffer with a view bound to it. */
+export interface BoundState<D extends RecordDomain> {
+  readonly words: Uint32Array;
+  readonly read: Read<D>;
+  readonly write: Write<D>;
+}
+
+/** What every loop over transitions needs: the state being expanded and the next one. */
+export interface StepBuffers<D extends RecordDomain> {
+  readonly cur: Uint32Array;
+  readonly next: Uint32Array;
+  /** The current state, read by guards and effects. */
+  readonly s: Read<D>;
+  /** The next state: read by invariants, written by effects. */
+  readonly nr: Read<D>;
+  readonly nw: Write<D>;
+}
+
 export class CompiledModel<D extends RecordDomain = RecordDomain> {
   readonly layout: Layout<D>;
   readonly words: number;
@@ -80,6 +98,20 @@ export class CompiledModel<D extends RecordDomain = RecordDomain> {
     words.fill(0);
     view.bind(words);
     this.model.init[i]!(view.write);
+  }
+
+  /** A fresh state buffer with a view over it. */
+  bound(): BoundState<D> {
+    const words = new Uint32Array(this.words);
+    const v = this.layout.newView();
+    v.bind(words);
+    return { words, read: v.read, write: v.write };
+  }
+
+  stepBuffers(): StepBuffers<D> {
+    const c = this.bound();
+    const n = this.bound();
+    return { cur: c.words, next: n.words, s: c.read, nr: n.read, nw: n.write };
   }
 
   /** A canonicaliser for the model's symmetry, or undefined when it declares none. */

@@ -16,15 +16,7 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
   const NEXT = W;
   const ENABLED = W + 1;
   const VIA = W + 2;
-  const cur = new Uint32Array(W);
-  const next = new Uint32Array(W);
-  const sv = cm.layout.newView();
-  sv.bind(cur);
-  const nv = cm.layout.newView();
-  nv.bind(next);
-  const s = sv.read;
-  const nr = nv.read;
-  const nw = nv.write;
+  const { cur, next, s, nr, nw } = cm.stepBuffers();
   const { guards, actors } = cm;
   const apply = cm.apply;
   const nRefs = guards.length;

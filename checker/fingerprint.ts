@@ -12,9 +12,8 @@ function fmix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Lane 1 of the fingerprint of `words[offset .. offset+n)`; also picks the hash-table slot. */
-export function hashHi(words: Uint32Array, offset: number, n: number): number {
-  let h = 0x9747b28c;
+function murmur(words: Uint32Array, offset: number, n: number, seed: number): number {
+  let h = seed;
   for (let i = 0; i < n; i++) {
     let k = Math.imul(words[offset + i]!, C1);
     k = Math.imul((k << 15) | (k >>> 17), C2);
@@ -25,18 +24,11 @@ export function hashHi(words: Uint32Array, offset: number, n: number): number {
   return fmix(h ^ n);
 }
 
-/** Lane 2: same mixing, another seed, so the pair behaves as one 64-bit hash. */
-export function hashLo(words: Uint32Array, offset: number, n: number): number {
-  let h = 0x3c6ef372;
-  for (let i = 0; i < n; i++) {
-    let k = Math.imul(words[offset + i]!, C1);
-    k = Math.imul((k << 15) | (k >>> 17), C2);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  return fmix(h ^ Math.imul(n, 0x27d4eb2f));
-}
+/** Lane 1 of the fingerprint of `words[offset .. offset+n)`; also picks the hash-table slot. */
+export const hashHi = (words: Uint32Array, offset: number, n: number): number => murmur(words, offset, n, 0x9747b28c);
+
+/** Lane 2: the same mixing with another seed, so the pair behaves as one 64-bit hash. */
+export const hashLo = (words: Uint32Array, offset: number, n: number): number => murmur(words, offset, n, 0x3c6ef372);
 
 /**
  * Probability that a run which stored `n` distinct fingerprints merged two distinct states

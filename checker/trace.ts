@@ -4,7 +4,6 @@
 
 import type { Plain, RecordDomain } from './domain.js';
 import type { CompiledModel } from './compiled.js';
-import type { View } from './layout.js';
 import type { Canonicalizer } from './symmetry.js';
 
 export interface TraceStep<S = unknown> {
@@ -27,47 +26,40 @@ export function buildTrace<D extends RecordDomain>(
   steps: readonly number[],
   canon?: Canonicalizer,
 ): { trace: TraceStep<Plain<D>>[]; steps: number[] } {
-  const W = cm.words;
-  const cur = new Uint32Array(W);
-  const next = new Uint32Array(W);
-  const sv = cm.layout.newView();
-  sv.bind(cur);
-  const nv = cm.layout.newView();
-  nv.bind(next);
+  const { cur, next, s, nw } = cm.stepBuffers();
   // The canonical chain the search recorded, when it stored canonical states.
-  const ghost = new Uint32Array(W);
-  const gv = cm.layout.newView();
-  gv.bind(ghost);
-  const want = new Uint32Array(W);
+  const ghost = cm.bound();
+  const want = new Uint32Array(cm.words);
   cm.writeInit(init, cur);
-  ghost.set(cur);
-  canon?.canon(ghost);
-  const apply = (ref: number, from: View<D>): void => {
-    next.set(from === sv ? cur : ghost);
-    cm.effects[ref]!(from.read, nv.write, cm.refs[ref]!.actor);
+  ghost.words.set(cur);
+  canon?.canon(ghost.words);
+  /** Applies instance `ref` to the concrete state (s) or to the canonical one (ghost) into `next`. */
+  const apply = (ref: number, fromGhost: boolean): void => {
+    next.set(fromGhost ? ghost.words : cur);
+    cm.effects[ref]!(fromGhost ? ghost.read : s, nw, cm.refs[ref]!.actor);
   };
   const trace: TraceStep<Plain<D>>[] = [{ action: null, actor: null, state: cm.layout.decode(cur) }];
   const taken: number[] = [];
   for (const recorded of steps) {
     let ref = recorded;
     if (canon) {
-      if (!cm.guards[recorded]!(gv.read, cm.refs[recorded]!.actor)) throw new Error(`replay: ${cm.label(recorded)} is not enabled at step ${trace.length}`);
-      apply(recorded, gv);
+      if (!cm.guards[recorded]!(ghost.read, cm.refs[recorded]!.actor)) throw new Error(`replay: ${cm.label(recorded)} is not enabled at step ${trace.length}`);
+      apply(recorded, true);
       canon.canon(next);
       want.set(next);
-      ghost.set(next);
+      ghost.words.set(next);
       const action = cm.refs[recorded]!.action;
       ref = cm.refs.findIndex((r, i) => {
-        if (r.action !== action || !cm.guards[i]!(sv.read, r.actor)) return false;
-        apply(i, sv);
+        if (r.action !== action || !cm.guards[i]!(s, r.actor)) return false;
+        apply(i, false);
         canon.canon(next);
         return sameWords(next, want);
       });
       if (ref < 0) throw new Error(`replay: no instance of ${cm.refs[recorded]!.name} reproduces step ${trace.length}; is the declared symmetry sound?`);
-    } else if (!cm.guards[ref]!(sv.read, cm.refs[ref]!.actor)) {
+    } else if (!cm.guards[ref]!(s, cm.refs[ref]!.actor)) {
       throw new Error(`replay: ${cm.label(ref)} is not enabled at step ${trace.length}`);
     }
-    apply(ref, sv);
+    apply(ref, false);
     cur.set(next);
     taken.push(ref);
     const r = cm.refs[ref]!;
@@ -91,14 +83,8 @@ function sameWords(a: Uint32Array, b: Uint32Array): boolean {
  */
 export function replay<D extends RecordDomain>(cm: CompiledModel<D>, trace: readonly TraceStep[]): ReplayResult {
   if (trace.length === 0) return { ok: false, step: 0, reason: 'empty trace' };
-  const W = cm.words;
-  const want = new Uint32Array(W);
-  const cur = new Uint32Array(W);
-  const next = new Uint32Array(W);
-  const sv = cm.layout.newView();
-  sv.bind(cur);
-  const nv = cm.layout.newView();
-  nv.bind(next);
+  const want = new Uint32Array(cm.words);
+  const { cur, next, s, nw } = cm.stepBuffers();
   try {
     cm.layout.encode(trace[0]!.state, want);
   } catch (e) {
@@ -121,9 +107,9 @@ export function replay<D extends RecordDomain>(cm: CompiledModel<D>, trace: read
     const actor = step.actor ?? -1;
     const ref = cm.refs.findIndex((r) => r.name === step.action && r.actor === actor);
     if (ref < 0) return { ok: false, step: t, reason: `no action ${step.action}${step.actor === null ? '' : ` for actor ${step.actor}`}` };
-    if (!cm.guards[ref]!(sv.read, actor)) return { ok: false, step: t, reason: `${cm.label(ref)} is not enabled` };
+    if (!cm.guards[ref]!(s, actor)) return { ok: false, step: t, reason: `${cm.label(ref)} is not enabled` };
     next.set(cur);
-    cm.effects[ref]!(sv.read, nv.write, actor);
+    cm.effects[ref]!(s, nw, actor);
     if (!sameWords(next, want)) return { ok: false, step: t, reason: `${cm.label(ref)} does not lead to the state given` };
     cur.set(next);
     steps.push(ref);

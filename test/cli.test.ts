@@ -137,3 +137,15 @@ describe('tdxmc check --workers', () => {
     expect(d.code).toBe(3);
   });
 });
+
+describe('tdxmc check --memory', () => {
+  it('a run over its memory budget stops cleanly: incomplete, and says how far it got', () => {
+    const r = tdxmc('check', 'lockstep', '--set', 'cpus=9', '--memory', '2M', '--workers', '1');
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/incomplete/);
+    expect(r.out).toMatch(/stopped by --memory/);
+    expect(r.out).toMatch(/[\d,]+ distinct states/);
+    const bad = tdxmc('check', 'lockstep', '--memory', 'lots');
+    expect(bad.code).toBe(2);
+  });
+});

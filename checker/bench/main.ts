@@ -1,39 +1,128 @@
-// `npm run bench`: lockstep at several sizes, each in a fresh process. Prints distinct states,
-// seconds, states/s, bytes per stored state and peak RSS. Figures come from this run only.
+// `npm run bench`: lockstep (variant ack, every property) side by side with SPIN and Rumur, each
+// run in a fresh process, with the ratios issue 3 sets as targets. Every figure comes from
+// this run. BENCH_SECTIONS picks sections (raw,parallel,scale,symmetry); BENCH_REPEAT=N
+// repeats each timed run and reports the median.
 
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { has, rumur, spin, type ExternalRun } from './external.js';
 
-interface Row {
-  label: string;
-  args: string[];
+interface Ours {
+  verdict: string;
+  states: number;
+  transitions: number;
+  seconds: number;
+  storeBytesPerState: number;
+  peakRssBytes: number;
 }
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
-const sizes = (process.env['BENCH_CPUS'] ?? '6,8,10').split(',').map(Number);
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'raw,parallel,scale,symmetry').split(','));
+const repeat = Math.max(1, Number(process.env['BENCH_REPEAT'] ?? 1));
+const cores = availableParallelism();
 
-const rows: Row[] = sizes.map((n) => ({ label: `lockstep cpus=${n} ack`, args: ['lockstep', `cpus=${n}`, 'variant=ack'] }));
-
-const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const header = ['run', 'verdict', 'states', 'transitions', 'seconds', 'states/s', 'B/state', 'peak RSS MiB'];
-const table: string[][] = [header];
-for (const row of rows) {
-  const r = spawnSync(process.execPath, [CHILD, ...row.args], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    process.stderr.write(`bench: ${row.label} failed:\n${r.stderr}`);
-    process.exit(1);
-  }
-  const j = JSON.parse(r.stdout);
-  table.push([
-    row.label,
-    j.verdict,
-    fmt(j.distinctStates),
-    fmt(j.transitions),
-    fmt(j.seconds, 2),
-    fmt(j.distinctStates / j.seconds),
-    fmt(j.storeBytesPerState + j.linkBytesPerState, 1),
-    fmt(j.peakRssBytes / 2 ** 20),
-  ]);
+function medianOf<T extends { seconds: number }>(runs: T[]): T {
+  return [...runs].sort((a, b) => a.seconds - b.seconds)[runs.length >> 1]!;
 }
-const widths = header.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-for (const r of table) process.stdout.write(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ') + '\n');
+
+function ours(cpus: number, flags: string[] = []): Ours {
+  return medianOf(
+    Array.from({ length: repeat }, () => {
+      const r = spawnSync(process.execPath, [CHILD, 'lockstep', `cpus=${cpus}`, 'variant=ack', ...flags], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      if (r.status !== 0) throw new Error(`bench: tdxmc cpus=${cpus} ${flags.join(' ')} failed:\n${r.stderr}`);
+      return JSON.parse(r.stdout) as Ours;
+    }),
+  );
+}
+
+function external(run: () => ExternalRun): ExternalRun {
+  return medianOf(Array.from({ length: repeat }, run));
+}
+
+const num = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const mib = (b: number | undefined) => (b === undefined ? 'n/a' : num(b / 2 ** 20));
+
+function table(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) process.stdout.write('  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ') + '\n');
+}
+
+function target(what: string, ok: boolean, detail: string): void {
+  process.stdout.write(`  target: ${what}: ${detail} -> ${ok ? 'met' : 'NOT met'}\n\n`);
+}
+
+const HEAD = ['run', 'states', 'seconds', 'states/s', 'B/state', 'peak RSS MiB'];
+const oursRow = (label: string, o: Ours) => [label, num(o.states), num(o.seconds, 2), num(o.states / o.seconds), num(o.storeBytesPerState, 1), mib(o.peakRssBytes)];
+const extRow = (label: string, e: ExternalRun) => [label, num(e.states), num(e.seconds, 2), num(e.states / e.seconds), '', mib(e.peakRssBytes)];
+const sameCount = (a: number, b: number, who: string) => {
+  if (a !== b) process.stdout.write(`  COUNT MISMATCH: tdxmc ${num(a)} vs ${who} ${num(b)}\n`);
+};
+
+const haveSpin = has('spin') && has('gcc');
+const haveRumur = has('rumur') && has('cc');
+process.stdout.write(`lockstep, variant ack, every property; ${cores} cores; median of ${repeat} run(s)\n`);
+if (!haveSpin || !haveRumur) process.stdout.write('SPIN or Rumur is missing: install them with `apt-get install -y rumur spin` for the side-by-side figures\n');
+process.stdout.write('\n');
+
+if (sections.has('raw')) {
+  process.stdout.write('Raw speed (cpus=10, one worker)\n');
+  const o = ours(10, ['--workers=1']);
+  const rows = [HEAD, oursRow('tdxmc', o)];
+  if (haveSpin) {
+    const s = external(() => spin(10));
+    rows.push(extRow('SPIN -O2 -DSAFETY -DNOREDUCE', s));
+    table(rows);
+    sameCount(o.states, s.states, 'SPIN');
+    target('at most half of SPIN\'s time', o.seconds <= s.seconds / 2, `${num(o.seconds / s.seconds, 2)} x SPIN`);
+  } else table(rows);
+}
+
+if (sections.has('parallel')) {
+  process.stdout.write(`Parallel (cpus=11, 1 vs ${Math.max(2, cores)} workers)\n`);
+  const one = ours(11, ['--workers=1']);
+  const many = ours(11, [`--workers=${Math.max(2, cores)}`]);
+  table([HEAD, oursRow('tdxmc, 1 worker', one), oursRow(`tdxmc, ${Math.max(2, cores)} workers`, many)]);
+  sameCount(one.states, many.states, 'tdxmc 1 worker');
+  target('two workers at least 1.6x faster than one', one.seconds / many.seconds >= 1.6, `${num(one.seconds / many.seconds, 2)}x`);
+}
+
+if (sections.has('scale')) {
+  process.stdout.write(`Memory and scale (cpus=12, ${cores} workers)\n`);
+  const o = ours(12, [`--workers=${cores}`]);
+  const rows = [HEAD, oursRow('tdxmc', o)];
+  let ratio = '';
+  let fast = true;
+  if (haveSpin) {
+    const s = external(() => spin(12));
+    rows.push(extRow('SPIN -O2 -DSAFETY -DNOREDUCE', s));
+    table(rows);
+    sameCount(o.states, s.states, 'SPIN');
+    ratio = `${num(o.seconds / s.seconds, 2)} x SPIN, `;
+    fast = o.seconds < s.seconds / 2;
+  } else table(rows);
+  target(
+    'under half of SPIN\'s time, visited store <= 16 B/state, peak RSS < 1 GiB',
+    fast && o.storeBytesPerState <= 16 && o.peakRssBytes < 2 ** 30,
+    `${ratio}${num(o.storeBytesPerState, 1)} B/state, ${mib(o.peakRssBytes)} MiB`,
+  );
+}
+
+if (sections.has('symmetry')) {
+  process.stdout.write('Symmetry (CPUs 1..N-1 interchangeable; one worker, Rumur one thread with --scalarset-schedules off)\n');
+  const rows = [['cpus', 'tdxmc states', 'tdxmc s', 'Rumur states', 'Rumur s', 'Rumur / tdxmc']];
+  let at32 = 0;
+  for (const cpus of [10, 16, 24, 32]) {
+    const o = ours(cpus, ['--symmetry', '--workers=1']);
+    const r = haveRumur ? external(() => rumur(cpus, true, 1)) : undefined;
+    if (r) sameCount(o.states, r.states, 'Rumur');
+    if (r && cpus === 32) at32 = r.seconds / o.seconds;
+    rows.push([String(cpus), num(o.states), num(o.seconds, 2), r ? num(r.states) : 'n/a', r ? num(r.seconds, 2) : 'n/a', r ? `${num(r.seconds / o.seconds, 1)}x` : '']);
+  }
+  for (const cpus of [48, 64]) {
+    const o = ours(cpus, ['--symmetry', '--workers=1']);
+    rows.push([String(cpus), num(o.states), num(o.seconds, 2), '', '', '']);
+  }
+  table(rows);
+  if (haveRumur) target('at cpus=32 at least 5x faster than Rumur', at32 >= 5, `${num(at32, 1)}x`);
+}

@@ -16,15 +16,7 @@ const CLAIM = 0;
 const STOP = 1;
 const CHUNK = 64;
 
-const cur = new Uint32Array(W);
-const next = new Uint32Array(W);
-const sv = cm.layout.newView();
-sv.bind(cur);
-const nv = cm.layout.newView();
-nv.bind(next);
-const s = sv.read;
-const nr = nv.read;
-const nw = nv.write;
+const { cur, next, s, nr, nw } = cm.stepBuffers();
 const en = new Int32Array(cm.refs.length);
 const isEnd = cm.model.isEndState;
 const hasStepProps = (cm.model.transitionProperties?.length ?? 0) > 0;
