@@ -29,6 +29,31 @@ export interface VisitedStore {
 
 const MAX_LOAD = 0.75;
 
+/**
+ * A direct-mapped cache of recently stored or found fingerprints, in front of a table. Most
+ * duplicate successors were seen moments before (the two orders of a commuting pair of steps),
+ * so most lookups end in this cache, which stays in L2, instead of a random line of a table
+ * far larger than the caches. It holds only fingerprints the table has, so a hit is exact.
+ */
+const RECENT_BITS = 15;
+const RECENT_MASK = (1 << RECENT_BITS) - 1;
+
+export class RecentFingerprints {
+  static readonly BYTES = 8 << RECENT_BITS;
+  private readonly slots = new Uint32Array(2 << RECENT_BITS);
+
+  has(hi: number, lo: number): boolean {
+    const c = (lo & RECENT_MASK) << 1;
+    return this.slots[c] === hi && this.slots[c + 1] === lo;
+  }
+
+  note(hi: number, lo: number): void {
+    const c = (lo & RECENT_MASK) << 1;
+    this.slots[c] = hi;
+    this.slots[c + 1] = lo;
+  }
+}
+
 /** 64-bit fingerprints in an open-addressing table with linear probing (TLC's FPSet). */
 export class FingerprintStore implements VisitedStore {
   readonly lossy = true;
@@ -47,11 +72,12 @@ export class FingerprintStore implements VisitedStore {
   }
 
   get bytes(): number {
-    return this.table.byteLength;
+    return this.table.byteLength + RecentFingerprints.BYTES;
   }
 
   /** Xor of touched slots: keeps the prefetching loads from being optimised away. */
   private touched = 0;
+  private readonly recent = new RecentFingerprints();
   private growAt: number;
 
   private capacity(): number {
@@ -79,11 +105,14 @@ export class FingerprintStore implements VisitedStore {
   }
 
   private insertFp(hi: number, lo: number): number {
+    if (this.recent.has(hi, lo)) return 0;
     if (this.size >= this.growAt) {
       if (this.table.byteLength * 2 > this.maxBytes) return this.hasFp(hi, lo) ? 0 : -1;
       this.grow();
     }
-    return this.put(hi, lo) ? 1 : 0;
+    const added = this.put(hi, lo);
+    this.recent.note(hi, lo);
+    return added ? 1 : 0;
   }
 
   has(words: Uint32Array, offset: number): boolean {

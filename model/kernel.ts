@@ -62,3 +62,23 @@ export function tryInitModuleGlobal(
   k.sysinit_done = true;
   return k.sysinit_ret;
 }
+
+/**
+ * tdx_cpu_enable() as one step: 0 at once if this CPU's tdx_lp_initialized is set; otherwise
+ * try_init_module_global(), TDH.SYS.LP.INIT on this CPU, and the flag on success. For specs in
+ * which no other CPU can observe the two SEAMCALLs apart (the update's CPU_INIT step).
+ */
+export function tdxCpuEnable(
+  k: { sysinit_done: boolean; sysinit_ret: number },
+  lp: { tdx_lp_initialized: boolean },
+  tdx: TdxModule,
+  m: ModuleWrite,
+  cpu: number,
+  inject?: Status,
+): number {
+  if (lp.tdx_lp_initialized) return Errno['0'];
+  let ret = tryInitModuleGlobal(k, tdx, m, cpu, true);
+  if (ret === Errno['0']) ret = seamcallErrno(tdx.seamcall(m, cpu, SeamcallLeaf.TDH_SYS_LP_INIT, inject === undefined ? { vmxOn: true } : { vmxOn: true, inject }));
+  if (ret === Errno['0']) lp.tdx_lp_initialized = true;
+  return ret;
+}

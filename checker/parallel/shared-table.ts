@@ -4,12 +4,15 @@
 // the few instructions until it appears. Both words are kept nonzero, as 0 means "empty".
 
 import { hashHi, hashLo } from '../fingerprint.js';
+import { RecentFingerprints } from '../store.js';
 
 export class SharedTable {
   readonly slots: Int32Array;
   readonly mask: number;
   /** counter[0]: entries stored (Atomics.add per new state). */
   readonly counter: Int32Array;
+  /** Per worker (each builds its own SharedTable over the same buffers). */
+  private readonly recent = new RecentFingerprints();
 
   constructor(
     readonly buffer: SharedArrayBuffer,
@@ -60,6 +63,13 @@ export class SharedTable {
   }
 
   put(hi: number, lo: number): number {
+    if (this.recent.has(hi, lo)) return 0;
+    const r = this.claim(hi, lo);
+    this.recent.note(hi, lo);
+    return r;
+  }
+
+  private claim(hi: number, lo: number): number {
     const t = this.slots;
     for (let i = hi & this.mask; ; i = (i + 1) & this.mask) {
       let a = Atomics.load(t, 2 * i);

@@ -1,12 +1,15 @@
-// Runs one of a spec's expectations the way CI gates it, and reports what differs from it.
+// Runs one of a spec's expectations the way CI gates it (checker/ci's rule, in this process),
+// and reports what differs from it.
 
 import { check, type CheckOutcome } from '../../checker/check.js';
 import type { AnyModel, Expectation, Params, Spec } from '../../checker/model.js';
+import { checkOptions } from '../../checker/ci/configuration.js';
+import { actualOf, actualText, expectedText, passes } from '../../checker/ci/expected.js';
 import { checkParams } from '../../checker/params.js';
 
 export interface ExpectationRun {
   outcome: CheckOutcome;
-  /** Empty when the verdict, property and trace length are the expected ones. */
+  /** Empty when the verdict, property and trace length are the expected ones; else why not. */
   mismatch: string[];
 }
 
@@ -18,20 +21,7 @@ export function buildSpec(spec: Spec, given: Params): AnyModel {
 }
 
 export function runExpectation(spec: Spec, e: Expectation): ExpectationRun {
-  const o = e.options ?? {};
-  const outcome = check(buildSpec(spec, e.params), {
-    ...(o.search ? { search: o.search } : {}),
-    ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}),
-    ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
-  });
-  const mismatch: string[] = [];
-  const want = e.expect;
-  if (outcome.verdict !== want.verdict) mismatch.push(`verdict ${outcome.verdict}, expected ${want.verdict}`);
-  if (want.verdict === 'violation' && outcome.violation?.property.name !== want.property) {
-    mismatch.push(`property ${outcome.violation?.property.name ?? 'none'}, expected ${want.property}`);
-  }
-  if (want.verdict !== 'pass' && want.traceLength !== undefined && outcome.violation?.trace.length !== want.traceLength + 1) {
-    mismatch.push(`trace of ${(outcome.violation?.trace.length ?? 1) - 1} steps, expected ${want.traceLength}`);
-  }
-  return { outcome, mismatch };
+  const outcome = check(buildSpec(spec, e.params), checkOptions(e.options ?? {}));
+  const actual = actualOf(outcome);
+  return { outcome, mismatch: passes(e.expect, actual) ? [] : [`expected ${expectedText(e.expect)}, got ${actualText(actual)}`] };
 }

@@ -1,0 +1,55 @@
+// The CI gate's one rule: a configuration passes when what its run showed is what its spec
+// expects (verdict, violated property, and the shortest trace's length when one is given).
+// `incomplete` is never a pass.
+
+import type { CheckOutcome } from '../check.js';
+import type { Expectation } from '../model.js';
+import type { Verdict } from '../result.js';
+
+export type Expected = Expectation['expect'];
+
+/** What a run showed, as plain data (it crosses from a worker thread). */
+export interface Actual {
+  readonly verdict: Verdict;
+  /** The violated property, or `deadlock`. */
+  readonly property?: string;
+  /** The counterexample's length in steps (trace entries minus the initial state). */
+  readonly traceLength?: number;
+  /** Which bound stopped an incomplete run (`time`: the CI time budget). */
+  readonly stoppedBy?: string;
+  /** The model threw, or could not be loaded or built: bad input. */
+  readonly error?: string;
+}
+
+export function actualOf(o: CheckOutcome): Actual {
+  return {
+    verdict: o.verdict,
+    ...(o.violation ? { property: o.violation.property.name, traceLength: o.violation.trace.length - 1 } : {}),
+    ...(o.stoppedBy ? { stoppedBy: o.stoppedBy } : {}),
+    ...(o.error ? { error: o.error.message } : {}),
+  };
+}
+
+export function passes(e: Expected, a: Actual): boolean {
+  if (a.error !== undefined || a.verdict !== e.verdict) return false;
+  if (e.verdict === 'violation' && a.property !== e.property) return false;
+  return e.verdict === 'pass' || e.traceLength === undefined || a.traceLength === e.traceLength;
+}
+
+const steps = (n: number | undefined): string => (n === undefined ? '' : ` in ${n} step${n === 1 ? '' : 's'}`);
+
+/** `violation of SerialInstall in 17 steps`, `pass`, `deadlock`. */
+export function expectedText(e: Expected): string {
+  if (e.verdict === 'pass') return 'pass';
+  if (e.verdict === 'violation') return `violation of ${e.property}${steps(e.traceLength)}`;
+  return `deadlock${steps(e.traceLength)}`;
+}
+
+/** `pass`, `violation of Lockstep in 2 steps`, `incomplete (stopped by time)`, `error: ...`. */
+export function actualText(a: Actual): string {
+  if (a.error !== undefined) return `error: ${a.error}`;
+  if (a.verdict === 'violation') return `violation of ${a.property}${steps(a.traceLength)}`;
+  if (a.verdict === 'deadlock') return `deadlock${steps(a.traceLength)}`;
+  if (a.verdict === 'incomplete') return `incomplete${a.stoppedBy === undefined ? '' : ` (stopped by ${a.stoppedBy})`}`;
+  return 'pass';
+}

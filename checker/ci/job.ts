@@ -1,0 +1,113 @@
+// One checked configuration as a worker thread runs it: the spec is loaded from its module by
+// name (the worker shares no objects with the main thread), checked, and returned as plain data
+// with its counterexample's reports written and its text report rendered.
+
+import { check, type CheckOutcome } from '../check.js';
+import { checkJson, type CheckJson } from '../cli/json.js';
+import type { ConfigOptions, Params, Spec } from '../model.js';
+import { checkParams } from '../params.js';
+import type { Progress } from '../result.js';
+import { propertyLocation } from '../report/location.js';
+import { buildReport, type ReportInput } from '../report/report.js';
+import { renderText } from '../report/text.js';
+import { writeReports } from '../report/write.js';
+import { checkOptions } from './configuration.js';
+import { actualOf, passes, type Actual, type Expected } from './expected.js';
+import { focusOn } from './focus.js';
+
+export interface Job {
+  /** The module that exports the spec (its `Spec.file`) and the spec's name. */
+  readonly module: string;
+  readonly spec: string;
+  /** Every parameter, validated. */
+  readonly params: Params;
+  readonly options: ConfigOptions;
+  /** Check this property alone (`deadlock`: deadlocks alone); absent: every property. */
+  readonly property?: string;
+  /** The configuration's name and expected outcome, for reports and the choice to write them. */
+  readonly name?: string;
+  readonly expect?: Expected;
+  /** Write a counterexample's reports into `dir`: every one (`all`) or only an unexpected one. */
+  readonly reports?: { readonly dir: string; readonly all: boolean };
+  /** The tdx-mc version, for reports. */
+  readonly version: string;
+}
+
+export interface JobStats {
+  readonly distinctStates: number;
+  readonly transitions: number;
+  readonly seconds: number;
+}
+
+export interface JobResult {
+  readonly actual: Actual;
+  readonly stats: JobStats;
+  /** The `check --json` object; absent when the model could not be loaded or built. */
+  readonly json?: CheckJson;
+  /** The counterexample's plain-text report. */
+  readonly text?: string;
+  readonly reports: readonly string[];
+}
+
+export type WorkerMessage = { readonly type: 'progress'; readonly progress: Progress } | { readonly type: 'done'; readonly result: JobResult };
+
+const NO_STATS: JobStats = { distinctStates: 0, transitions: 0, seconds: 0 };
+
+export function failedJob(error: string, stats: JobStats = NO_STATS): JobResult {
+  return { actual: { verdict: 'incomplete', error }, stats, reports: [] };
+}
+
+async function loadSpec(module: string, name: string): Promise<Spec> {
+  const exports = (await import(module)) as Record<string, unknown>;
+  const spec = Object.values(exports).find((x): x is Spec => typeof x === 'object' && x !== null && (x as Spec).name === name && typeof (x as Spec).build === 'function');
+  if (spec === undefined) throw new Error(`${module} exports no spec named '${name}'`);
+  return spec;
+}
+
+export async function runJob(job: Job, onProgress: (p: Progress) => void): Promise<JobResult> {
+  let spec: Spec;
+  let outcome: CheckOutcome;
+  try {
+    spec = await loadSpec(job.module, job.spec);
+    const model = spec.build(job.params);
+    outcome = check(job.property === undefined ? model : focusOn(model, job.property), { ...checkOptions(job.options), onProgress, progressInterval: 1 });
+  } catch (e) {
+    return failedJob(`${job.spec}: ${(e as Error).message}`);
+  }
+  const actual = actualOf(outcome);
+  const stats = { distinctStates: outcome.stats.distinctStates, transitions: outcome.stats.transitions, seconds: outcome.stats.seconds };
+  const json = checkJson(spec.name, job.params, outcome);
+  const v = outcome.violation;
+  if (v === undefined) return { actual, stats, json, reports: [] };
+
+  const defaults = checkParams(spec.params, {});
+  const location = propertyLocation(spec.file, v.property.name);
+  const o = job.options;
+  const input: ReportInput = {
+    spec: spec.name,
+    specDescription: spec.description,
+    params: job.params,
+    ...(defaults.ok ? { defaults: defaults.params } : {}),
+    options: {
+      ...(job.name === undefined ? {} : { configuration: job.name }),
+      search: o.search ?? 'bfs',
+      'max-states': o.maxStates ?? 'none',
+      'max-depth': o.maxDepth ?? 'none',
+      ...(o.symmetry ? { symmetry: true } : {}),
+    },
+    version: job.version,
+    ...(location === undefined ? {} : { location }),
+    outcome,
+  };
+  const text = renderText(buildReport(input)!);
+  const unexpected = job.expect !== undefined && !passes(job.expect, actual);
+  let reports: string[] = [];
+  if (job.reports !== undefined && (job.reports.all || unexpected)) {
+    try {
+      reports = writeReports(job.reports.dir, input);
+    } catch (e) {
+      return failedJob(`cannot write reports into ${job.reports.dir}: ${(e as Error).message}`, stats);
+    }
+  }
+  return { actual, stats, json, text, reports };
+}

@@ -1,0 +1,90 @@
+// The human output of `tdxmc ci`: one line per configuration (spec, name, parameters, expected,
+// actual, states, seconds), then what went wrong with each failure and the tally.
+
+import type { Configuration } from './configuration.js';
+import { configurationId, settingsText } from './configuration.js';
+import { actualText, expectedText, type Actual, type Expected } from './expected.js';
+import type { GateRow } from './gate.js';
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export interface Columns {
+  readonly spec: number;
+  readonly name: number;
+  readonly settings: number;
+  readonly expected: number;
+}
+
+/** Column widths from what is known before anything runs. */
+export function columns(configs: readonly Configuration[]): Columns {
+  const w = (f: (c: Configuration) => string): number => Math.max(0, ...configs.map((c) => f(c).length));
+  return {
+    spec: w((c) => c.spec.name),
+    name: w((c) => c.expectation.name),
+    settings: w((c) => settingsText(c.expectation)),
+    expected: w((c) => `expected ${expectedText(c.expectation.expect)}`),
+  };
+}
+
+export function rowLine(r: GateRow, cols: Columns): string {
+  const c = r.config;
+  const s = r.result.stats;
+  return [
+    (r.passed ? 'ok' : 'FAIL').padEnd(4),
+    c.spec.name.padEnd(cols.spec),
+    c.expectation.name.padEnd(cols.name),
+    settingsText(c.expectation).padEnd(cols.settings),
+    `expected ${expectedText(c.expectation.expect)}`.padEnd(cols.expected),
+    `got ${actualText(r.result.actual)}`,
+    `${fmt(s.distinctStates)} states`,
+    `${s.seconds.toFixed(2)} s`,
+  ].join('  ');
+}
+
+/** Why an outcome is not the expected one, in a reviewer's terms. */
+export function why(e: Expected, a: Actual): string {
+  if (a.error !== undefined) return 'the model could not be checked (bad input): fix the model or the expectation';
+  if (a.verdict === 'incomplete') {
+    return a.stoppedBy === 'time'
+      ? 'not finished within the --timeout budget: no verdict'
+      : `the search stopped at its bound (${a.stoppedBy ?? 'unknown'}) before a verdict: raise the bound or shrink the configuration`;
+  }
+  if (a.verdict === 'pass') return 'no reachable state breaks it any more: the known-bad design no longer fails (or the model lost the behaviour)';
+  if (e.verdict === 'pass') return `${a.property} is broken: see the counterexample`;
+  if (e.verdict === 'violation' && a.property !== e.property) return `it fails for another reason (${a.property}) than the expected ${e.property}`;
+  if (e.verdict !== a.verdict) return `it ends in ${a.verdict} where ${e.verdict} was expected`;
+  return 'it fails for the expected reason, but the shortest counterexample changed length';
+}
+
+/** The failures, each with its reason and report files. */
+export function failureLines(rows: readonly GateRow[]): string[] {
+  const failed = rows.filter((r) => !r.passed);
+  if (failed.length === 0) return [];
+  const out = ['', `${failed.length} configuration${failed.length === 1 ? '' : 's'} not as expected:`];
+  for (const r of failed) {
+    const e = r.config.expectation;
+    out.push(`  ${configurationId(r.config)} (${settingsText(e)}): expected ${expectedText(e.expect)}, got ${actualText(r.result.actual)}`);
+    out.push(`    ${why(e.expect, r.result.actual)}`);
+    if (r.result.reports.length > 0) out.push(`    reports: ${r.result.reports.join(', ')}`);
+  }
+  return out;
+}
+
+export interface Tally {
+  readonly passed: number;
+  /** Not as expected, incomplete runs included. */
+  readonly failed: number;
+  readonly incomplete: number;
+}
+
+export function tally(rows: readonly GateRow[]): Tally {
+  const passed = rows.filter((r) => r.passed).length;
+  const incomplete = rows.filter((r) => r.result.actual.verdict === 'incomplete' && r.result.actual.error === undefined).length;
+  return { passed, failed: rows.length - passed, incomplete };
+}
+
+/** `14 passed, 2 failed (1 incomplete) in 23.4 s` */
+export function tallyLine(rows: readonly GateRow[], seconds: number): string {
+  const t = tally(rows);
+  return `${t.passed} passed, ${t.failed} failed${t.incomplete > 0 ? ` (${t.incomplete} incomplete)` : ''} in ${seconds.toFixed(1)} s`;
+}

@@ -1,0 +1,29 @@
+// The spec and parameters a command names: `<spec> --set name=value ...`.
+
+import type { Spec } from '../model.js';
+import { resolveParams } from '../params.js';
+import { findSpec, specs } from '../../specs/index.js';
+import { UsageError } from './exit.js';
+
+export function requireSpec(name: string | undefined, command = 'check'): Spec {
+  if (name === undefined) throw new UsageError(`${command}: which spec? (tdxmc list shows them)`);
+  const spec = findSpec(name);
+  if (!spec) throw new UsageError(`unknown spec '${name}' (known: ${specs.map((s) => s.name).join(', ')})`);
+  return spec;
+}
+
+export function resolveDefaults(s: Spec) {
+  const r = resolveParams(s.params, []);
+  if (!r.ok) throw new Error(r.error);
+  return r.params;
+}
+
+export function buildModel(spec: Spec, sets: string[]) {
+  const p = resolveParams(spec.params, sets);
+  if (!p.ok) throw new UsageError(p.error);
+  try {
+    return { p, model: spec.build(p.params) };
+  } catch (e) {
+    throw new UsageError(`spec ${spec.name}: building the model failed: ${(e as Error).message}`, { cause: e });
+  }
+}

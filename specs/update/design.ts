@@ -1,0 +1,78 @@
+// What an era or a known-bad variant changes in the update, as named design choices. The
+// actions and properties read these choices, never the era or variant names themselves.
+
+import type { Params } from '../../checker/model.js';
+
+export const ERAS = ['merged', 'rfc'] as const;
+export type Era = (typeof ERAS)[number];
+
+/** Known-bad design mutations (digest 8). D9 and D10 are environments, not mutations: see spec.ts. */
+export const VARIANTS = ['reference', 'D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8', 'D15', 'D28', 'D29', 'D33'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+export const PLATFORMS = ['both', 'invd_vmcs', 'no_invd_vmcs'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** How the step machine reacts to a failed step. */
+export type Abort =
+  /** [U-v9]+: ack_state() stops advancing once num_failed != 0; each CPU leaves at its next loop test. */
+  | 'leave'
+  /** [U-RFC] p11: the last acknowledger jumps to DONE; CPUs leave only on reading DONE. */
+  | 'fastForward'
+  /** D5: failures are counted but the state advances anyway and nobody leaves early. */
+  | 'none';
+
+export interface Design {
+  readonly abort: Abort;
+  /** [U-RFC]: VMPTRST/VMPTRLD around every P-SEAMLDR call (seamldr_call()). */
+  readonly vmcsSaveRestore: boolean;
+  /** P-SEAMLDR calls outside stop_machine run with IRQs off ([U-RFC] guard(irqsave); D1 drops it). */
+  readonly seamldrIrqsOff: boolean;
+  /** [U-v7]+: no P-SEAMLDR call, sysfs entry or fw_upload device with X86_BUG_SEAMRET_INVD_VMCS (D1 drops it). */
+  readonly erratumGate: boolean;
+  /** [U-RFC] p19: seamldr_install_module() returns -ENOSPC when num_remaining_updates is 0. */
+  readonly kernelSlotCheck: boolean;
+  /** [U-v7]+: TDH.SYS.SHUTDOWN passes TDX_SYS_SHUTDOWN_AVOID_COMPAT_SENSITIVE (D15 drops it). */
+  readonly avoidCompatSensitive: boolean;
+  /** [U-MAIN]: the sysfs `version` reader holds off updates (seamldr_lock_module_update()). */
+  readonly versionLocksOutUpdates: boolean;
+  /** D4: false, all steps in one callback with no global state and no ack_state(). */
+  readonly perStepAck: boolean;
+  /** D7: false, a failing CPU leaves without acknowledging or counting its failure. */
+  readonly failurePublished: boolean;
+  /** D8: false, init_state() and stop_machine() without cpus_read_lock() around them. */
+  readonly cpusReadLock: boolean;
+  /** D28: the lead is the first online CPU, chosen at the fw_upload write before the online set is frozen; CPU 0 may go offline. */
+  readonly leadAtWrite: boolean;
+  /** [U-v7]+: the SHUTDOWN step clears tdx_lp_initialized for every possible CPU (D29: online ones only). */
+  readonly resetAllCpus: boolean;
+  /** SEAMLDR.INFO callers take seamldr_lock (D33: not). */
+  readonly infoTakesLock: boolean;
+  /** D3: a perf NMI handler runs VMREAD wherever it lands, not only in KVM's run loop. */
+  readonly nmiVmreadAnywhere: boolean;
+  /** D2: an NMI (or #MC) handler other than KVM's perf callback runs a VMX instruction wherever it lands. */
+  readonly otherNmiVmread: boolean;
+}
+
+export function design(p: Params): Design {
+  const era = p['era'] as Era;
+  const v = p['variant'] as Variant;
+  const rfc = era === 'rfc';
+  return {
+    abort: v === 'D5' ? 'none' : rfc || v === 'D6' ? 'fastForward' : 'leave',
+    vmcsSaveRestore: rfc,
+    seamldrIrqsOff: rfc && v !== 'D1',
+    erratumGate: !rfc && v !== 'D1',
+    kernelSlotCheck: rfc,
+    avoidCompatSensitive: !rfc && v !== 'D15',
+    versionLocksOutUpdates: !rfc,
+    perStepAck: v !== 'D4',
+    failurePublished: v !== 'D7',
+    cpusReadLock: v !== 'D8',
+    leadAtWrite: v === 'D28',
+    resetAllCpus: v !== 'D29',
+    infoTakesLock: v !== 'D33',
+    nmiVmreadAnywhere: v === 'D3',
+    otherNmiVmread: v === 'D2',
+  };
+}

@@ -1,0 +1,262 @@
+// The live machine around an update: TD vCPUs in and out of guest mode, KVM's SEAMCALLs from task
+// and IRQ context, a TD build (compat-sensitive), sysfs readers, SEAMLDR.INFO, IRQ and NMI
+// handlers that execute VMX instructions, and CPU hotplug. Each handler arrives whenever its
+// context allows; a handler that only reads is one step with no effect on the state.
+
+import { CurrentVmcs } from '../../model/cpu.js';
+import { Errno, tdxCpuEnable } from '../../model/kernel.js';
+import { SeamcallLeaf } from '../../model/leaf.js';
+import type { TdxModule } from '../../model/module.js';
+import { TdxStatus } from '../../model/status.js';
+import type { Design } from './design.js';
+import { hotplugLocked, idle, interruptible, irqsOn, onlineCount, seamldrLocked, Task, vcpuOn, type Env, type S } from './state.js';
+import { CPU, P_SEAMLDR, PERF_NMI, TDX_MODULE, type Step } from './step.js';
+
+export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
+  const perCpu = { ...CPU, actors: env.cpus } as const;
+  const ok = (st: number): boolean => st === TdxStatus.TDX_SUCCESS;
+  const steps: Step[] = [];
+
+  for (let v = 0; v < env.vcpus; v++) {
+    const vcpu = `vCPU ${v}`;
+    steps.push(
+      {
+        name: `KVM_RUN ${vcpu}: vcpu_load`,
+        ...perCpu,
+        context: 'task',
+        description: 'the vCPU thread runs KVM_RUN on this CPU (kvm_running_vcpu); a TD vCPU must first be flushed from another LP',
+        source: 'virt/kvm/kvm_main.c: vcpu_load(); arch/x86/kvm/vmx/tdx.c: tdx_vcpu_load()',
+        guard: (s, c) => idle(s, c) && s.vcpu.at(v).cpu === -1 && (s.vcpu.at(v).assoc === -1 || s.vcpu.at(v).assoc === c),
+        effect: (_s, n, c) => {
+          n.vcpu.at(v).cpu = c;
+        },
+      },
+      {
+        name: `TDH.VP.ENTER ${vcpu}`,
+        ...perCpu,
+        context: 'task',
+        target: TDX_MODULE,
+        leaf: SeamcallLeaf.TDH_VP_ENTER,
+        description: 'enter guest mode; the vCPU becomes associated with this LP (fails, and KVM kills the TD, if the module is gone)',
+        source: 'arch/x86/kvm/vmx/tdx.c: tdx_vcpu_run()',
+        guard: (s, c) => s.vcpu.at(v).cpu === c && !s.vcpu.at(v).guest,
+        effect: (_s, n, c) => {
+          if (!ok(tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_VP_ENTER, { vmxOn: true }))) return;
+          n.vcpu.at(v).guest = true;
+          n.vcpu.at(v).assoc = c;
+        },
+      },
+      {
+        name: `VM exit ${vcpu}`,
+        ...perCpu,
+        context: 'task',
+        description: 'TDH.VP.ENTER returns (an interrupt, a reschedule IPI)',
+        source: 'arch/x86/kvm/vmx/tdx.c: tdx_vcpu_run()',
+        guard: (s, c) => s.vcpu.at(v).cpu === c && s.vcpu.at(v).guest,
+        effect: (_s, n) => {
+          n.vcpu.at(v).guest = false;
+        },
+      },
+      {
+        name: `KVM_RUN ${vcpu}: vcpu_put`,
+        ...perCpu,
+        context: 'task',
+        description: 'the vCPU thread is scheduled out or returns to userspace',
+        source: 'virt/kvm/kvm_main.c: vcpu_put(), kvm_sched_out()',
+        guard: (s, c) => s.vcpu.at(v).cpu === c && !s.vcpu.at(v).guest,
+        effect: (_s, n) => {
+          n.vcpu.at(v).cpu = -1;
+        },
+      },
+    );
+  }
+
+  steps.push(
+    {
+      name: 'IPI: TDH.VP.FLUSH',
+      ...perCpu,
+      context: 'irq',
+      target: TDX_MODULE,
+      leaf: SeamcallLeaf.TDH_VP_FLUSH,
+      description: 'the old LP of a vCPU about to run elsewhere flushes it, in the IPI handler',
+      source: 'arch/x86/kvm/vmx/tdx.c: tdx_flush_vp_on_cpu() via smp_call_function_single()',
+      guard: (s, c) => {
+        if (!irqsOn(s, c, d)) return false;
+        for (let v = 0; v < s.vcpu.length; v++) if (s.vcpu.at(v).assoc === c && s.vcpu.at(v).cpu !== c) return true;
+        return false;
+      },
+      effect: (s, n, c) => {
+        for (let v = 0; v < s.vcpu.length; v++) {
+          if (s.vcpu.at(v).assoc !== c || s.vcpu.at(v).cpu === c) continue;
+          tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_VP_FLUSH, { vmxOn: true });
+          n.vcpu.at(v).assoc = -1;
+        }
+      },
+    },
+    {
+      name: 'IRQ: KVM VMREAD',
+      ...perCpu,
+      context: 'irq',
+      vmx: true,
+      description: 'KVM may VMREAD/VMWRITE the current VMCS from IRQ context',
+      source: 'Sean Christopherson, RFC 03/20 thread: "KVM is allowed to do VMREAD/VMWRITE in IRQ context"',
+      guard: (s, c) => irqsOn(s, c, d),
+      effect: () => {},
+    },
+    {
+      name: PERF_NMI,
+      ...perCpu,
+      context: 'nmi',
+      vmx: true,
+      description: d.nmiVmreadAnywhere
+        ? 'D3: a perf NMI callback VMREADs wherever the NMI lands'
+        : "KVM's perf callback VMREADs only when the NMI hit KVM's run loop (kvm_running_vcpu)",
+      source: 'Sean Christopherson, RFC 00/20 thread (2025-07-11): only "when KVM knows the NMI occurred in KVM\'s run loop"',
+      guard: (s, c) => interruptible(s, c) && (d.nmiVmreadAnywhere || vcpuOn(s, c)),
+      effect: () => {},
+    },
+  );
+  if (d.otherNmiVmread) {
+    steps.push({
+      name: 'NMI: VMREAD in another handler',
+      ...perCpu,
+      context: 'nmi',
+      vmx: true,
+      description: "D2: an NMI (or #MC) handler that is not KVM's perf callback runs a VMX instruction wherever it lands",
+      source: '[U-v7] cover: VMCS save/restore rejected as unsafe against NMI and #MC',
+      guard: interruptible,
+      effect: () => {},
+    });
+  }
+
+  if (env.tdBuild) {
+    // Every TD-management leaf gets the same answer from the dispatcher (SYS_READY, LP initialized),
+    // so TDH.MNG.KEY.CONFIG stands for the build's SEAMCALLs.
+    const build = (starts: boolean): Step => ({
+      name: starts ? 'KVM_TDX_INIT_VM' : 'KVM_TDX_FINALIZE_VM',
+      ...perCpu,
+      context: 'task',
+      target: TDX_MODULE,
+      leaf: SeamcallLeaf.TDH_MNG_KEY_CONFIG,
+      description: starts ? "a TD build's first SEAMCALL: a compat-sensitive flow begins" : "the build's last SEAMCALL: the flow ends",
+      source: 'Documentation/virt/kvm/x86/intel-tdx.rst; digest 1.5, 4.3',
+      guard: (s, c) => s.td_build !== starts && idle(s, c),
+      effect: (_s, n, c) => {
+        const st = tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_MNG_KEY_CONFIG, { vmxOn: true });
+        n.td_build = starts && ok(st);
+      },
+    });
+    steps.push(build(true), build(false));
+  }
+
+  steps.push(
+    {
+      name: 'SEAMLDR.INFO',
+      ...perCpu,
+      context: 'task',
+      target: P_SEAMLDR,
+      leaf: SeamcallLeaf.SEAMLDR_INFO,
+      description: d.vmcsSaveRestore
+        ? '[U-RFC] get_seamldr_info(): VMPTRST, IRQs off, enter the P-SEAMLDR'
+        : 'sysfs seamldr_version / num_remaining_updates: take seamldr_lock, enter the P-SEAMLDR',
+      source: 'seamldr.c: seamldr_get_info(), seamldr_call(); tdx-host.c',
+      guard: (s, c) =>
+        idle(s, c) && !(d.erratumGate && s.seamret_invd_vmcs) && !(d.infoTakesLock && seamldrLocked(s, d)),
+      effect: (_s, n, c) => {
+        n.cpu.at(c).task = Task.SEAMLDR_INFO;
+      },
+    },
+    {
+      name: 'SEAMRET from SEAMLDR.INFO',
+      ...perCpu,
+      context: 'task',
+      target: P_SEAMLDR,
+      description: 'the loader returns; the current VMCS is lost on SEAMRET_INVD_VMCS CPUs',
+      source: 'seamldr.c: seamldr_call(); digest 1.1',
+      guard: (s, c) => s.cpu.at(c).task === Task.SEAMLDR_INFO,
+      effect: (s, n, c) => {
+        const cpu = n.cpu.at(c);
+        if (s.seamret_invd_vmcs) cpu.currentVmcs = CurrentVmcs.INVALID;
+        cpu.task = d.vmcsSaveRestore && s.seamret_invd_vmcs ? Task.INFO_VMPTRLD : Task.IDLE;
+      },
+    },
+  );
+  if (d.vmcsSaveRestore) {
+    steps.push({
+      name: 'VMPTRLD after SEAMLDR.INFO',
+      ...perCpu,
+      context: 'task',
+      description: '[U-RFC] seamldr_call(): restore the saved current VMCS, then IRQs back on',
+      source: 'RFC 03/20 seamldr_call(): VMPTRST/VMPTRLD under guard(irqsave)',
+      guard: (s, c) => s.cpu.at(c).task === Task.INFO_VMPTRLD,
+      effect: (_s, n, c) => {
+        n.cpu.at(c).currentVmcs = CurrentVmcs.VALID;
+        n.cpu.at(c).task = Task.IDLE;
+      },
+    });
+  }
+  if (d.versionLocksOutUpdates) {
+    steps.push(
+      {
+        name: 'sysfs version: seamldr_lock_module_update',
+        ...perCpu,
+        context: 'task',
+        description: 'a reader of `version` disables preemption, so no update can start under it',
+        source: 'seamldr.c: seamldr_lock_module_update(); tdx-host.c: version_show()',
+        guard: (s, c) => idle(s, c),
+        effect: (_s, n, c) => {
+          n.cpu.at(c).task = Task.VERSION;
+        },
+      },
+      {
+        name: 'sysfs version: seamldr_unlock_module_update',
+        ...perCpu,
+        context: 'task',
+        description: 'the reader has the version (or -ENXIO) and enables preemption',
+        source: 'seamldr.c: seamldr_unlock_module_update()',
+        guard: (s, c) => s.cpu.at(c).task === Task.VERSION,
+        effect: (_s, n, c) => {
+          n.cpu.at(c).task = Task.IDLE;
+        },
+      },
+    );
+  }
+
+  if (env.hotplug) {
+    const mayGo = (s: S, c: number): boolean => (c !== 0 || d.leadAtWrite) && onlineCount(s) > 1;
+    steps.push(
+      {
+        name: 'cpu_down',
+        ...perCpu,
+        context: 'task',
+        hotplug: true,
+        description: 'the CPU goes offline (its TD vCPUs were flushed first); tdx_lp_initialized survives',
+        source: 'kernel/cpu.c: cpu_down(); tdx.c: tdx_offline_cpu()',
+        guard: (s, c) => {
+          if (!idle(s, c) || hotplugLocked(s) || !mayGo(s, c)) return false;
+          for (let v = 0; v < s.vcpu.length; v++) if (s.vcpu.at(v).assoc === c) return false;
+          return true;
+        },
+        effect: (_s, n, c) => {
+          n.cpu.at(c).online = false;
+        },
+      },
+      {
+        name: 'cpu_up: tdx_cpu_enable',
+        ...perCpu,
+        context: 'task',
+        hotplug: true,
+        target: TDX_MODULE,
+        leaf: SeamcallLeaf.TDH_SYS_LP_INIT,
+        description: 'the CPU comes online; the TDX cpuhp callback runs tdx_cpu_enable() and a failure fails the online',
+        source: 'tdx.c: tdx_online_cpu(), tdx_cpu_enable(); digest 3.7',
+        guard: (s, c) => !s.cpu.at(c).online && !hotplugLocked(s),
+        effect: (_s, n, c) => {
+          if (tdxCpuEnable(n.kernel, n.cpu.at(c), tdx, n.tdx_module, c) === Errno['0']) n.cpu.at(c).online = true;
+        },
+      },
+    );
+  }
+  return steps;
+}
+

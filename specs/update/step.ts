@@ -1,0 +1,27 @@
+// An action of the update spec, with what its transition properties need to know about it:
+// the SEAMCALL leaf it issues (U1), the context it runs in, whether it is a VMX instruction
+// that needs a current VMCS (V8), and whether it is a failure the environment injects (U24).
+
+import type { Action } from '../../checker/model.js';
+import type { Schema } from './state.js';
+
+/** Execution contexts as reports show them (digest 1.4). */
+export type Context = 'task' | 'irq' | 'nmi' | 'stop_machine';
+
+export interface Step extends Action<Schema> {
+  readonly context: Context;
+  /** The SEAMCALL leaf (SeamcallLeaf) the step issues, if any. */
+  readonly leaf?: number;
+  /** VMREAD/VMWRITE: needs a valid current VMCS. */
+  readonly vmx?: boolean;
+  /** A failure outside the kernel's control (busy module, loader error, LP check, bad handoff). */
+  readonly fault?: boolean;
+  /** CPU hotplug: changes the online set. */
+  readonly hotplug?: boolean;
+}
+
+export const CPU = { actorKind: 'CPU' } as const;
+export const TDX_MODULE = 'TDX module';
+export const P_SEAMLDR = 'P-SEAMLDR';
+/** KVM's perf NMI callback: the one NMI handler bound by Sean's rule (V8.nmi). */
+export const PERF_NMI = 'NMI: perf VMREAD(GUEST_RIP)';

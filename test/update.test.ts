@@ -1,0 +1,86 @@
+// specs/update: every expectation (each era and known-bad variant with its property), golden
+// counts from runs of the checker, and what a first violation hides: the RFC era breaks only
+// U22, and the NMI question (digest 8, seed 000) past Sean's rule.
+
+import { describe, expect, it } from 'vitest';
+import { check } from '../checker/check.js';
+import { CompiledModel } from '../checker/compiled.js';
+import type { AnyModel, Params } from '../checker/model.js';
+import { replay } from '../checker/trace.js';
+import { update } from '../specs/update/spec.js';
+import { buildSpec, runExpectation } from './support/expectation.js';
+import { withoutProperties } from './support/properties.js';
+
+const build = (given: Params): AnyModel => buildSpec(update, given);
+
+/** States, transitions and depth of every passing expectation, from runs of the checker. */
+const GOLDEN: Record<string, [number, number, number]> = {
+  'merged reference': [46312, 326700, 67],
+  'RFC era without a TD build': [21732, 104544, 72],
+  'RFC era: kernel -ENOSPC check': [348, 2248, 8],
+  'D2 merged: the same handler never meets an invalid VMCS': [46312, 445524, 67],
+  'D6: abort by fast-forward to DONE': [24466, 182430, 67],
+};
+
+describe('update expectations', () => {
+  for (const e of update.expectations!) {
+    it(e.name, () => {
+      const r = runExpectation(update, e);
+      expect(r.mismatch).toEqual([]);
+      if (r.outcome.violation) expect(replay(r.outcome.compiled, r.outcome.violation.trace).ok).toBe(true);
+      const s = r.outcome.stats;
+      if (e.expect.verdict === 'pass') expect([s.distinctStates, s.transitions, s.maxDepth]).toEqual(GOLDEN[e.name]);
+    });
+  }
+
+  it('covers every variant and environment scenario the issue names', () => {
+    const names = update.expectations!.map((e) => e.name.split(/[ :]/)[0]);
+    for (const d of ['D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8', 'D9', 'D10', 'D15', 'D28', 'D29', 'D33']) expect(names).toContain(d);
+  });
+});
+
+describe('update search laws', () => {
+  it('bfs and dfs agree on the 2-CPU reference state space', () => {
+    const cm = new CompiledModel(build({ cpus: 2 }));
+    const b = check(cm).stats;
+    const d = check(cm, { search: 'dfs' }).stats;
+    expect([b.distinctStates, b.transitions, b.maxDepth]).toEqual([5562, 29631, 48]);
+    expect([d.distinctStates, d.transitions]).toEqual([b.distinctStates, b.transitions]);
+  });
+
+  it('symmetry over CPUs 1.. keeps the verdict with fewer states', () => {
+    const sym = check(build({}), { symmetry: true });
+    expect([sym.verdict, sym.stats.distinctStates]).toEqual(['pass', 24790]);
+  });
+});
+
+describe('what a first violation hides', () => {
+  it('the RFC era breaks U22 and nothing else', () => {
+    expect(check(withoutProperties(build({ era: 'rfc' }), 'U22')).verdict).toBe('pass');
+  });
+
+  it("NMI question: past Sean's rule (D3), an NMI meets a NULL current VMCS in the RFC design", () => {
+    const v = check(withoutProperties(build({ era: 'rfc', variant: 'D3', tdBuild: false }), 'V8.nmi')).violation!;
+    expect(v.property.name).toBe('V8');
+    const last = v.trace.at(-1)!;
+    expect(last.action).toBe('NMI: perf VMREAD(GUEST_RIP)');
+    expect((last.state as { cpu: { currentVmcs: string }[] }).cpu[last.actor!]!.currentVmcs).toBe('INVALID');
+  });
+
+  it('D4 breaks lockstep (U5) in the step that installs over the live module (U11)', () => {
+    const v = check(withoutProperties(build({ variant: 'D4' }), 'U11')).violation!;
+    expect([v.property.name, v.trace.length - 1]).toEqual(['U5', 10]);
+  });
+
+  it('D8: with num_ack compared inside stop_machine, the hotplug race only loses progress (U24)', () => {
+    expect(check(withoutProperties(build({ variant: 'D8', hotplug: true }), 'U4')).violation?.property.name).toBe('U24');
+  });
+
+  it('D29 on a relaxed module: past U15 and U8, the stale flag breaks I3 once the update is done', () => {
+    expect(check(withoutProperties(build({ variant: 'D29', hotplug: true, allLps: false }), 'U15', 'U8')).violation?.property.name).toBe('I3');
+  });
+
+  it('D9 is a loss of progress only: nothing unsafe happens past U24', () => {
+    expect(check(withoutProperties(build({ hotplug: true }), 'U24')).verdict).toBe('pass');
+  });
+});
