@@ -7,6 +7,7 @@ import { dfs } from './dfs.js';
 import type { RecordDomain } from './domain.js';
 import type { Model, Params, PropertyDecl, Spec } from './model.js';
 import { parallelBfs } from './parallel/coordinator.js';
+import { withoutProperties } from './properties.js';
 import type { ModelError, SearchOptions, SearchResult, SearchStats, Verdict } from './result.js';
 import { buildTrace, type TraceStep } from './trace.js';
 
@@ -14,6 +15,8 @@ export type Strategy = 'bfs' | 'dfs';
 
 export interface CheckOptions extends SearchOptions {
   search?: Strategy;
+  /** Properties not to check (by name), to see what else a configuration breaks. */
+  skipProperties?: readonly string[];
 }
 
 export interface Violation {
@@ -61,7 +64,7 @@ export async function checkParallel(
   params: Params,
   opts: CheckOptions & { workers: number; probe?: boolean },
 ): Promise<CheckOutcome> {
-  const cm = new CompiledModel(spec.build(params));
+  const cm = new CompiledModel(withoutProperties(spec.build(params), ...(opts.skipProperties ?? [])));
   if (opts.workers <= 1 || (opts.search ?? 'bfs') === 'dfs' || spec.file === undefined) return check(cm, opts);
   let probeSeconds = 0;
   if (opts.probe) {
@@ -71,7 +74,7 @@ export async function checkParallel(
     if (first.stoppedBy !== 'max-states' || limit === opts.maxStates) return outcome(cm, first, opts);
     probeSeconds = first.stats.seconds;
   }
-  const r = await parallelBfs(cm, { module: spec.file, name: spec.name, params }, opts, opts.workers);
+  const r = await parallelBfs(cm, { module: spec.file, name: spec.name, params, skipProperties: opts.skipProperties ?? [] }, opts, opts.workers);
   r.stats.seconds += probeSeconds;
   return outcome(cm, r, opts);
 }

@@ -149,3 +149,14 @@ describe('tdxmc check --memory', () => {
     expect(bad.code).toBe(2);
   });
 });
+
+describe('tdxmc check --skip-property', () => {
+  it('skipping the first broken property shows what else a variant breaks', () => {
+    const r = tdxmc('check', 'lockstep', '--set', 'variant=nolock', '--skip-property', 'SerialInstall', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).verdict).toBe('pass');
+    const bad = tdxmc('check', 'lockstep', '--skip-property', 'Serial');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/no property 'Serial' \(it has Lockstep, SerialInstall, VmcsRestored, UpdateComplete\)/);
+  });
+});

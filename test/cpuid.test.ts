@@ -8,7 +8,7 @@ import type { AnyModel, Params } from '../checker/model.js';
 import { replay } from '../checker/trace.js';
 import { cpuid } from '../specs/cpuid/spec.js';
 import { buildSpec, runExpectation } from './support/expectation.js';
-import { withoutProperties } from './support/properties.js';
+import { withoutProperties } from '../checker/properties.js';
 
 const build = (given: Params): AnyModel => buildSpec(cpuid, given);
 

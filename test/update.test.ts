@@ -9,7 +9,7 @@ import type { AnyModel, Params } from '../checker/model.js';
 import { replay } from '../checker/trace.js';
 import { update } from '../specs/update/spec.js';
 import { buildSpec, runExpectation } from './support/expectation.js';
-import { withoutProperties } from './support/properties.js';
+import { withoutProperties } from '../checker/properties.js';
 
 const build = (given: Params): AnyModel => buildSpec(update, given);
 

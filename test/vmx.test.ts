@@ -10,7 +10,8 @@ import { SysState } from '../model/module.js';
 import { vmx } from '../specs/vmx/spec.js';
 import { Tsm, type S, type Schema } from '../specs/vmx/schema.js';
 import { buildSpec, runExpectation } from './support/expectation.js';
-import { onlyProperties, withoutProperties } from './support/properties.js';
+import { withoutProperties } from '../checker/properties.js';
+import { onlyProperties } from './support/properties.js';
 
 const build = (given: Params): AnyModel => buildSpec(vmx, given);
 const actionsOf = (trace: { action: string | null }[]): (string | null)[] => trace.map((t) => t.action);

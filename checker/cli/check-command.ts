@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { checkParallel, type Strategy } from '../check.js';
 import type { Spec } from '../model.js';
+import { propertyNamesOf } from '../properties.js';
 import { propertyLocation } from '../report/location.js';
 import { writeReports } from '../report/write.js';
 import { EXIT, UsageError } from './exit.js';
@@ -38,6 +39,7 @@ export async function checkCommand(args: string[]): Promise<number> {
       quiet: { type: 'boolean' },
       debug: { type: 'boolean' },
       report: { type: 'string' },
+      'skip-property': { type: 'string', multiple: true },
     },
   });
   if (positionals.length > 1) throw new UsageError(`check: one spec at a time (got ${positionals.join(', ')})`);
@@ -48,10 +50,17 @@ export async function checkCommand(args: string[]): Promise<number> {
   const maxDepth = nonNegativeInt('--max-depth', values['max-depth']);
   const memory = byteSize('--memory', values.memory);
   const workers = positiveInt('--workers', values.workers) ?? availableParallelism();
-  const { p, model } = buildModel(spec, values.set ?? []);
-  if (values.symmetry && (model.symmetry?.length ?? 0) === 0) throw new UsageError(`--symmetry: spec ${spec.name} declares no interchangeable actors`);
+  const built = buildModel(spec, values.set ?? []);
+  const p = built.p;
+  const skip = values['skip-property'] ?? [];
+  for (const name of skip) {
+    const known = propertyNamesOf(built.model);
+    if (!known.includes(name)) throw new UsageError(`--skip-property: spec ${spec.name} has no property '${name}' (it has ${known.join(', ')})`);
+  }
+  if (values.symmetry && (built.model.symmetry?.length ?? 0) === 0) throw new UsageError(`--symmetry: spec ${spec.name} declares no interchangeable actors`);
   const progress = values.quiet ? undefined : progressPrinter(process.stderr);
   const outcome = await checkParallel(spec, p.params, {
+    ...(skip.length > 0 ? { skipProperties: skip } : {}),
     workers,
     // An explicit --workers is honoured as given; the default first tries one thread.
     probe: values.workers === undefined,

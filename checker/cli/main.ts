@@ -35,6 +35,7 @@ check options:
   --json                        print exactly one JSON object on stdout
   --quiet                       no progress line
   --debug                       print stack traces of errors
+  --skip-property NAME          do not check property NAME (repeatable): what else breaks?
   --report [DIR]                on a violation or deadlock, write its report as Markdown, text,
                                 HTML, JSON and ITF into DIR (default ${DEFAULT_REPORT_DIR}/)
 

@@ -8,6 +8,7 @@ export interface ModelSource {
   module: string;
   name: string;
   params: Params;
+  skipProperties: readonly string[];
 }
 
 export interface WorkerInit {

@@ -4,12 +4,13 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { CompiledModel } from '../compiled.js';
+import { withoutProperties } from '../properties.js';
 import { loadSpec, type LevelDone, type LevelResume, type LevelStart, type WorkerInit } from './protocol.js';
 import { SharedTable } from './shared-table.js';
 
 const init = workerData as WorkerInit;
 const spec = await loadSpec(init.source);
-const cm = new CompiledModel(spec.build(init.source.params));
+const cm = new CompiledModel(withoutProperties(spec.build(init.source.params), ...init.source.skipProperties));
 const canon = init.symmetry ? cm.canonicalizer() : undefined;
 const W = cm.words;
 const CLAIM = 0;
