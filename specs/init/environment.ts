@@ -1,0 +1,216 @@
+// What may interleave with the bring-up: CPU hotplug through the cpuhp callbacks, memory
+// hotplug, a TD holding an HKID, one kexec into a new kernel, and (for D34) an abstract
+// TD-preserving update.
+
+import { Errno, TdxModuleStatus } from '../../model/kernel.js';
+import { SeamcallLeaf } from '../../model/leaf.js';
+import { TdxStatus } from '../../model/status.js';
+import { MAX_REGIONS } from './layouts.js';
+import { CALLER, type Machine } from './machine.js';
+import { Cpuhp, InitStep, Kexec, MEM_LOCKED, Mem, Pamt, Update, type N, type S } from './state.js';
+import { onCaller, type Step } from './step.js';
+
+export function environmentSteps(m: Machine): Step[] {
+  const p = m.p;
+  return [
+    ...(p.cpuHotplug ? cpuHotplug(m) : []),
+    ...(p.memHotplug ? memoryHotplug(m) : []),
+    ...(p.tds ? tds(m) : []),
+    ...(p.kexec ? kexec(m) : []),
+    ...(p.update ? update(m) : []),
+  ];
+}
+
+/** The CPU goes offline; the VMX teardown callback did VMXOFF. */
+function offline(n: N, c: number): void {
+  n.cpu.at(c).hp = Cpuhp.offline;
+  n.cpu.at(c).vmxOn = false;
+}
+
+function cpuHotplug(m: Machine): Step[] {
+  return [
+    {
+      name: 'cpu_up',
+      ...m.eachCpu,
+      context: 'task (sysfs online)',
+      source: 'cpuhp: logical online runs the VMX, then the TDX online callback (digest 3.7)',
+      guard: (s, c) => s.cpu.at(c).hp === Cpuhp.offline && m.bootOnline(c) && m.userspace(s) && m.quiescent(s),
+      effect: (s, n, c) => {
+        n.cpu.at(c).hp = m.registered(s) ? Cpuhp.vmxon_pending : Cpuhp.online;
+      },
+    },
+    {
+      name: 'cpuhp rollback: VMXOFF, offline',
+      ...m.eachCpu,
+      context: 'cpuhp',
+      source: 'cpuhp: a failed tdx_cpu_enable() fails the online; teardown callbacks run (digest 3.7, I16)',
+      guard: (s, c) => s.cpu.at(c).hp === Cpuhp.tdx_cpu_enable_failed && s.kernel.step === InitStep.idle,
+      effect: (_s, n, c) => offline(n, c),
+    },
+    {
+      name: 'cpu_down',
+      ...m.eachCpu,
+      context: 'task (sysfs offline)',
+      source: 'tdx_offline_cpu(): -EBUSY for the last online CPU of a package while HKIDs are in use; then VMXOFF (digest 3.7)',
+      guard: (s, c) => {
+        if (c === CALLER || s.cpu.at(c).hp !== Cpuhp.online || !m.userspace(s) || !m.quiescent(s)) return false;
+        if (m.variant === 'D27' || !m.registered(s) || !s.kernel.hkids_in_use) return true;
+        return m.topo.cpusOf[m.topo.pkgOf[c]!]!.some((d) => d !== c && m.online(s, d));
+      },
+      effect: (_s, n, c) => offline(n, c),
+    },
+  ];
+}
+
+function memoryHotplug(m: Machine): Step[] {
+  /** Memory hotplug may run: userspace exists, init_tdx_module() does not hold get_online_mems(), no kexec under way. */
+  const memOpen = (s: S): boolean => m.userspace(s) && !MEM_LOCKED.has(s.kernel.step) && !m.kexecShutdown(s);
+  const regions = { actors: MAX_REGIONS, actorKind: 'region' } as const;
+  return [
+    {
+      name: 'add_memory',
+      ...regions,
+      context: 'task (ACPI hot-add)',
+      source: 'add_memory(): the region joins memblock (ARCH_KEEP_MEMBLOCK), offline',
+      guard: (s, r) => memOpen(s) && s.mem.get(r) === Mem.absent && m.regionKind(s, r) === 'hotplug',
+      effect: (_s, n, r) => n.mem.set(r, Mem.offline),
+    },
+    {
+      name: 'online_pages',
+      ...regions,
+      context: 'task (sysfs online)',
+      source: m.variant === 'D26' ? 'digest D26: no memory notifier' : 'tdx.c: tdx_memory_notifier(MEM_GOING_ONLINE): refuse memory outside tdx_memlist once it is non-empty',
+      guard: (s, r) => memOpen(s) && s.mem.get(r) === Mem.offline && (m.variant === 'D26' || m.memlistEmpty(s) || s.memlist.get(r)),
+      effect: (_s, n, r) => n.mem.set(r, Mem.online),
+    },
+    {
+      name: 'offline_pages',
+      ...regions,
+      context: 'task (sysfs offline)',
+      source: 'memory offline of a ZONE_MOVABLE block (no PAMT lives there)',
+      guard: (s, r) => memOpen(s) && s.mem.get(r) === Mem.online && m.regionKind(s, r) !== 'boot',
+      effect: (_s, n, r) => n.mem.set(r, Mem.offline),
+    },
+  ];
+}
+
+function tds(m: Machine): Step[] {
+  return [
+    {
+      name: 'tdx_guest_keyid_alloc',
+      context: 'task (KVM_CREATE_VM)',
+      source: 'KVM __tdx_td_init(): "All packages need to have online CPU to create TD"; tdx_guest_keyid_alloc()',
+      guard: (s) => m.initialized(s) && !s.kernel.hkids_in_use && m.quiescent(s) && m.allPackagesOnline(s),
+      effect: (_s, n) => {
+        n.kernel.hkids_in_use = true;
+      },
+    },
+    {
+      name: 'tdx_guest_keyid_free',
+      context: 'task (TD destroyed)',
+      source: 'KVM tdx_mmu_release_hkid(): per-package cache write-back, then the HKID is freed',
+      guard: (s) => s.kernel.hkids_in_use && m.quiescent(s),
+      effect: (_s, n) => {
+        n.kernel.hkids_in_use = false;
+      },
+    },
+  ];
+}
+
+/** The kernel forgets TDH.SYS.INIT's cached result and every CPU's tdx_lp_initialized: tdx_cpu_enable() starts over. */
+function forgetModuleInit(m: Machine, n: N): void {
+  n.kernel.sysinit_done = false;
+  n.kernel.sysinit_ret = Errno['0'];
+  for (let c = 0; c < m.cpus; c++) n.cpu.at(c).tdx_lp_initialized = false;
+}
+
+/** The new kernel after kexec: kernel state from scratch, the module as the old kernel left it. */
+function bootKernel(m: Machine, n: N): void {
+  const k = n.kernel;
+  k.tdx_module_status = TdxModuleStatus.TDX_MODULE_UNINITIALIZED;
+  forgetModuleInit(m, n);
+  k.init_attempted = false;
+  k.step = InitStep.idle;
+  k.key_pkg = 0;
+  k.tdmr_cur = 0;
+  k.nr_tdmrs = 0;
+  k.pamt = Pamt.none;
+  k.cache_keyid0 = false;
+  k.cache_private = false;
+  k.hkids_in_use = false;
+  for (let c = 0; c < m.cpus; c++) {
+    const cpu = n.cpu.at(c);
+    cpu.hp = m.bootOnline(c) ? Cpuhp.online : Cpuhp.offline;
+    cpu.vmxOn = false;
+    cpu.inSeam = SeamcallLeaf.NONE;
+  }
+  for (let r = 0; r < MAX_REGIONS; r++) {
+    n.memlist.set(r, false);
+    if (n.mem.get(r) !== Mem.absent) n.mem.set(r, Mem.online);
+  }
+}
+
+function kexec(m: Machine): Step[] {
+  /** [DIS]'s syscore shutdown callback exists once 2026's init succeeded. */
+  const disableAtKexec = (s: S): boolean => m.era2026 && m.registered(s);
+  return [
+    {
+      name: 'tdx_shutdown: TDH.SYS.DISABLE',
+      context: 'task (syscore shutdown)',
+      source: '[DIS] tdx_shutdown(): TDH.SYS.DISABLE before WBINVD and VMXOFF (digest 3.9)',
+      issues: onCaller(SeamcallLeaf.TDH_SYS_DISABLE),
+      guard: (s) => s.kernel.kexec === Kexec.none && disableAtKexec(s) && m.quiescent(s),
+      effect: (_s, n) => {
+        m.call(n, CALLER, SeamcallLeaf.TDH_SYS_DISABLE);
+        n.kernel.kexec = Kexec.syscore_shutdown;
+      },
+    },
+    {
+      name: 'machine_kexec',
+      context: 'task (kexec -e)',
+      source: 'stop_this_cpu(): WBINVD on every CPU; the new kernel boots with the module as left ([S1] "fails at the first step")',
+      guard: (s) => m.kexecShutdown(s) || (s.kernel.kexec === Kexec.none && !disableAtKexec(s) && m.quiescent(s)),
+      effect: (_s, n) => {
+        bootKernel(m, n);
+        n.kernel.kexec = Kexec.rebooted;
+      },
+    },
+  ];
+}
+
+function update(m: Machine): Step[] {
+  return [
+    {
+      name: 'seamldr_install_module: TDH.SYS.SHUTDOWN',
+      context: 'stop_machine',
+      source: 'seamldr.c: tdx_module_shutdown() on the lead CPU; [U-v7] marks the module ERROR "to prevent re-initialization"',
+      issues: onCaller(SeamcallLeaf.TDH_SYS_SHUTDOWN),
+      guard: (s) => s.kernel.update === Update.none && m.initialized(s) && m.quiescent(s),
+      effect: (_s, n) => {
+        if (m.call(n, CALLER, SeamcallLeaf.TDH_SYS_SHUTDOWN) !== TdxStatus.TDX_SUCCESS) return;
+        // D34: the state is zeroed to UNINITIALIZED, which a later tdx_enable() takes as "never tried"
+        n.kernel.tdx_module_status = m.variant === 'D34' ? TdxModuleStatus.TDX_MODULE_UNINITIALIZED : TdxModuleStatus.TDX_MODULE_ERROR;
+        forgetModuleInit(m, n);
+        n.kernel.update = Update.shut_down;
+      },
+    },
+    {
+      name: 'seamldr_install_module: SEAMLDR.INSTALL .. TDH.SYS.UPDATE',
+      context: 'stop_machine',
+      source: 'seamldr.c: CPU_INSTALL, CPU_INIT (tdx_cpu_enable), RUN_UPDATE; abstracted to one step here (the update spec models it)',
+      guard: (s) => s.kernel.update === Update.shut_down,
+      effect: (_s, n, _a, failed) => {
+        n.kernel.update = Update.done;
+        if (failed) return; // the old module stays SYS_SHUTDOWN: TDX is dead until reboot
+        m.tdx.install(n.tdx_module);
+        m.call(n, CALLER, SeamcallLeaf.TDH_SYS_INIT);
+        for (let c = 0; c < m.cpus; c++) {
+          if (m.online(n, c) && m.call(n, c, SeamcallLeaf.TDH_SYS_LP_INIT) === TdxStatus.TDX_SUCCESS) n.cpu.at(c).tdx_lp_initialized = true;
+        }
+        n.kernel.sysinit_done = true;
+        if (m.call(n, CALLER, SeamcallLeaf.TDH_SYS_UPDATE) === TdxStatus.TDX_SUCCESS) n.kernel.tdx_module_status = TdxModuleStatus.TDX_MODULE_INITIALIZED;
+      },
+      failure: { label: 'SEAMLDR.INSTALL fails', enabled: true },
+    },
+  ];
+}

@@ -1,0 +1,163 @@
+// The machine one check runs on, and the kernel it runs: the CPUs and packages, the TDX module,
+// the platforms (memory layouts), the era and the variant; with the views over a state that
+// steps and properties share.
+
+import { Errno, TdxModuleStatus } from '../../model/kernel.js';
+import { SeamcallLeaf, type Leaf } from '../../model/leaf.js';
+import { TdxModule } from '../../model/module.js';
+import type { Status } from '../../model/status.js';
+import { topology, type Topology } from '../../model/topology.js';
+import { MAX_REGIONS, platforms, type LayoutChoice, type Outcome, type Platform } from './layouts.js';
+import { Cpuhp, InitStep, Kexec, Mem, Update, type N, type S } from './state.js';
+
+export const VARIANTS = ['reference', 'D20', 'D21', 'D22', 'D23', 'D23-free', 'D25', 'D26', 'D27', 'D34'] as const;
+export type Variant = (typeof VARIANTS)[number];
+export const ERAS = ['2026', '2022'] as const;
+export type Era = (typeof ERAS)[number];
+
+export interface InitParams {
+  readonly cpus: number;
+  readonly packages: number;
+  readonly era: Era;
+  readonly variant: Variant;
+  readonly layout: LayoutChoice;
+  readonly tdmrChunks: number;
+  readonly failAlloc: boolean;
+  readonly failModule: boolean;
+  readonly cpuHotplug: boolean;
+  readonly memHotplug: boolean;
+  readonly tds: boolean;
+  readonly kexec: boolean;
+  readonly update: boolean;
+  readonly erratum: boolean;
+  readonly allLpsRequired: boolean;
+  readonly disableSupported: boolean;
+}
+
+/** The CPU that calls tdx_enable(); task-context steps run here. */
+export const CALLER = 0;
+
+export class Machine {
+  readonly topo: Topology;
+  readonly tdx: TdxModule;
+  readonly plats: readonly Platform[];
+  readonly cpus: number;
+  readonly variant: Variant;
+  readonly era2026: boolean;
+  /** Spread into a step that runs once per CPU. */
+  readonly eachCpu: { readonly actors: number };
+
+  constructor(readonly p: InitParams) {
+    this.topo = topology(p.cpus, p.packages);
+    this.plats = platforms(p.layout);
+    // the module holds as many TDMRs as the longest list any platform can build
+    const maxTdmrs = Math.max(...this.plats.map((pl) => Math.min(pl.layout.maxTdmrs, pl.layout.regions.length)));
+    this.tdx = new TdxModule(this.topo, { tdmrs: maxTdmrs, tdmrChunks: p.tdmrChunks, disableSupported: p.disableSupported, allLpsRequired: p.allLpsRequired });
+    this.cpus = p.cpus;
+    this.variant = p.variant;
+    this.era2026 = p.era === '2026';
+    this.eachCpu = { actors: p.cpus };
+  }
+
+  /** D21: the last CPU is a platform LP that never comes online (maxcpus=, SMT off). */
+  bootOnline(c: number): boolean {
+    return !(this.variant === 'D21' && c === this.cpus - 1);
+  }
+
+  /** A SEAMCALL from `cpu` into the module, in the next state. */
+  call(n: N, cpu: number, leaf: Leaf, args: { tdmrs?: number; tdmrsValid?: boolean; tdmr?: number; inject?: Status } = {}): Status {
+    return this.tdx.seamcall(n.tdx_module, cpu, leaf, { vmxOn: n.cpu.at(cpu).vmxOn, ...args });
+  }
+
+  // ---- CPUs ----------------------------------------------------------------------------------
+  online(s: S, c: number): boolean {
+    return s.cpu.at(c).hp !== Cpuhp.offline;
+  }
+
+  /** A CPU is inside its cpuhp callbacks, or failed in them and waits for the rollback. */
+  transient(s: S): boolean {
+    for (let c = 0; c < this.cpus; c++) {
+      const h = s.cpu.at(c).hp;
+      if (h !== Cpuhp.offline && h !== Cpuhp.online) return true;
+    }
+    return false;
+  }
+
+  inSeamAny(s: S): boolean {
+    for (let c = 0; c < this.cpus; c++) if (s.cpu.at(c).inSeam !== SeamcallLeaf.NONE) return true;
+    return false;
+  }
+
+  allOnlineVmxOn(s: S): boolean {
+    for (let c = 0; c < this.cpus; c++) if (this.online(s, c) && !s.cpu.at(c).vmxOn) return false;
+    return true;
+  }
+
+  pkgHasOnline(s: S, pkg: number): boolean {
+    return this.topo.cpusOf[pkg]!.some((c) => this.online(s, c));
+  }
+
+  /** Every package has an online CPU: the per-package cache write-back of a TD's HKID can run. */
+  allPackagesOnline(s: S): boolean {
+    for (let q = 0; q < this.topo.packages; q++) if (!this.pkgHasOnline(s, q)) return false;
+    return true;
+  }
+
+  // ---- the kernel ----------------------------------------------------------------------------
+  initialized(s: S): boolean {
+    return s.kernel.tdx_module_status === TdxModuleStatus.TDX_MODULE_INITIALIZED;
+  }
+
+  /** TDH.SYS.INIT ran and succeeded (its result is cached): TDH.SYS.LP.INIT may follow. */
+  sysinitOk(s: S): boolean {
+    return s.kernel.sysinit_done && s.kernel.sysinit_ret === Errno['0'];
+  }
+
+  /** Between [DIS]'s TDH.SYS.DISABLE and machine_kexec: kernel state is stale by design and nothing issues SEAMCALLs. */
+  kexecShutdown(s: S): boolean {
+    return s.kernel.kexec === Kexec.syscore_shutdown;
+  }
+
+  /** The TDX cpuhp callbacks are registered: during tdx_enable and after it succeeded (also across an update). */
+  registered(s: S): boolean {
+    return s.kernel.step !== InitStep.idle || this.initialized(s) || s.kernel.update !== Update.none;
+  }
+
+  /** Userspace-driven events: 2026 initializes at subsys_initcall, before userspace exists. */
+  userspace(s: S): boolean {
+    return !this.era2026 || s.kernel.init_attempted;
+  }
+
+  /** No tdx_enable, cpuhp operation, SEAMCALL, kexec or update step in flight. */
+  quiescent(s: S): boolean {
+    return s.kernel.step === InitStep.idle && !this.transient(s) && !this.inSeamAny(s) && !this.kexecShutdown(s) && s.kernel.update !== Update.shut_down;
+  }
+
+  // ---- memory --------------------------------------------------------------------------------
+  /** What construct_tdmrs() and TDH.SYS.CONFIG make of the regions present and online now. */
+  outcome(s: S): Outcome {
+    return this.plats[s.layout]!.outcome(this.regionsAtLeast(s, Mem.offline), this.regionsAtLeast(s, Mem.online));
+  }
+
+  /** Bit r set: region r is at least `least` (absent < offline < online). */
+  private regionsAtLeast(s: S, least: number): number {
+    let m = 0;
+    for (let r = 0; r < MAX_REGIONS; r++) if (s.mem.get(r) >= least) m |= 1 << r;
+    return m;
+  }
+
+  regionKind(s: S, r: number) {
+    return this.plats[s.layout]!.layout.regions[r]?.kind;
+  }
+
+  memlistEmpty(s: S): boolean {
+    for (let r = 0; r < MAX_REGIONS; r++) if (s.memlist.get(r)) return false;
+    return true;
+  }
+
+  /** Every online region is TDX memory: it lies in tdx_memlist. */
+  onlineInMemlist(s: S): boolean {
+    for (let r = 0; r < MAX_REGIONS; r++) if (s.mem.get(r) === Mem.online && !s.memlist.get(r)) return false;
+    return true;
+  }
+}

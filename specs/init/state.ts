@@ -1,0 +1,102 @@
+// The state of the init model: how far tdx_enable()/init_tdx_module() has got on the calling
+// CPU, the PAMTs and the cache lines they leave, the memory regions and tdx_memlist, each CPU's
+// cpuhp, VMX and SEAM state, and the TDX module itself.
+
+import { array, bool, enumOf, int, record, type Read, type Write } from '../../checker/domain.js';
+import { CpuFields } from '../../model/cpu.js';
+import { KernelCpuFields, KernelFields } from '../../model/kernel.js';
+import type { TdxModule } from '../../model/module.js';
+import type { Topology } from '../../model/topology.js';
+import { MAX_REGIONS } from './layouts.js';
+
+/** Where a CPU is in its cpuhp bring-up: the TDX (and, before it, the VMX) online callbacks. */
+export const Cpuhp = enumOf(['offline', 'vmxon_pending', 'tdx_cpu_enable_pending', 'online', 'tdx_cpu_enable_failed']);
+
+/** What tdx_enable()/init_tdx_module() on the calling CPU does next (tdx.c [KUP]). */
+export const InitStep = enumOf([
+  'idle',
+  'cpuhp_setup_state',
+  'get_tdx_sys_info',
+  'build_tdx_memlist',
+  'alloc_tdmr_list',
+  'construct_tdmrs',
+  'config_tdx_module',
+  'wbinvd_on_all_cpus',
+  'config_global_keyid',
+  'init_tdmrs',
+  'err_reset_pamts',
+  'err_quirk_reset_pamt',
+  'err_free_pamts',
+  'err_free_tdmrs',
+]);
+
+/** The PAMTs' contents: none allocated, KeyID-0 data, possibly written by the module with the global KeyID, reset by MOVDIR64B. */
+export const Pamt = enumOf(['none', 'keyid0', 'private', 'reset']);
+/** A memory region: not yet hot-added, in memblock but offline, online in the page allocator (in this order). */
+export const Mem = enumOf(['absent', 'offline', 'online']);
+export const Kexec = enumOf(['none', 'syscore_shutdown', 'rebooted']);
+export const Update = enumOf(['none', 'shut_down', 'done']);
+
+/** Steps during which init_tdx_module() holds get_online_mems() (memory hotplug excluded). */
+export const MEM_LOCKED = new Set<number>([
+  InitStep.alloc_tdmr_list,
+  InitStep.construct_tdmrs,
+  InitStep.config_tdx_module,
+  InitStep.wbinvd_on_all_cpus,
+  InitStep.config_global_keyid,
+  InitStep.init_tdmrs,
+  InitStep.err_reset_pamts,
+  InitStep.err_quirk_reset_pamt,
+  InitStep.err_free_pamts,
+  InitStep.err_free_tdmrs,
+]);
+
+export function initSchema(t: Topology, tdx: TdxModule, layouts: number) {
+  return record({
+    tdx_module: tdx.domain,
+    kernel: record({
+      ...KernelFields,
+      /** init_tdx_module() has run to its end in this kernel: 2026's __init call is spent; I13's "after the attempt". */
+      init_attempted: bool(),
+      step: InitStep,
+      /** config_global_keyid(): the next package to configure. */
+      key_pkg: int(0, t.packages),
+      /** init_tdmrs(): the TDMR being initialized. */
+      tdmr_cur: int(0, tdx.domain.fields.tdmr_next.length),
+      /** tdx_tdmr_list.nr_consumed_tdmrs. */
+      nr_tdmrs: int(0, tdx.domain.fields.tdmr_next.length),
+      pamt: Pamt,
+      /** Dirty cache lines of PAMT memory written with KeyID 0 (allocation, reset) / with the global KeyID (the module). */
+      cache_keyid0: bool(),
+      cache_private: bool(),
+      /** A TD exists: a guest KeyID (HKID) is allocated. */
+      hkids_in_use: bool(),
+      kexec: Kexec,
+      update: Update,
+    }),
+    /** Which platform (layout) this run is on: constant. */
+    layout: int(0, layouts - 1),
+    mem: array(MAX_REGIONS, Mem),
+    /** tdx_memlist: which regions are TDX memory blocks. */
+    memlist: array(MAX_REGIONS, bool()),
+    cpu: array(
+      t.cpus,
+      record({
+        hp: Cpuhp,
+        vmxOn: CpuFields.vmxOn,
+        inSeam: CpuFields.inSeam,
+        tdx_lp_initialized: KernelCpuFields.tdx_lp_initialized,
+      }),
+      { index: 'cpu' },
+    ),
+  });
+}
+export type Schema = ReturnType<typeof initSchema>;
+export type S = Read<Schema>;
+export type N = Write<Schema>;
+
+/** wbinvd_on_all_cpus(): no PAMT line, of either KeyID, is left dirty in any cache. */
+export function wbinvdOnAllCpus(n: N): void {
+  n.kernel.cache_keyid0 = false;
+  n.kernel.cache_private = false;
+}
