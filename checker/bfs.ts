@@ -32,8 +32,6 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
   const enabledOf = cm.enabled;
   const apply = cm.apply;
   const en = new Int32Array(cm.refs.length);
-  const succ = new Uint32Array(cm.refs.length * W);
-  const fp = new Int32Array(cm.refs.length * 2);
   const fired = x.fired;
   const store = x.store;
   const links = x.links;
@@ -98,13 +96,9 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
       }
       // A violation one step further is known: only a deadlock here would be shorter.
       if (pending !== undefined) continue;
-      // Successors are made in two passes: first all of them (checking transition properties
-      // in order) with their fingerprints, so the table loads of their lookups overlap; then
-      // each is stored in the same order, as a one-by-one loop would. At the depth bound they
-      // are generated and checked but not stored: the search is cut only if one is new.
+      // At the depth bound successors are generated and checked but not stored: the search is
+      // cut only if one of them is new.
       const atBound = depth >= x.maxDepth;
-      let made = 0;
-      let stepFailed = -1;
       for (let e = 0; e < nEnabled; e++) {
         ref = en[e]!;
         for (let k = 0; k < W; k++) next[k] = cur[k]!;
@@ -114,23 +108,16 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
         if (hasStepProps) {
           const p = cm.firstViolatedStep(s, ref, nr);
           if (p >= 0) {
-            stepFailed = p;
+            pending = x.foundAt(p, depth + 1, id, ref);
             break;
           }
         }
         if (canon !== undefined) canon.canon(next);
-        const at = made * W;
-        for (let k = 0; k < W; k++) succ[at + k] = next[k]!;
-        store.fingerprint(succ, at, fp, 2 * made);
-        made++;
-      }
-      for (let j = 0; j < made && pending === undefined; j++) {
-        ref = en[j]!;
         if (atBound) {
-          if (!store.hasFingerprinted(succ, j * W, fp, 2 * j)) cut = true;
+          if (!store.has(next, 0)) cut = true;
           continue;
         }
-        const r = store.insertFingerprinted(succ, j * W, fp, 2 * j);
+        const r = store.insert(next, 0);
         if (r === 0) continue;
         if (r < 0) {
           x.stoppedBy = 'memory';
@@ -140,7 +127,6 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
           x.stoppedBy = 'max-states';
           return x.result(true, undefined, q.byteLength);
         }
-        for (let k = 0; k < W; k++) next[k] = succ[j * W + k]!;
         const nid = links !== undefined ? links.add(id, ref) : 0;
         if (onState !== undefined) onState(next);
         x.phase = Phase.Invariant;
@@ -156,7 +142,6 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
           return x.result(true, undefined, q.byteLength);
         }
       }
-      if (stepFailed >= 0 && pending === undefined) pending = x.foundAt(stepFailed, depth + 1, id, en[made]!);
       x.progress((tail - head) / E, depth);
     }
     if (x.found === undefined && pending !== undefined) x.found = pending;

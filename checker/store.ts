@@ -11,15 +11,6 @@ export interface VisitedStore {
   insert(words: Uint32Array, offset: number): number;
   /** Whether the state is stored, without storing it. */
   has(words: Uint32Array, offset: number): boolean;
-  /**
-   * Computes the state's fingerprint into fp[at], fp[at + 1] and touches its table slot. Done
-   * for all successors of a state before any is inserted, so their cache misses overlap
-   * instead of each insert waiting for its own.
-   */
-  fingerprint(words: Uint32Array, offset: number, fp: Int32Array, at: number): void;
-  /** insert(), with the fingerprint already computed by fingerprint(). */
-  insertFingerprinted(words: Uint32Array, offset: number, fp: Int32Array, at: number): number;
-  hasFingerprinted(words: Uint32Array, offset: number, fp: Int32Array, at: number): boolean;
   readonly size: number;
   /** Bytes the store holds (its typed arrays), for the bytes-per-state figure. */
   readonly bytes: number;
@@ -60,6 +51,8 @@ export class FingerprintStore implements VisitedStore {
   size = 0;
   private table: Uint32Array;
   private mask: number;
+  private growAt: number;
+  private readonly recent = new RecentFingerprints();
 
   constructor(
     private readonly words: number,
@@ -75,36 +68,10 @@ export class FingerprintStore implements VisitedStore {
     return this.table.byteLength + RecentFingerprints.BYTES;
   }
 
-  /** Xor of touched slots: keeps the prefetching loads from being optimised away. */
-  private touched = 0;
-  private readonly recent = new RecentFingerprints();
-  private growAt: number;
-
-  private capacity(): number {
-    return this.mask + 1;
-  }
-
-  fingerprint(words: Uint32Array, offset: number, fp: Int32Array, at: number): void {
-    const hi = hashHi(words, offset, this.words);
-    let lo = hashLo(words, offset, this.words);
-    if (hi === 0 && lo === 0) lo = 1; // (0, 0) marks an empty slot
-    fp[at] = hi;
-    fp[at + 1] = lo;
-    this.touched ^= this.table[2 * (hi & this.mask)]!;
-  }
-
   insert(words: Uint32Array, offset: number): number {
     const hi = hashHi(words, offset, this.words);
     let lo = hashLo(words, offset, this.words);
-    if (hi === 0 && lo === 0) lo = 1;
-    return this.insertFp(hi, lo);
-  }
-
-  insertFingerprinted(_words: Uint32Array, _offset: number, fp: Int32Array, at: number): number {
-    return this.insertFp(fp[at]! >>> 0, fp[at + 1]! >>> 0);
-  }
-
-  private insertFp(hi: number, lo: number): number {
+    if (hi === 0 && lo === 0) lo = 1; // (0, 0) marks an empty slot
     if (this.recent.has(hi, lo)) return 0;
     if (this.size >= this.growAt) {
       if (this.table.byteLength * 2 > this.maxBytes) return this.hasFp(hi, lo) ? 0 : -1;
@@ -120,10 +87,6 @@ export class FingerprintStore implements VisitedStore {
     let lo = hashLo(words, offset, this.words);
     if (hi === 0 && lo === 0) lo = 1;
     return this.hasFp(hi, lo);
-  }
-
-  hasFingerprinted(_words: Uint32Array, _offset: number, fp: Int32Array, at: number): boolean {
-    return this.hasFp(fp[at]! >>> 0, fp[at + 1]! >>> 0);
   }
 
   private hasFp(hi: number, lo: number): boolean {
@@ -157,7 +120,7 @@ export class FingerprintStore implements VisitedStore {
     const old = this.table;
     this.table = new Uint32Array(old.length * 2);
     this.mask = old.length - 1;
-    this.growAt = Math.floor(this.capacity() * MAX_LOAD);
+    this.growAt = Math.floor((this.mask + 1) * MAX_LOAD);
     this.size = 0;
     for (let i = 0; i < old.length; i += 2) {
       if (old[i] !== 0 || old[i + 1] !== 0) this.put(old[i]!, old[i + 1]!);
@@ -202,17 +165,6 @@ export class ExactStore implements VisitedStore {
 
   has(words: Uint32Array, offset: number): boolean {
     return this.find(words, offset) >= 0;
-  }
-
-  // Exact mode is for small runs and tests: no prefetching, the fingerprint is not needed.
-  fingerprint(): void {}
-
-  insertFingerprinted(words: Uint32Array, offset: number): number {
-    return this.insert(words, offset);
-  }
-
-  hasFingerprinted(words: Uint32Array, offset: number): boolean {
-    return this.has(words, offset);
   }
 
   insert(words: Uint32Array, offset: number): number {
