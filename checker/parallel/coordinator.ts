@@ -56,7 +56,7 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
   const canon = opts.symmetry ? cm.canonicalizer() : undefined;
 
   // Initial states, stored by the main thread; an initial violation is left to the sequential search.
-  let table = SharedTable.create(1 << 16, W);
+  let table = SharedTable.create(1 << 20, W, k);
   const seeds: Uint32Array[] = [];
   const view = cm.layout.newView();
   for (let i = 0; i < cm.model.init.length; i++) {
@@ -69,8 +69,8 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
     seeds.push(w);
   }
 
-  const init: WorkerInit = { source, symmetry: opts.symmetry ?? false };
-  const pool = new Pool(Array.from({ length: k }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: init })));
+  const init = (index: number): WorkerInit => ({ source, symmetry: opts.symmetry ?? false, index });
+  const pool = new Pool(Array.from({ length: k }, (_, i) => new Worker(new URL('./worker.js', import.meta.url), { workerData: init(i) })));
   try {
     for (let i = 0; i < k; i++) {
       const m = await pool.next(i);
@@ -100,7 +100,7 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
       ctrl.fill(0);
       const level = (): LevelStart => ({
         type: 'level', depth, maxDepth, maxStates, frontier, count,
-        table: table.buffer, counter: table.counter.buffer as SharedArrayBuffer, ctrl: ctrl.buffer as SharedArrayBuffer,
+        table: table.buffer, counters: table.counters.buffer as SharedArrayBuffer, ctrl: ctrl.buffer as SharedArrayBuffer,
         growAt: Math.floor(table.capacity * MAX_LOAD),
       });
       pool.workers.forEach((w) => w.postMessage(level()));
@@ -120,7 +120,7 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
             return { verdict: 'incomplete', stoppedBy: 'memory', stats: stats((performance.now() - started) / 1000) };
           }
           table = table.grown();
-          const resume: LevelResume = { type: 'resume', table: table.buffer, counter: table.counter.buffer as SharedArrayBuffer, growAt: Math.floor(table.capacity * MAX_LOAD) };
+          const resume: LevelResume = { type: 'resume', table: table.buffer, counters: table.counters.buffer as SharedArrayBuffer, growAt: Math.floor(table.capacity * MAX_LOAD) };
           for (const i of paused) pool.workers[i]!.postMessage(resume);
           opts.onProgress?.({ distinctStates: table.size, transitions, queue: count, depth, seconds: (performance.now() - started) / 1000 });
         }

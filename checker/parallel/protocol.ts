@@ -14,6 +14,8 @@ export interface ModelSource {
 export interface WorkerInit {
   source: ModelSource;
   symmetry: boolean;
+  /** This worker's number: which insert counter it owns. */
+  index: number;
 }
 
 export interface LevelStart {
@@ -24,7 +26,7 @@ export interface LevelStart {
   frontier: SharedArrayBuffer;
   count: number;
   table: SharedArrayBuffer;
-  counter: SharedArrayBuffer;
+  counters: SharedArrayBuffer;
   /** Int32 [next chunk to claim, stop flag]. */
   ctrl: SharedArrayBuffer;
   /** Table size above which workers pause so the table can grow. */
@@ -35,7 +37,7 @@ export interface LevelStart {
 export interface LevelResume {
   type: 'resume';
   table: SharedArrayBuffer;
-  counter: SharedArrayBuffer;
+  counters: SharedArrayBuffer;
   growAt: number;
 }
 

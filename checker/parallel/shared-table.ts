@@ -2,38 +2,54 @@
 // in a SharedArrayBuffer. A slot is claimed by compare-and-swap on its high word; the low word
 // is published right after, and a reader that finds a claimed slot with no low word yet spins
 // the few instructions until it appears. Both words are kept nonzero, as 0 means "empty".
+//
+// Probes read with plain loads: a slot's words never change once written, so a plain load
+// either sees the final value or 0, and a 0 is settled by the compare-and-swap. Each worker
+// counts its own inserts in a counter of its own cache line, so workers never contend on a
+// shared count.
 
 import { hashHi, hashLo } from '../fingerprint.js';
 import { RecentFingerprints } from '../store.js';
 
+/** Int32 slots between two workers' counters: one 64-byte cache line each. */
+const COUNTER_STRIDE = 16;
+
 export class SharedTable {
   readonly slots: Int32Array;
   readonly mask: number;
-  /** counter[0]: entries stored (Atomics.add per new state). */
-  readonly counter: Int32Array;
+  /** Inserts per worker, at worker * COUNTER_STRIDE. */
+  readonly counters: Int32Array;
   /** Per worker (each builds its own SharedTable over the same buffers). */
   private readonly recent = new RecentFingerprints();
 
   constructor(
     readonly buffer: SharedArrayBuffer,
-    counter: SharedArrayBuffer,
+    counters: SharedArrayBuffer,
     private readonly words: number,
+    /** This worker's number; the coordinator, which stores the initial states, comes last. */
+    private readonly worker: number,
   ) {
     this.slots = new Int32Array(buffer);
     this.mask = (this.slots.length >>> 1) - 1;
-    this.counter = new Int32Array(counter);
+    this.counters = new Int32Array(counters);
+    this.counter = worker * COUNTER_STRIDE;
   }
 
-  static create(capacity: number, words: number, counter = new SharedArrayBuffer(4)): SharedTable {
-    return new SharedTable(new SharedArrayBuffer(capacity * 8), counter, words);
+  private readonly counter: number;
+
+  static create(capacity: number, words: number, workers: number): SharedTable {
+    return new SharedTable(new SharedArrayBuffer(capacity * 8), new SharedArrayBuffer(4 * COUNTER_STRIDE * (workers + 1)), words, workers);
   }
 
   get capacity(): number {
     return this.mask + 1;
   }
 
+  /** Fingerprints stored, summed over the workers' counters. */
   get size(): number {
-    return Atomics.load(this.counter, 0);
+    let n = 0;
+    for (let i = 0; i < this.counters.length; i += COUNTER_STRIDE) n += Atomics.load(this.counters, i);
+    return n;
   }
 
   /** 1 when the state was new (and is now stored), 0 when it was there. */
@@ -42,7 +58,11 @@ export class SharedTable {
     let lo = hashLo(w, offset, this.words) | 0;
     if (hi === 0) hi = 1;
     if (lo === 0) lo = 1;
-    return this.put(hi, lo);
+    if (this.recent.has(hi, lo)) return 0;
+    const r = this.claim(hi, lo);
+    this.recent.note(hi, lo);
+    if (r === 1) this.counters[this.counter]!++;
+    return r;
   }
 
   has(w: Uint32Array, offset: number): boolean {
@@ -52,48 +72,50 @@ export class SharedTable {
     if (lo === 0) lo = 1;
     const t = this.slots;
     for (let i = hi & this.mask; ; i = (i + 1) & this.mask) {
-      const a = Atomics.load(t, 2 * i);
+      const a = t[2 * i]!;
       if (a === 0) return false;
-      if (a === hi) {
-        let b: number;
-        while ((b = Atomics.load(t, 2 * i + 1)) === 0);
-        if (b === lo) return true;
-      }
+      if (a === hi && this.lowWord(i) === lo) return true;
     }
   }
 
-  put(hi: number, lo: number): number {
-    if (this.recent.has(hi, lo)) return 0;
-    const r = this.claim(hi, lo);
-    this.recent.note(hi, lo);
-    return r;
+  private lowWord(i: number): number {
+    let b = this.slots[2 * i + 1]!;
+    while (b === 0) b = Atomics.load(this.slots, 2 * i + 1);
+    return b;
   }
 
   private claim(hi: number, lo: number): number {
     const t = this.slots;
     for (let i = hi & this.mask; ; i = (i + 1) & this.mask) {
-      let a = Atomics.load(t, 2 * i);
+      let a = t[2 * i]!;
       if (a === 0) {
         a = Atomics.compareExchange(t, 2 * i, 0, hi);
         if (a === 0) {
           Atomics.store(t, 2 * i + 1, lo);
-          Atomics.add(this.counter, 0, 1);
           return 1;
         }
       }
-      if (a === hi) {
-        let b: number;
-        while ((b = Atomics.load(t, 2 * i + 1)) === 0);
-        if (b === lo) return 0;
-      }
+      if (a === hi && this.lowWord(i) === lo) return 0;
     }
   }
 
-  /** A table of twice the capacity holding the same fingerprints (called while no worker runs). */
+  /**
+   * A table of twice the capacity holding the same fingerprints. Called while no worker runs,
+   * so it writes with plain stores.
+   */
   grown(): SharedTable {
-    const bigger = SharedTable.create(this.capacity * 2, this.words);
+    const bigger = new SharedTable(new SharedArrayBuffer(this.buffer.byteLength * 2), this.counters.buffer as SharedArrayBuffer, this.words, this.worker);
     const t = this.slots;
-    for (let i = 0; i < t.length; i += 2) if (t[i] !== 0) bigger.put(t[i]!, t[i + 1]!);
+    const b = bigger.slots;
+    const mask = bigger.mask;
+    for (let i = 0; i < t.length; i += 2) {
+      const hi = t[i]!;
+      if (hi === 0) continue;
+      let j = hi & mask;
+      while (b[2 * j] !== 0) j = (j + 1) & mask;
+      b[2 * j] = hi;
+      b[2 * j + 1] = t[i + 1]!;
+    }
     return bigger;
   }
 }

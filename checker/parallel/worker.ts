@@ -15,21 +15,23 @@ const canon = init.symmetry ? cm.canonicalizer() : undefined;
 const W = cm.words;
 const CLAIM = 0;
 const STOP = 1;
-const CHUNK = 64;
+const CHUNK = 256;
 
 const { cur, next, s, nr, nw } = cm.stepBuffers();
 const en = new Int32Array(cm.refs.length);
+const enabledOf = cm.enabled;
+const apply = cm.apply;
 const isEnd = cm.model.isEndState;
 const hasStepProps = (cm.model.transitionProperties?.length ?? 0) > 0;
 
 let level: LevelStart;
-let table: SharedTable;
+let table = undefined as unknown as SharedTable;
 let frontier: Uint32Array;
 let ctrl: Int32Array;
 let out = new Uint32Array(W * 1024);
 let outCount = 0;
-let transitions = 0;
-let fired = new Float64Array(cm.refs.length);
+/** Transitions fired per action instance in this level (their sum is the transition count). */
+const fired = new Float64Array(cm.refs.length);
 let found: LevelDone['found'] = null;
 let cut = false;
 let overMaxStates = false;
@@ -40,7 +42,8 @@ function emit(): void {
     bigger.set(out);
     out = bigger;
   }
-  out.set(next, outCount * W);
+  const at = outCount * W;
+  for (let k = 0; k < W; k++) out[at + k] = next[k]!;
   outCount++;
 }
 
@@ -51,16 +54,15 @@ function stop(f: LevelDone['found']): void {
 
 /** Expands one state; returns false when the level must stop. */
 function expand(depth: number, atBound: boolean): boolean {
-  const n = cm.enabled(s, en);
+  const n = enabledOf(s, en);
   if (n === 0 && !isEnd(s)) {
     stop({ property: -1, length: depth });
     return false;
   }
   for (let e = 0; e < n; e++) {
     const ref = en[e]!;
-    next.set(cur);
-    cm.apply(ref, s, nw);
-    transitions++;
+    for (let k = 0; k < W; k++) next[k] = cur[k]!;
+    apply(ref, s, nw);
     fired[ref]!++;
     if (hasStepProps) {
       const p = cm.firstViolatedStep(s, ref, nr);
@@ -75,11 +77,6 @@ function expand(depth: number, atBound: boolean): boolean {
       continue;
     }
     if (table.insert(next, 0) === 0) continue;
-    if (table.size > level.maxStates) {
-      overMaxStates = true;
-      Atomics.store(ctrl, STOP, 1);
-      return false;
-    }
     const p = cm.firstViolated(nr);
     if (p >= 0) {
       stop({ property: p, length: depth + 1 });
@@ -95,7 +92,14 @@ function run(): void {
   const atBound = depth >= level.maxDepth;
   for (;;) {
     if (Atomics.load(ctrl, STOP) !== 0) break;
-    if (table.size > growAt) {
+    // Checked between chunks: a chunk's inserts overshoot a bound by at most its successors.
+    const size = table.size;
+    if (size > level.maxStates) {
+      overMaxStates = true;
+      Atomics.store(ctrl, STOP, 1);
+      break;
+    }
+    if (size > growAt) {
       parentPort!.postMessage({ type: 'paused' });
       return;
     }
@@ -107,12 +111,12 @@ function run(): void {
       if (!expand(depth, atBound)) break;
     }
   }
+  const transitions = fired.reduce((a, b) => a + b, 0);
   const done: LevelDone = { type: 'done', out: out.buffer.slice(0, outCount * W * 4), outCount, transitions, fired, found, cut, overMaxStates };
   parentPort!.postMessage(done, [done.out]);
   out = new Uint32Array(W * 1024);
   outCount = 0;
-  transitions = 0;
-  fired = new Float64Array(cm.refs.length);
+  fired.fill(0);
   found = null;
   cut = false;
   overMaxStates = false;
@@ -125,7 +129,8 @@ parentPort!.on('message', (m: LevelStart | LevelResume) => {
       frontier = new Uint32Array(m.frontier);
       ctrl = new Int32Array(m.ctrl);
     } else level = { ...level, growAt: m.growAt };
-    table = new SharedTable(m.table, m.counter, W);
+    // Same buffer, same table: keep the worker's cache of recent fingerprints across levels.
+    if (table === undefined || table.buffer !== m.table) table = new SharedTable(m.table, m.counters, W, init.index);
     run();
   } catch (e) {
     parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
