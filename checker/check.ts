@@ -31,6 +31,8 @@ export interface Violation {
 export interface CheckOutcome {
   verdict: Verdict;
   stats: SearchStats;
+  /** True when the search stored one canonical state per orbit (--symmetry). */
+  reduced: boolean;
   violation?: Violation;
   stoppedBy?: SearchResult['stoppedBy'];
   error?: ModelError;
@@ -83,7 +85,8 @@ export async function checkParallel(
 export const PROBE_STATES = 100_000;
 
 function outcome<D extends RecordDomain>(cm: CompiledModel<D>, r: SearchResult, opts: CheckOptions): CheckOutcome {
-  const out: CheckOutcome = { verdict: r.verdict, stats: r.stats, compiled: cm as unknown as CompiledModel };
+  const reduced = (opts.symmetry ?? false) && (cm.model.symmetry?.length ?? 0) > 0;
+  const out: CheckOutcome = { verdict: r.verdict, stats: r.stats, reduced, compiled: cm as unknown as CompiledModel };
   if (r.stoppedBy) out.stoppedBy = r.stoppedBy;
   if (r.error) out.error = r.error;
   if (r.found) {

@@ -11,6 +11,7 @@ import type { RecordDomain } from '../checker/domain.js';
 import { checkJson } from '../checker/cli/json.js';
 import type { Model, Params, Spec } from '../checker/model.js';
 import { checkParams } from '../checker/params.js';
+import { coverage } from '../checker/report/coverage.js';
 import { renderHtml } from '../checker/report/html.js';
 import { renderJson } from '../checker/report/json.js';
 import { propertyLocation } from '../checker/report/location.js';
@@ -18,6 +19,7 @@ import { renderMarkdown } from '../checker/report/markdown.js';
 import { buildReport, type Report } from '../checker/report/report.js';
 import { renderText, TEXT_WIDTH } from '../checker/report/text.js';
 import { reportBaseName, writeReports } from '../checker/report/write.js';
+import { lockstepModel } from '../specs/lockstep/spec.js';
 import { FORMATS } from '../checker/report/formats.js';
 import { cpuid } from '../specs/cpuid/spec.js';
 import { lockstep } from '../specs/lockstep/spec.js';
@@ -298,5 +300,15 @@ describe('writing reports', () => {
     expect(n1.length).toBeLessThanOrEqual(180);
     expect(n1).not.toBe(n2);
     expect(n1).toMatch(/^[A-Za-z0-9._=,-]+$/);
+  });
+});
+
+describe('coverage after a symmetry-reduced search', () => {
+  it('keeps per-action totals but leaves out per-CPU figures, which count representatives', () => {
+    const plain = coverage(check(lockstepModel(4, 'ack')));
+    const reduced = coverage(check(lockstepModel(4, 'ack'), { symmetry: true }));
+    expect(plain.actions.every((a) => a.byActor?.length === 4)).toBe(true);
+    expect(reduced.actions.every((a) => a.byActor === undefined && a.fired > 0)).toBe(true);
+    expect(reduced.instancesNeverFired).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** Action coverage in two lines: counts per action, then the actions that never fired. */
 function coverageLines(o: CheckOutcome): string[] {
-  const c = coverage(o.compiled, o.stats);
+  const c = coverage(o);
   // `; ` apart: action names may contain commas.
   const out = wrap(`  actions fired: ${c.actions.map((a) => `${a.name} ${fmt(a.fired)}`).join('; ')}`, 100, '    ');
   if (c.neverFired.length > 0) {

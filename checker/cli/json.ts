@@ -43,6 +43,6 @@ export function checkJson(spec: string, params: Params, o: CheckOutcome): CheckJ
     };
   }
   if (o.stoppedBy) j.stoppedBy = o.stoppedBy;
-  j.coverage = coverage(o.compiled, o.stats);
+  j.coverage = coverage(o);
   return j;
 }

@@ -2,8 +2,7 @@
 // per actor too, and which never fired. A never-fired action is usually a modelling mistake
 // (a guard that can never hold), unless the search stopped early at a counterexample.
 
-import type { CompiledModel } from '../compiled.js';
-import type { SearchStats } from '../result.js';
+import type { CheckOutcome } from '../check.js';
 
 export interface ActionCoverage {
   readonly name: string;
@@ -22,16 +21,21 @@ export interface Coverage {
   readonly instancesNeverFired: readonly string[];
 }
 
-export function coverage(cm: CompiledModel, stats: SearchStats): Coverage {
+/**
+ * Coverage of a check's outcome. After a symmetry-reduced search the per-actor figures are
+ * left out: they count transitions of canonical representatives, not of each CPU.
+ */
+export function coverage(outcome: Pick<CheckOutcome, 'compiled' | 'stats' | 'reduced'>): Coverage {
+  const { compiled: cm, stats, reduced } = outcome;
   const actions = cm.model.actions.map((a, i): ActionCoverage => {
     const refs = cm.refs.flatMap((r, k) => (r.action === i ? [k] : []));
     const fired = refs.reduce((sum, k) => sum + stats.fired[k]!, 0);
-    if (a.actors === undefined) return { name: a.name, fired };
+    if (a.actors === undefined || reduced) return { name: a.name, fired };
     return { name: a.name, actorKind: a.actorKind ?? 'actor', fired, byActor: refs.map((k) => stats.fired[k]!) };
   });
-  const instancesNeverFired = cm.refs.flatMap((r, k) =>
-    stats.fired[k] === 0 && actions[r.action]!.fired > 0 ? [cm.label(k)] : [],
-  );
+  const instancesNeverFired = reduced
+    ? []
+    : cm.refs.flatMap((r, k) => (stats.fired[k] === 0 && actions[r.action]!.fired > 0 ? [cm.label(k)] : []));
   return { actions, neverFired: actions.filter((a) => a.fired === 0).map((a) => a.name), instancesNeverFired };
 }
 

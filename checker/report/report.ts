@@ -143,7 +143,7 @@ export function buildReport(input: ReportInput): Report | undefined {
     lanes: lanes(model, laneSteps, true),
     textLanes: lanes(model, laneSteps, false),
     actorTitle: titleOf(cm, steps),
-    coverage: coverage(cm, outcome.stats),
+    coverage: coverage(outcome),
     outcome,
   };
 }
