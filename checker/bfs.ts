@@ -121,11 +121,11 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
         if (r === 0) continue;
         if (r < 0) {
           x.stoppedBy = 'memory';
-          return x.result(true, undefined, q.byteLength);
+          return x.result(true);
         }
         if (store.size > x.maxStates) {
           x.stoppedBy = 'max-states';
-          return x.result(true, undefined, q.byteLength);
+          return x.result(true);
         }
         const nid = links !== undefined ? links.add(id, ref) : 0;
         if (onState !== undefined) onState(next);
@@ -139,13 +139,13 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
         }
         if (!push(nid)) {
           x.stoppedBy = 'memory';
-          return x.result(true, undefined, q.byteLength);
+          return x.result(true);
         }
       }
       x.progress((tail - head) / E, depth);
     }
     if (x.found === undefined && pending !== undefined) x.found = pending;
-    return x.result(cut, undefined, q.byteLength);
+    return x.result(cut);
   } catch (e) {
     return x.result(false, x.error(e, ref, id));
   }

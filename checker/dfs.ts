@@ -99,16 +99,16 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
         if (ins === 0) continue;
         if (ins < 0) {
           x.stoppedBy = 'memory';
-          return x.result(true, undefined, st.byteLength);
+          return x.result(true);
         }
         if (store.size > x.maxStates) {
           x.stoppedBy = 'max-states';
-          return x.result(true, undefined, st.byteLength);
+          return x.result(true);
         }
         if (onState !== undefined) onState(next);
         if (!push(k)) {
           x.stoppedBy = 'memory';
-          return x.result(true, undefined, st.byteLength);
+          return x.result(true);
         }
         x.phase = Phase.Invariant;
         const p = cm.firstViolated(nr);
@@ -119,7 +119,7 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
         x.progress(top / F + 1, top / F);
       }
     }
-    return x.result(cut, undefined, st.byteLength);
+    return x.result(cut);
   } catch (e) {
     return x.result(false, x.error(e, ref, top / F));
   }

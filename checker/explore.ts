@@ -90,10 +90,13 @@ export class Exploration<D extends RecordDomain> {
     return { property, length, init, steps };
   }
 
-  /** Calls the progress callback at most once per interval; cheap enough to call per state. */
+  private untilClock = 0;
+
+  /** Calls the progress callback at most once per interval; reads the clock every 1024 calls. */
   progress(queue: number, depth: number): void {
     const cb = this.opts.onProgress;
-    if (cb === undefined) return;
+    if (cb === undefined || --this.untilClock > 0) return;
+    this.untilClock = 1024;
     const now = performance.now();
     if (now < this.nextProgress) return;
     this.nextProgress = now + (this.opts.progressInterval ?? 1) * 1000;
@@ -111,7 +114,7 @@ export class Exploration<D extends RecordDomain> {
     return { message: `model threw ${where}: ${msg}`, ref: this.phase === Phase.Action ? ref : -1, cause: e };
   }
 
-  result(cut: boolean, error?: ModelError, frontierBytes = 0): SearchResult {
+  result(cut: boolean, error?: ModelError): SearchResult {
     const distinct = Math.min(this.store.size, this.maxStates);
     const stats = {
       distinctStates: distinct,
@@ -121,7 +124,6 @@ export class Exploration<D extends RecordDomain> {
       fired: this.fired,
       storeBytes: this.store.bytes,
       linkBytes: this.links?.bytes ?? 0,
-      frontierBytes,
       collisionProbability: this.store.lossy ? collisionProbability(distinct) : 0,
     };
     if (error) return { verdict: 'incomplete', stats, error };

@@ -12,8 +12,6 @@ export interface SearchStats {
   fired: Float64Array;
   storeBytes: number;
   linkBytes: number;
-  /** Bytes of the BFS queue or DFS stack when the search ended. */
-  frontierBytes: number;
   /** Probability that fingerprint collisions merged states (0 in exact mode). */
   collisionProbability: number;
 }

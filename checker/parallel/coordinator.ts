@@ -92,7 +92,6 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
       fired,
       storeBytes: table.buffer.byteLength,
       linkBytes: 0,
-      frontierBytes: frontier.byteLength,
       collisionProbability: collisionProbability(Math.min(table.size, maxStates)),
     });
     let cut = false;
