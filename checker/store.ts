@@ -25,6 +25,7 @@ const MAX_LOAD = 0.75;
  * duplicate successors were seen moments before (the two orders of a commuting pair of steps),
  * so most lookups end in this cache, which stays in L2, instead of a random line of a table
  * far larger than the caches. It holds only fingerprints the table has, so a hit is exact.
+ * Lanes are unsigned, as hashHi and hashLo return them: a signed lane would never match.
  */
 const RECENT_BITS = 15;
 const RECENT_MASK = (1 << RECENT_BITS) - 1;

@@ -1,7 +1,8 @@
 // `npm run bench`: lockstep (variant ack, every property) side by side with SPIN and Rumur, each
 // run in a fresh process, with the ratios issue 3 sets as targets. Every figure comes from
 // this run. BENCH_SECTIONS picks sections (raw,parallel,scale,symmetry); BENCH_REPEAT=N
-// repeats each timed run and reports the median.
+// repeats each timed run and reports the median. The two sides of a ratio run alternately, so
+// a machine that speeds up or slows down during the bench shifts both alike.
 
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -27,17 +28,22 @@ function medianOf<T extends { seconds: number }>(runs: T[]): T {
 }
 
 function ours(cpus: number, flags: string[] = []): Ours {
-  return medianOf(
-    Array.from({ length: repeat }, () => {
-      const r = spawnSync(process.execPath, [CHILD, 'lockstep', `cpus=${cpus}`, 'variant=ack', ...flags], { encoding: 'utf8', maxBuffer: 1 << 20 });
-      if (r.status !== 0) throw new Error(`bench: tdxmc cpus=${cpus} ${flags.join(' ')} failed:\n${r.stderr}`);
-      return JSON.parse(r.stdout) as Ours;
-    }),
-  );
+  const r = spawnSync(process.execPath, [CHILD, 'lockstep', `cpus=${cpus}`, 'variant=ack', ...flags], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`bench: tdxmc cpus=${cpus} ${flags.join(' ')} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as Ours;
 }
 
-function external(run: () => ExternalRun): ExternalRun {
-  return medianOf(Array.from({ length: repeat }, run));
+/** The medians of `repeat` runs of each side, run alternately; the second side is optional. */
+function sideBySide<A extends { seconds: number }, B extends { seconds: number }>(a: () => A, b: () => B): [A, B];
+function sideBySide<A extends { seconds: number }, B extends { seconds: number }>(a: () => A, b?: () => B): [A, B | undefined];
+function sideBySide<A extends { seconds: number }, B extends { seconds: number }>(a: () => A, b?: () => B): [A, B | undefined] {
+  const as: A[] = [];
+  const bs: B[] = [];
+  for (let i = 0; i < repeat; i++) {
+    as.push(a());
+    if (b) bs.push(b());
+  }
+  return [medianOf(as), b ? medianOf(bs) : undefined];
 }
 
 const num = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -67,10 +73,9 @@ process.stdout.write('\n');
 
 if (sections.has('raw')) {
   process.stdout.write('Raw speed (cpus=10, one worker)\n');
-  const o = ours(10, ['--workers=1']);
+  const [o, s] = sideBySide(() => ours(10, ['--workers=1']), haveSpin ? () => spin(10) : undefined);
   const rows = [HEAD, oursRow('tdxmc', o)];
-  if (haveSpin) {
-    const s = external(() => spin(10));
+  if (s) {
     rows.push(extRow('SPIN -O2 -DSAFETY -DNOREDUCE', s));
     table(rows);
     sameCount(o.states, s.states, 'SPIN');
@@ -80,8 +85,7 @@ if (sections.has('raw')) {
 
 if (sections.has('parallel')) {
   process.stdout.write(`Parallel (cpus=11, 1 vs ${Math.max(2, cores)} workers)\n`);
-  const one = ours(11, ['--workers=1']);
-  const many = ours(11, [`--workers=${Math.max(2, cores)}`]);
+  const [one, many] = sideBySide(() => ours(11, ['--workers=1']), () => ours(11, [`--workers=${Math.max(2, cores)}`]));
   table([HEAD, oursRow('tdxmc, 1 worker', one), oursRow(`tdxmc, ${Math.max(2, cores)} workers`, many)]);
   sameCount(one.states, many.states, 'tdxmc 1 worker');
   target('two workers at least 1.6x faster than one', one.seconds / many.seconds >= 1.6, `${num(one.seconds / many.seconds, 2)}x`);
@@ -89,12 +93,11 @@ if (sections.has('parallel')) {
 
 if (sections.has('scale')) {
   process.stdout.write(`Memory and scale (cpus=12, ${cores} workers)\n`);
-  const o = ours(12, [`--workers=${cores}`]);
+  const [o, s] = sideBySide(() => ours(12, [`--workers=${cores}`]), haveSpin ? () => spin(12) : undefined);
   const rows = [HEAD, oursRow('tdxmc', o)];
   let ratio = '';
   let fast = true;
-  if (haveSpin) {
-    const s = external(() => spin(12));
+  if (s) {
     rows.push(extRow('SPIN -O2 -DSAFETY -DNOREDUCE', s));
     table(rows);
     sameCount(o.states, s.states, 'SPIN');
@@ -113,14 +116,13 @@ if (sections.has('symmetry')) {
   const rows = [['cpus', 'tdxmc states', 'tdxmc s', 'Rumur states', 'Rumur s', 'Rumur / tdxmc']];
   let at32 = 0;
   for (const cpus of [10, 16, 24, 32]) {
-    const o = ours(cpus, ['--symmetry', '--workers=1']);
-    const r = haveRumur ? external(() => rumur(cpus, true, 1)) : undefined;
+    const [o, r] = sideBySide(() => ours(cpus, ['--symmetry', '--workers=1']), haveRumur ? () => rumur(cpus, true, 1) : undefined);
     if (r) sameCount(o.states, r.states, 'Rumur');
     if (r && cpus === 32) at32 = r.seconds / o.seconds;
     rows.push([String(cpus), num(o.states), num(o.seconds, 2), r ? num(r.states) : 'n/a', r ? num(r.seconds, 2) : 'n/a', r ? `${num(r.seconds / o.seconds, 1)}x` : '']);
   }
   for (const cpus of [48, 64]) {
-    const o = ours(cpus, ['--symmetry', '--workers=1']);
+    const [o] = sideBySide(() => ours(cpus, ['--symmetry', '--workers=1']));
     rows.push([String(cpus), num(o.states), num(o.seconds, 2), '', '', '']);
   }
   table(rows);

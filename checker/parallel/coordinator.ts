@@ -1,6 +1,7 @@
 // Parallel breadth-first search: the main thread hands each BFS level to K workers, which
-// claim chunks of it and share one fingerprint table. Between levels the main thread gathers
-// the next frontier; when the table fills, workers pause between chunks while it grows.
+// claim chunks of it and share one fingerprint table. Each worker keeps the successors it
+// stored as its segment of the next frontier, so between levels the main thread only sums up
+// the figures; when the table fills, workers pause between chunks while it grows.
 //
 // A violation found by any worker ends the search; a sequential BFS bounded to that depth
 // then rebuilds exactly the counterexample (and figures) one worker would have reported.
@@ -11,10 +12,8 @@ import type { CompiledModel } from '../compiled.js';
 import { defaultMemory } from '../explore.js';
 import { collisionProbability } from '../fingerprint.js';
 import type { SearchOptions, SearchResult } from '../result.js';
-import type { LevelDone, LevelResume, LevelStart, ModelSource, WorkerInit } from './protocol.js';
-import { SharedTable } from './shared-table.js';
-
-const MAX_LOAD = 0.7;
+import { Ctrl, type LevelDone, type LevelResume, type LevelStart, type ModelSource, type WorkerInit } from './protocol.js';
+import { SharedTable, type Sizing } from './shared-table.js';
 
 type FromWorker = LevelDone | { type: 'paused' } | { type: 'ready' } | { type: 'error'; message: string };
 
@@ -47,7 +46,11 @@ class Pool {
   }
 }
 
-export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: SearchOptions, k: number): Promise<SearchResult> {
+/**
+ * Searches with k workers. `capacity` is the table's first size in fingerprints; tests start
+ * it small so that it grows while workers are paused mid-level.
+ */
+export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: SearchOptions, k: number, capacity = 1 << 20): Promise<SearchResult> {
   const started = performance.now();
   const W = cm.words;
   const memory = opts.memory ?? defaultMemory();
@@ -56,7 +59,15 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
   const canon = opts.symmetry ? cm.canonicalizer() : undefined;
 
   // Initial states, stored by the main thread; an initial violation is left to the sequential search.
-  let table = SharedTable.create(1 << 20, W, k);
+  let table = SharedTable.create(capacity, W, k);
+  const branching = Math.max(1, cm.refs.length);
+  let sizing: Sizing;
+  for (let s = table.sizing(k, branching); ; s = (table = table.grown()).sizing(k, branching)) {
+    if (s !== null) {
+      sizing = s;
+      break;
+    }
+  }
   const seeds: Uint32Array[] = [];
   const view = cm.layout.newView();
   for (let i = 0; i < cm.model.init.length; i++) {
@@ -69,7 +80,7 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
     seeds.push(w);
   }
 
-  const init = (index: number): WorkerInit => ({ source, symmetry: opts.symmetry ?? false, index });
+  const init = (index: number): WorkerInit => ({ source, symmetry: opts.symmetry ?? false, index, workers: k });
   const pool = new Pool(Array.from({ length: k }, (_, i) => new Worker(new URL('./worker.js', import.meta.url), { workerData: init(i) })));
   try {
     for (let i = 0; i < k; i++) {
@@ -80,10 +91,14 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
     let transitions = 0;
     let depth = 0;
     let maxDepthSeen = 0;
+    // The initial states form worker 0's segment; the others start empty and claim from it.
+    const segments = Array.from({ length: k }, () => new SharedArrayBuffer(4));
+    const counts = segments.map(() => 0);
+    segments[0] = new SharedArrayBuffer(Math.max(4, seeds.length * W * 4));
+    seeds.forEach((w, i) => new Uint32Array(segments[0]!).set(w, i * W));
+    counts[0] = seeds.length;
     let count = seeds.length;
-    let frontier = new SharedArrayBuffer(Math.max(4, count * W * 4));
-    seeds.forEach((w, i) => new Uint32Array(frontier).set(w, i * W));
-    const ctrl = new Int32Array(new SharedArrayBuffer(8));
+    const ctrl = new Int32Array(new SharedArrayBuffer(4 * Ctrl.words(k)));
     const stats = (seconds: number) => ({
       distinctStates: Math.min(table.size, maxStates),
       transitions,
@@ -96,14 +111,16 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
     });
     let cut = false;
     while (count > 0) {
-      ctrl.fill(0);
+      Ctrl.start(ctrl, counts);
       const level = (): LevelStart => ({
-        type: 'level', depth, maxDepth, maxStates, frontier, count,
+        type: 'level', depth, maxDepth, maxStates, segments,
         table: table.buffer, counters: table.counters.buffer as SharedArrayBuffer, ctrl: ctrl.buffer as SharedArrayBuffer,
-        growAt: Math.floor(table.capacity * MAX_LOAD),
+        sizing,
       });
       pool.workers.forEach((w) => w.postMessage(level()));
       const results: LevelDone[] = [];
+      // Both segment buffers of each worker (approximately: the other one is the same size or smaller).
+      const frontierBytes = 2 * segments.reduce((n, b) => n + b.byteLength, 0);
       let active = Array.from({ length: k }, (_, i) => i);
       while (active.length > 0) {
         const paused: number[] = [];
@@ -114,12 +131,14 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
           else if (m.type === 'done') results.push(m);
         }
         if (paused.length > 0) {
-          if (table.buffer.byteLength * 2 + frontier.byteLength > memory) {
+          if (table.buffer.byteLength * 2 + frontierBytes > memory) {
             await pool.close();
             return { verdict: 'incomplete', stoppedBy: 'memory', stats: stats((performance.now() - started) / 1000) };
           }
           table = table.grown();
-          const resume: LevelResume = { type: 'resume', table: table.buffer, counters: table.counters.buffer as SharedArrayBuffer, growAt: Math.floor(table.capacity * MAX_LOAD) };
+          // Chunks that fit in a table fit in one twice as large.
+          sizing = table.sizing(k, branching)!;
+          const resume: LevelResume = { type: 'resume', table: table.buffer, counters: table.counters.buffer as SharedArrayBuffer, sizing };
           for (const i of paused) pool.workers[i]!.postMessage(resume);
           opts.onProgress?.({ distinctStates: table.size, transitions, queue: count, depth, seconds: (performance.now() - started) / 1000 });
         }
@@ -144,12 +163,9 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
         await pool.close();
         return { verdict: 'incomplete', stoppedBy: 'max-states', stats: stats((performance.now() - started) / 1000) };
       }
-      frontier = new SharedArrayBuffer(Math.max(4, next * W * 4));
-      const f = new Uint32Array(frontier);
-      let at = 0;
       for (const r of results) {
-        f.set(new Uint32Array(r.out), at);
-        at += r.outCount * W;
+        segments[r.worker] = r.out;
+        counts[r.worker] = r.outCount;
       }
       count = next;
       if (count > 0) maxDepthSeen = ++depth;

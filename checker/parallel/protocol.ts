@@ -2,6 +2,7 @@
 // by the spec's module URL and name, so the engine needs no registry of specs.
 
 import type { Params, Spec } from '../model.js';
+import type { Sizing } from './shared-table.js';
 
 export interface ModelSource {
   /** URL of the module exporting the spec (Spec.file). */
@@ -14,23 +15,47 @@ export interface ModelSource {
 export interface WorkerInit {
   source: ModelSource;
   symmetry: boolean;
-  /** This worker's number: which insert counter it owns. */
+  /** This worker's number: which insert counter and which frontier segment it owns. */
   index: number;
+  workers: number;
 }
+
+/**
+ * The level's control words. The frontier is one segment per worker: the successors that
+ * worker stored in the level before. Each worker expands its own segment first, in order, so
+ * consecutive states (which share most successors) go through the same cache of recent
+ * fingerprints, as in a one-thread search; a worker done with its own claims chunks from the
+ * segment with most left.
+ */
+export const Ctrl = {
+  STOP: 0,
+  /** Index of the next unclaimed state of worker i's segment. */
+  next: (i: number) => 1 + 2 * i,
+  /** States in worker i's segment. */
+  end: (i: number) => 2 + 2 * i,
+  words: (workers: number) => 1 + 2 * workers,
+  /** Clears the stop flag and sets each segment's state count. */
+  start(ctrl: Int32Array, counts: readonly number[]): void {
+    ctrl[Ctrl.STOP] = 0;
+    counts.forEach((n, i) => {
+      ctrl[Ctrl.next(i)] = 0;
+      ctrl[Ctrl.end(i)] = n;
+    });
+  },
+};
 
 export interface LevelStart {
   type: 'level';
   depth: number;
   maxDepth: number;
   maxStates: number;
-  frontier: SharedArrayBuffer;
-  count: number;
+  /** The frontier: packed states, one segment per worker (lengths in `ctrl`). */
+  segments: SharedArrayBuffer[];
   table: SharedArrayBuffer;
   counters: SharedArrayBuffer;
-  /** Int32 [next chunk to claim, stop flag]. */
+  /** Int32: the stop flag, then each segment's claim cursor and length (see `Ctrl`). */
   ctrl: SharedArrayBuffer;
-  /** Table size above which workers pause so the table can grow. */
-  growAt: number;
+  sizing: Sizing;
 }
 
 /** Sent to paused workers once the table has grown. */
@@ -38,12 +63,14 @@ export interface LevelResume {
   type: 'resume';
   table: SharedArrayBuffer;
   counters: SharedArrayBuffer;
-  growAt: number;
+  sizing: Sizing;
 }
 
 export interface LevelDone {
   type: 'done';
-  out: ArrayBuffer;
+  worker: number;
+  /** The worker's segment of the next frontier: `outCount` packed states from word 0. */
+  out: SharedArrayBuffer;
   outCount: number;
   transitions: number;
   fired: Float64Array;

@@ -13,14 +13,20 @@ import { RecentFingerprints } from '../store.js';
 
 /** Int32 slots between two workers' counters: one 64-byte cache line each. */
 const COUNTER_STRIDE = 16;
+const MAX_LOAD = 0.7;
+const MAX_CHUNK = 256;
+
+/** When workers pause for the table to grow, and how many states they claim at a time. */
+export interface Sizing {
+  growAt: number;
+  chunk: number;
+}
 
 export class SharedTable {
   readonly slots: Int32Array;
   readonly mask: number;
   /** Inserts per worker, at worker * COUNTER_STRIDE. */
   readonly counters: Int32Array;
-  /** Per worker (each builds its own SharedTable over the same buffers). */
-  private readonly recent = new RecentFingerprints();
 
   constructor(
     readonly buffer: SharedArrayBuffer,
@@ -28,6 +34,8 @@ export class SharedTable {
     private readonly words: number,
     /** This worker's number; the coordinator, which stores the initial states, comes last. */
     private readonly worker: number,
+    /** Per worker (each builds its own SharedTable over the same buffers), kept as the table grows. */
+    readonly recent = new RecentFingerprints(),
   ) {
     this.slots = new Int32Array(buffer);
     this.mask = (this.slots.length >>> 1) - 1;
@@ -45,6 +53,19 @@ export class SharedTable {
     return this.mask + 1;
   }
 
+  /**
+   * Workers look at the table's size only between chunks, so past `growAt` the others may each
+   * finish a chunk: at most workers * chunk * branching more fingerprints (a state has at most
+   * one successor per action instance). The chunk is sized so that these always fit with a slot
+   * to spare (a probe stops only at an empty slot); null when not even one state per chunk
+   * fits, and the table must grow first.
+   */
+  sizing(workers: number, branching: number): Sizing | null {
+    const growAt = Math.floor(this.capacity * MAX_LOAD);
+    const chunk = Math.min(MAX_CHUNK, Math.floor((this.capacity - 1 - growAt) / (workers * branching)));
+    return chunk >= 1 ? { growAt, chunk } : null;
+  }
+
   /** Fingerprints stored, summed over the workers' counters. */
   get size(): number {
     let n = 0;
@@ -54,22 +75,19 @@ export class SharedTable {
 
   /** 1 when the state was new (and is now stored), 0 when it was there. */
   insert(w: Uint32Array, offset: number): number {
-    let hi = hashHi(w, offset, this.words) | 0;
-    let lo = hashLo(w, offset, this.words) | 0;
-    if (hi === 0) hi = 1;
-    if (lo === 0) lo = 1;
+    // The cache takes the lanes unsigned, as hashed; the table holds them signed and nonzero.
+    const hi = hashHi(w, offset, this.words);
+    const lo = hashLo(w, offset, this.words);
     if (this.recent.has(hi, lo)) return 0;
-    const r = this.claim(hi, lo);
+    const r = this.claim(hi | 0 || 1, lo | 0 || 1);
     this.recent.note(hi, lo);
     if (r === 1) this.counters[this.counter]!++;
     return r;
   }
 
   has(w: Uint32Array, offset: number): boolean {
-    let hi = hashHi(w, offset, this.words) | 0;
-    let lo = hashLo(w, offset, this.words) | 0;
-    if (hi === 0) hi = 1;
-    if (lo === 0) lo = 1;
+    const hi = hashHi(w, offset, this.words) | 0 || 1;
+    const lo = hashLo(w, offset, this.words) | 0 || 1;
     const t = this.slots;
     for (let i = hi & this.mask; ; i = (i + 1) & this.mask) {
       const a = t[2 * i]!;
@@ -101,7 +119,8 @@ export class SharedTable {
 
   /**
    * A table of twice the capacity holding the same fingerprints. Called while no worker runs,
-   * so it writes with plain stores.
+   * so it writes with plain stores (a compare-and-swap and an atomic store cost about 60 ns
+   * more per slot; copying in parallel with them was slower than this loop).
    */
   grown(): SharedTable {
     const bigger = new SharedTable(new SharedArrayBuffer(this.buffer.byteLength * 2), this.counters.buffer as SharedArrayBuffer, this.words, this.worker);

@@ -1,0 +1,71 @@
+// The parallel search against the one-thread BFS: the same counts, depth, per-action firings,
+// verdict and shortest-trace length, while the shared table grows several times with workers
+// paused mid-level (it starts at 128 fingerprints here, not 2^20); and the sizing rule that
+// keeps workers from filling the table while one of them waits for it to grow. The coordinator
+// starts the worker module of the build in dist/ (npm test builds first), so this drives the
+// build.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type * as Bfs from '../checker/bfs.js';
+import type * as Compiled from '../checker/compiled.js';
+import type * as Coordinator from '../checker/parallel/coordinator.js';
+import type * as SharedTableModule from '../checker/parallel/shared-table.js';
+import type * as Params from '../checker/params.js';
+import type { SearchResult } from '../checker/result.js';
+import type * as Specs from '../specs/index.js';
+
+const built = async <T>(path: string): Promise<T> => (await import(new URL(`../dist/${path}`, import.meta.url).href)) as T;
+const { parallelBfs } = await built<typeof Coordinator>('checker/parallel/coordinator.js');
+const { SharedTable } = await built<typeof SharedTableModule>('checker/parallel/shared-table.js');
+const { bfs } = await built<typeof Bfs>('checker/bfs.js');
+const { CompiledModel } = await built<typeof Compiled>('checker/compiled.js');
+const { findSpec } = await built<typeof Specs>('specs/index.js');
+const { resolveParams } = await built<typeof Params>('checker/params.js');
+
+const summary = (r: SearchResult) => ({
+  verdict: r.verdict,
+  states: r.stats.distinctStates,
+  transitions: r.stats.transitions,
+  depth: r.stats.maxDepth,
+  fired: [...r.stats.fired],
+  property: r.found?.property,
+  length: r.found?.length,
+});
+
+describe('parallel BFS', () => {
+  // [variant, cpus, whether the search passes, so that the table fills and grows]
+  const cases = [
+    ['ack', 7, true],
+    ['noack', 5, false],
+    ['nolock', 4, false],
+  ] as const;
+  for (const [variant, cpus, passes] of cases) {
+    for (const symmetry of [false, true]) {
+      it(`lockstep ${variant} at ${cpus} CPUs${symmetry ? ', symmetry' : ''}: as one thread, across table growth`, async () => {
+        const spec = findSpec('lockstep')!;
+        const p = resolveParams(spec.params, [`cpus=${cpus}`, `variant=${variant}`]);
+        if (!p.ok) throw new Error(p.error);
+        const cm = new CompiledModel(spec.build(p.params));
+        const one = bfs(cm, { symmetry });
+        const source = { module: spec.file!, name: spec.name, params: p.params, skipProperties: [] };
+        const two = await parallelBfs(cm, source, { symmetry }, 2, 1 << 7);
+        expect(summary(two)).toEqual(summary(one));
+        expect(two.verdict === 'pass').toBe(passes);
+        if (passes) expect(two.stats.distinctStates).toBeGreaterThan(4 << 7);
+      });
+    }
+  }
+});
+
+describe('shared table sizing', () => {
+  it('chunks claimed past growAt by every worker still fit, with a slot to spare', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 5000 }), (bits, workers, branching) => {
+        const sizing = SharedTable.create(1 << bits, 1, workers).sizing(workers, branching);
+        if (sizing === null) return (1 << bits) - 1 - Math.floor((1 << bits) * 0.7) < workers * branching;
+        return sizing.chunk >= 1 && sizing.growAt + workers * sizing.chunk * branching <= (1 << bits) - 1;
+      }),
+    );
+  });
+});
