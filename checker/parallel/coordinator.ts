@@ -47,13 +47,21 @@ class Pool {
 }
 
 /**
- * Searches with k workers. `capacity` is the table's first size in fingerprints; tests start
- * it small so that it grows while workers are paused mid-level.
+ * The table's first size in fingerprints (32 MiB): searches big enough for workers would
+ * otherwise spend their first growths copying the table while every worker waits.
  */
-export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: SearchOptions, k: number, capacity = 1 << 20): Promise<SearchResult> {
+const CAPACITY = 1 << 22;
+
+/**
+ * Searches with k workers. `capacity` is the table's first size; tests start it small so that
+ * it grows while workers are paused mid-level.
+ */
+export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: SearchOptions, k: number, capacity = CAPACITY): Promise<SearchResult> {
   const started = performance.now();
   const W = cm.words;
   const memory = opts.memory ?? defaultMemory();
+  // Within a quarter of the memory budget, so a small budget still reports how far it got.
+  while (capacity > 1 << 10 && capacity * 8 > memory / 4) capacity >>>= 1;
   const maxStates = opts.maxStates ?? Infinity;
   const maxDepth = opts.maxDepth ?? Infinity;
   const canon = opts.symmetry ? cm.canonicalizer() : undefined;
