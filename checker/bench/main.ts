@@ -2,7 +2,9 @@
 // run in a fresh process, with the ratios issue 3 sets as targets. Every figure comes from
 // this run. BENCH_SECTIONS picks sections (raw,parallel,scale,symmetry); BENCH_REPEAT=N
 // repeats each timed run and reports the median. The two sides of a ratio run alternately, so
-// a machine that speeds up or slows down during the bench shifts both alike.
+// a machine that speeds up or slows down during the bench shifts both alike. The sizes are
+// BENCH_RAW_CPUS, BENCH_PARALLEL_CPUS, BENCH_SCALE_CPUS (one each) and BENCH_SYMMETRY_CPUS
+// (beside Rumur; the target is read at the largest) and BENCH_SYMMETRY_ALONE (tdxmc only).
 
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -21,6 +23,22 @@ interface Ours {
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'raw,parallel,scale,symmetry').split(','));
 const repeat = Math.max(1, Number(process.env['BENCH_REPEAT'] ?? 1));
+
+function sizes(name: string, fallback: number[]): number[] {
+  const v = process.env[name];
+  if (v === undefined) return fallback;
+  const list = v.split(',').map(Number);
+  if (list.some((n) => !Number.isInteger(n) || n < 1)) {
+    process.stderr.write(`bench: ${name}=${v} is not a list of CPU counts\n`);
+    process.exit(2);
+  }
+  return list;
+}
+const rawCpus = sizes('BENCH_RAW_CPUS', [10])[0]!;
+const parallelCpus = sizes('BENCH_PARALLEL_CPUS', [11])[0]!;
+const scaleCpus = sizes('BENCH_SCALE_CPUS', [12])[0]!;
+const symmetryCpus = sizes('BENCH_SYMMETRY_CPUS', [10, 16, 24, 32]);
+const symmetryAlone = sizes('BENCH_SYMMETRY_ALONE', [48, 64]);
 const cores = availableParallelism();
 
 function medianOf<T extends { seconds: number }>(runs: T[]): T {
@@ -72,8 +90,8 @@ if (!haveSpin || !haveRumur) process.stdout.write('SPIN or Rumur is missing: ins
 process.stdout.write('\n');
 
 if (sections.has('raw')) {
-  process.stdout.write('Raw speed (cpus=10, one worker)\n');
-  const [o, s] = sideBySide(() => ours(10, ['--workers=1']), haveSpin ? () => spin(10) : undefined);
+  process.stdout.write(`Raw speed (cpus=${rawCpus}, one worker)\n`);
+  const [o, s] = sideBySide(() => ours(rawCpus, ['--workers=1']), haveSpin ? () => spin(rawCpus) : undefined);
   const rows = [HEAD, oursRow('tdxmc', o)];
   if (s) {
     rows.push(extRow('SPIN -O2 -DSAFETY -DNOREDUCE', s));
@@ -84,16 +102,16 @@ if (sections.has('raw')) {
 }
 
 if (sections.has('parallel')) {
-  process.stdout.write(`Parallel (cpus=11, 1 vs ${Math.max(2, cores)} workers)\n`);
-  const [one, many] = sideBySide(() => ours(11, ['--workers=1']), () => ours(11, [`--workers=${Math.max(2, cores)}`]));
+  process.stdout.write(`Parallel (cpus=${parallelCpus}, 1 vs ${Math.max(2, cores)} workers)\n`);
+  const [one, many] = sideBySide(() => ours(parallelCpus, ['--workers=1']), () => ours(parallelCpus, [`--workers=${Math.max(2, cores)}`]));
   table([HEAD, oursRow('tdxmc, 1 worker', one), oursRow(`tdxmc, ${Math.max(2, cores)} workers`, many)]);
   sameCount(one.states, many.states, 'tdxmc 1 worker');
   target('two workers at least 1.6x faster than one', one.seconds / many.seconds >= 1.6, `${num(one.seconds / many.seconds, 2)}x`);
 }
 
 if (sections.has('scale')) {
-  process.stdout.write(`Memory and scale (cpus=12, ${cores} workers)\n`);
-  const [o, s] = sideBySide(() => ours(12, [`--workers=${cores}`]), haveSpin ? () => spin(12) : undefined);
+  process.stdout.write(`Memory and scale (cpus=${scaleCpus}, ${cores} workers)\n`);
+  const [o, s] = sideBySide(() => ours(scaleCpus, [`--workers=${cores}`]), haveSpin ? () => spin(scaleCpus) : undefined);
   const rows = [HEAD, oursRow('tdxmc', o)];
   let ratio = '';
   let fast = true;
@@ -114,17 +132,18 @@ if (sections.has('scale')) {
 if (sections.has('symmetry')) {
   process.stdout.write('Symmetry (CPUs 1..N-1 interchangeable; one worker, Rumur one thread with --scalarset-schedules off)\n');
   const rows = [['cpus', 'tdxmc states', 'tdxmc s', 'Rumur states', 'Rumur s', 'Rumur / tdxmc']];
-  let at32 = 0;
-  for (const cpus of [10, 16, 24, 32]) {
+  const largest = Math.max(...symmetryCpus);
+  let atLargest = 0;
+  for (const cpus of symmetryCpus) {
     const [o, r] = sideBySide(() => ours(cpus, ['--symmetry', '--workers=1']), haveRumur ? () => rumur(cpus, true, 1) : undefined);
     if (r) sameCount(o.states, r.states, 'Rumur');
-    if (r && cpus === 32) at32 = r.seconds / o.seconds;
+    if (r && cpus === largest) atLargest = r.seconds / o.seconds;
     rows.push([String(cpus), num(o.states), num(o.seconds, 2), r ? num(r.states) : 'n/a', r ? num(r.seconds, 2) : 'n/a', r ? `${num(r.seconds / o.seconds, 1)}x` : '']);
   }
-  for (const cpus of [48, 64]) {
+  for (const cpus of symmetryAlone) {
     const [o] = sideBySide(() => ours(cpus, ['--symmetry', '--workers=1']));
     rows.push([String(cpus), num(o.states), num(o.seconds, 2), '', '', '']);
   }
   table(rows);
-  if (haveRumur) target('at cpus=32 at least 5x faster than Rumur', at32 >= 5, `${num(at32, 1)}x`);
+  if (haveRumur) target(`at cpus=${largest} at least 5x faster than Rumur`, atLargest >= 5, `${num(atLargest, 1)}x`);
 }
