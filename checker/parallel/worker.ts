@@ -91,6 +91,7 @@ function expand(depth: number, atBound: boolean): boolean {
   return true;
 }
 
+const MIN_CHUNK = 8;
 let chunk = 1;
 let chunkSegment = 0;
 let chunkEnd = 0;
@@ -101,11 +102,15 @@ let chunkEnd = 0;
  */
 function claim(): number {
   for (let owner = me; owner >= 0; ) {
-    const start = Atomics.add(ctrl, Ctrl.next(owner), chunk);
     const end = ctrl[Ctrl.end(owner)]!;
+    // A quarter of what is left, within [MIN_CHUNK, chunk]: near a level's end chunks shrink,
+    // so the workers finish it together instead of one waiting on the other's last chunk.
+    const left = end - Atomics.load(ctrl, Ctrl.next(owner));
+    const take = Math.min(chunk, Math.max(MIN_CHUNK, left >> 2));
+    const start = Atomics.add(ctrl, Ctrl.next(owner), take);
     if (start < end) {
       chunkSegment = owner;
-      chunkEnd = Math.min(end, start + chunk);
+      chunkEnd = Math.min(end, start + take);
       return start;
     }
     owner = -1;
