@@ -11,6 +11,7 @@ import { bfs } from '../bfs.js';
 import type { CompiledModel } from '../compiled.js';
 import { defaultMemory } from '../explore.js';
 import { collisionProbability } from '../fingerprint.js';
+import { RecentFingerprints } from '../store.js';
 import type { SearchOptions, SearchResult } from '../result.js';
 import { Ctrl, type LevelDone, type LevelResume, type LevelStart, type ModelSource, type WorkerInit } from './protocol.js';
 import { SharedTable, type Sizing } from './shared-table.js';
@@ -113,7 +114,7 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
       maxDepth: maxDepthSeen,
       seconds,
       fired,
-      storeBytes: table.buffer.byteLength,
+      storeBytes: table.buffer.byteLength + k * RecentFingerprints.BYTES,
       linkBytes: 0,
       collisionProbability: collisionProbability(Math.min(table.size, maxStates)),
     });
@@ -127,7 +128,7 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
       });
       pool.workers.forEach((w) => w.postMessage(level()));
       const results: LevelDone[] = [];
-      // Both segment buffers of each worker (approximately: the other one is the same size or smaller).
+      // Both segment buffers of each worker (the one not shown is at most as large, roughly).
       const frontierBytes = 2 * segments.reduce((n, b) => n + b.byteLength, 0);
       let active = Array.from({ length: k }, (_, i) => i);
       while (active.length > 0) {
