@@ -22,7 +22,7 @@ export const defaultMemory = (): number => Math.floor(totalmem() / 2);
 
 export class Exploration<D extends RecordDomain> {
   readonly store: VisitedStore;
-  /** Parent links, kept only by a search that must rebuild a trace (BFS's second pass, DFS's roots). */
+  /** Parent links, kept only by BFS's second pass, which rebuilds the trace (DFS's stack is its path). */
   readonly links: ParentLinks | undefined;
   readonly fired: Float64Array;
   readonly maxStates: number;

@@ -5,9 +5,6 @@
 import { bool, enumOf } from '../checker/domain.js';
 import { SeamcallLeaf } from './leaf.js';
 
-/** Where a CPU is executing (digest 1.4): what may issue a SEAMCALL or VMX instruction. */
-export const ExecContext = enumOf(['task', 'irq', 'nmi', 'mce', 'stopper']);
-
 /** The current-VMCS pointer: VMREAD/VMWRITE/VM entry need VALID (V8); SEAMRET from the P-SEAMLDR may leave INVALID (1.1). */
 export const CurrentVmcs = enumOf(['INVALID', 'VALID']);
 
@@ -17,8 +14,6 @@ export const CpuFields = {
   /** In VMX operation: SEAMCALL #UDs otherwise (I1). */
   vmxOn: bool(),
   currentVmcs: CurrentVmcs,
-  irqsOn: bool(),
-  ctx: ExecContext,
   /** The SEAMCALL this CPU is inside (between SEAMCALL and SEAMRET), or NONE. */
   inSeam: SeamcallLeaf,
 } as const;

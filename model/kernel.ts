@@ -23,8 +23,6 @@ export const KernelFields = {
 export const KernelCpuFields = {
   /** tdx_cpu_enable() finished on this CPU; survives logical offline/online (3.2). */
   tdx_lp_initialized: bool(),
-  /** 6.17+: set before every SEAMCALL; WBINVD at kexec/VMXOFF clears it (3.9, I18). */
-  cache_state_incoherent: bool(),
 } as const;
 
 /** sc_retry_prerr(): a SEAMCALL's status as the kernel's return value. TDX_RND_NO_ENTROPY is retried by sc_retry first. */

@@ -15,7 +15,7 @@ const GOLDEN: Record<string, { states: number; transitions: number }> = {
 };
 
 describe('init expectations', () => {
-  for (const e of init.expectations ?? []) {
+  for (const e of init.expectations!) {
     test(e.name, () => {
       const r = runExpectation(init, e);
       expect(r.mismatch).toEqual([]);
@@ -23,11 +23,15 @@ describe('init expectations', () => {
       if (g) expect({ states: r.outcome.stats.distinctStates, transitions: r.outcome.stats.transitions }).toEqual(g);
     });
   }
+  test('every golden count names an expectation', () => {
+    const names = init.expectations!.map((e) => e.name);
+    for (const name of Object.keys(GOLDEN)) expect(names).toContain(name);
+  });
   test('every variant has an expectation naming the property it breaks', () => {
     const variants = init.params.find((p) => p.name === 'variant');
     if (variants?.type !== 'enum') throw new Error('variant parameter');
     for (const v of variants.values.filter((x) => x !== 'reference')) {
-      const e = (init.expectations ?? []).find((x) => x.params['variant'] === v && x.expect.verdict === 'violation');
+      const e = init.expectations!.find((x) => x.params['variant'] === v && x.expect.verdict === 'violation');
       expect(e, v).toBeDefined();
     }
   });

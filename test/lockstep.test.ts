@@ -151,7 +151,7 @@ describe('lockstep verdicts and golden counts', () => {
     expect(check(lockstepModel(1, 'noack')).verdict).toBe('pass');
   });
 
-  it('golden counts (cpus 6..8; issue 3 gives 1,523,010 at cpus=10, which the bench checks)', () => {
+  it('golden counts (cpus 6..8; at cpus=10, 1,523,010 from issue 3, the bench compares with SPIN and fails on a mismatch)', () => {
     const got = [6, 7, 8].map((n) => {
       const s = check(lockstepModel(n, 'ack')).stats;
       return [s.distinctStates, s.transitions, s.maxDepth];

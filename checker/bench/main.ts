@@ -79,8 +79,11 @@ function target(what: string, ok: boolean, detail: string): void {
 const HEAD = ['run', 'states', 'seconds', 'states/s', 'B/state', 'peak RSS MiB'];
 const oursRow = (label: string, o: Ours) => [label, num(o.states), num(o.seconds, 2), num(o.states / o.seconds), num(o.storeBytesPerState, 1), mib(o.peakRssBytes)];
 const extRow = (label: string, e: ExternalRun) => [label, num(e.states), num(e.seconds, 2), num(e.states / e.seconds), '', mib(e.peakRssBytes)];
+/** Counts must match exactly: a mismatch is printed and fails the bench (exit 1). */
 const sameCount = (a: number, b: number, who: string) => {
-  if (a !== b) process.stdout.write(`  COUNT MISMATCH: tdxmc ${num(a)} vs ${who} ${num(b)}\n`);
+  if (a === b) return;
+  process.stdout.write(`  COUNT MISMATCH: tdxmc ${num(a)} vs ${who} ${num(b)}\n`);
+  process.exitCode = 1;
 };
 
 const haveSpin = has('spin') && has('gcc');

@@ -2,15 +2,13 @@
 // worker threads; one line per configuration, the failures, a tally, and on request JUnit XML,
 // SARIF and `--json`. Exit 0 all as expected, 1 any not, 2 bad input, 3 any run incomplete.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../cli/exit.js';
 import type { Spec } from '../model.js';
 import { DEFAULT_REPORT_DIR } from '../report/write.js';
 import { configurationId, configurations } from './configuration.js';
-import { positive } from '../cli/flags.js';
+import { positive, positiveInt } from '../cli/flags.js';
+import { writeOut } from '../cli/out-file.js';
 import { runGate, type GateRow } from './gate.js';
 import { renderJunit } from './junit.js';
 import { parallelProgress } from './progress.js';
@@ -36,15 +34,6 @@ export const CI_USAGE = `ci options:
   --quiet                       no progress line`;
 
 const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
-
-function writeOut(flag: string, file: string, text: string): void {
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
-  } catch (e) {
-    throw new UsageError(`${flag}: cannot write ${file}: ${(e as Error).message}`, { cause: e });
-  }
-}
 
 function rowJson(r: GateRow) {
   const e = r.config.expectation;
@@ -80,7 +69,7 @@ export async function ciCommand(args: readonly string[], ctx: CommandContext): P
       debug: { type: 'boolean' },
     },
   });
-  const workers = positive('--jobs', values.jobs, true) ?? availableParallelism();
+  const workers = positiveInt('--jobs', values.jobs) ?? availableParallelism();
   const timeout = positive('--timeout', values.timeout, false);
   const configs = configurations(ctx.specs, values.only ?? []);
   const cols = columns(configs);

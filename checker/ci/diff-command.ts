@@ -9,7 +9,8 @@ import type { Params, Spec } from '../model.js';
 import { resolveParams } from '../params.js';
 import { paramText } from '../report/values.js';
 import type { CommandContext } from './ci-command.js';
-import { nonNegativeInt, positive } from '../cli/flags.js';
+import { nonNegativeInt, positive, positiveInt } from '../cli/flags.js';
+import { requireSpec } from '../cli/spec-arg.js';
 import { breaks, compare, compareExit, resultOf, type Comparison, type Side } from './compare.js';
 import { propertiesOf } from './configuration.js';
 import { parallelProgress, type ParallelProgress } from './progress.js';
@@ -99,8 +100,7 @@ export async function diffCommand(args: readonly string[], ctx: CommandContext):
     },
   });
   if (positionals.length !== 1) throw new UsageError(`diff: one spec (got ${positionals.length === 0 ? 'none' : positionals.join(', ')})`);
-  const spec = ctx.specs.find((s) => s.name === positionals[0]);
-  if (spec === undefined) throw new UsageError(`unknown spec '${positionals[0]}' (known: ${ctx.specs.map((s) => s.name).join(', ')})`);
+  const spec = requireSpec(positionals[0], 'diff', ctx.specs);
   if (spec.file === undefined) throw new UsageError(`spec ${spec.name} has no \`file\` (import.meta.url): a worker cannot load it`);
   const vs = values['vs-set'] ?? [];
   if (vs.length === 0) throw new UsageError('diff: --vs-set name=value: what does the proposal change?');
@@ -109,7 +109,7 @@ export async function diffCommand(args: readonly string[], ctx: CommandContext):
   const proposal = side(spec, [...sets.filter((a) => !vs.some((b) => assigned(b) === assigned(a))), ...vs], 'proposal');
   const search = values.search ?? 'bfs';
   if (search !== 'bfs' && search !== 'dfs') throw new UsageError(`--search: '${search}' is not bfs or dfs`);
-  const maxStates = positive('--max-states', values['max-states'], true);
+  const maxStates = positiveInt('--max-states', values['max-states']);
   const maxDepth = nonNegativeInt('--max-depth', values['max-depth']);
   const timeout = positive('--timeout', values.timeout, false);
 
@@ -117,7 +117,7 @@ export async function diffCommand(args: readonly string[], ctx: CommandContext):
   let labels: readonly string[] = [];
   const c = await compare(spec, current, proposal, {
     options: { search, ...(maxStates === undefined ? {} : { maxStates }), ...(maxDepth === undefined ? {} : { maxDepth }) },
-    workers: positive('--jobs', values.jobs, true) ?? availableParallelism(),
+    workers: positiveInt('--jobs', values.jobs) ?? availableParallelism(),
     ...(timeout === undefined ? {} : { deadline: Date.now() + timeout * 1000 }),
     version: ctx.version,
     onRound: (l) => {

@@ -5,12 +5,10 @@
 import { check, type CheckOutcome } from '../check.js';
 import { checkJson, type CheckJson } from '../cli/json.js';
 import type { ConfigOptions, Params, Spec } from '../model.js';
-import { checkParams } from '../params.js';
 import type { Progress } from '../result.js';
-import { propertyLocation } from '../report/location.js';
-import { buildReport, type ReportInput } from '../report/report.js';
+import { buildReport } from '../report/report.js';
 import { renderText } from '../report/text.js';
-import { writeReports } from '../report/write.js';
+import { reportSubject, writeReport } from '../report/write.js';
 import { checkOptions } from './configuration.js';
 import { actualOf, passes, type Actual, type Expected } from './expected.js';
 import { focusOn } from './focus.js';
@@ -80,31 +78,13 @@ export async function runJob(job: Job, onProgress: (p: Progress) => void): Promi
   const v = outcome.violation;
   if (v === undefined) return { actual, stats, json, reports: [] };
 
-  const defaults = checkParams(spec.params, {});
-  const location = propertyLocation(spec.file, v.property.name);
-  const o = job.options;
-  const input: ReportInput = {
-    spec: spec.name,
-    specDescription: spec.description,
-    params: job.params,
-    ...(defaults.ok ? { defaults: defaults.params } : {}),
-    options: {
-      ...(job.name === undefined ? {} : { configuration: job.name }),
-      search: o.search ?? 'bfs',
-      'max-states': o.maxStates ?? 'none',
-      'max-depth': o.maxDepth ?? 'none',
-      ...(o.symmetry ? { symmetry: true } : {}),
-    },
-    version: job.version,
-    ...(location === undefined ? {} : { location }),
-    outcome,
-  };
-  const text = renderText(buildReport(input)!);
+  const report = buildReport({ ...reportSubject(spec, job.params, { ...job.options, configuration: job.name }, job.version, v.property.name), outcome })!;
+  const text = renderText(report);
   const unexpected = job.expect !== undefined && !passes(job.expect, actual);
   let reports: string[] = [];
   if (job.reports !== undefined && (job.reports.all || unexpected)) {
     try {
-      reports = writeReports(job.reports.dir, input);
+      reports = writeReport(job.reports.dir, report);
     } catch (e) {
       return failedJob(`cannot write reports into ${job.reports.dir}: ${(e as Error).message}`, stats);
     }

@@ -4,22 +4,15 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { checkParallel, type Strategy } from '../check.js';
-import type { Spec } from '../model.js';
 import { propertyNamesOf } from '../properties.js';
-import { propertyLocation } from '../report/location.js';
-import { writeReports } from '../report/write.js';
+import { reportSubject, writeReports } from '../report/write.js';
 import { EXIT, UsageError } from './exit.js';
 import { byteSize, nonNegativeInt, positiveInt } from './flags.js';
 import { renderCheck } from './human.js';
 import { checkJson } from './json.js';
 import { progressPrinter } from './progress.js';
-import { buildModel, requireSpec, resolveDefaults } from './spec-arg.js';
+import { buildModel, requireSpec } from './spec-arg.js';
 import { version } from './version.js';
-
-function locationOf(spec: Spec, property: string | undefined): { location?: string } {
-  const location = property === undefined ? undefined : propertyLocation(spec.file, property);
-  return location === undefined ? {} : { location };
-}
 
 export async function checkCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -53,8 +46,8 @@ export async function checkCommand(args: string[]): Promise<number> {
   const built = buildModel(spec, values.set ?? []);
   const p = built.p;
   const skip = values['skip-property'] ?? [];
+  const known = propertyNamesOf(built.model);
   for (const name of skip) {
-    const known = propertyNamesOf(built.model);
     if (!known.includes(name)) throw new UsageError(`--skip-property: spec ${spec.name} has no property '${name}' (it has ${known.join(', ')})`);
   }
   if (values.symmetry && (built.model.symmetry?.length ?? 0) === 0) throw new UsageError(`--symmetry: spec ${spec.name} declares no interchangeable actors`);
@@ -78,16 +71,8 @@ export async function checkCommand(args: string[]): Promise<number> {
   let reports: string[] = [];
   if (values.report !== undefined) {
     try {
-      reports = writeReports(values.report, {
-        spec: spec.name,
-        specDescription: spec.description,
-        params: p.params,
-        defaults: resolveDefaults(spec),
-        options: { search, 'max-states': maxStates ?? 'none', 'max-depth': maxDepth ?? 'none', symmetry: values.symmetry ?? false },
-        version: version(),
-        ...locationOf(spec, outcome.violation?.property.name),
-        outcome,
-      });
+      const options = { search, ...(maxStates === undefined ? {} : { maxStates }), ...(maxDepth === undefined ? {} : { maxDepth }), symmetry: values.symmetry ?? false };
+      reports = writeReports(values.report, { ...reportSubject(spec, p.params, options, version(), outcome.violation?.property.name), outcome });
     } catch (e) {
       throw new UsageError(`--report: cannot write into ${values.report}: ${(e as Error).message}`, { cause: e });
     }

@@ -1,7 +1,6 @@
 // `tdxmc graph <spec>`: the explored state graph of a small run as Graphviz DOT or graphlib
 // JSON, with the counterexample path marked.
 
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { json as graphJson } from '@dagrejs/graphlib';
 import { check } from '../check.js';
@@ -11,6 +10,7 @@ import { DEFAULT_MAX_NODES, GraphTooLarge, markCounterexample, stateGraph } from
 import { paramText } from '../report/values.js';
 import { EXIT, UsageError } from './exit.js';
 import { positiveInt } from './flags.js';
+import { writeOut } from './out-file.js';
 import { buildModel, requireSpec } from './spec-arg.js';
 
 export function graphCommand(args: string[]): number {
@@ -46,6 +46,6 @@ export function graphCommand(args: string[]): number {
   if (outcome.violation) markCounterexample(g, cm, outcome.violation);
   const text = format === 'dot' ? renderDot(g) : JSON.stringify(graphJson.write(g), null, 1) + '\n';
   if (values.out === undefined) process.stdout.write(text);
-  else writeFileSync(values.out, text);
+  else writeOut('--out', values.out, text);
   return EXIT.pass;
 }

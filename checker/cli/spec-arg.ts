@@ -2,13 +2,14 @@
 
 import type { Spec } from '../model.js';
 import { resolveParams } from '../params.js';
-import { findSpec, specs } from '../../specs/index.js';
+import { specs } from '../../specs/index.js';
 import { UsageError } from './exit.js';
 
-export function requireSpec(name: string | undefined, command = 'check'): Spec {
+/** The spec named `name` among `from` (the registry, or the specs a ci run was given). */
+export function requireSpec(name: string | undefined, command = 'check', from: readonly Spec[] = specs): Spec {
   if (name === undefined) throw new UsageError(`${command}: which spec? (tdxmc list shows them)`);
-  const spec = findSpec(name);
-  if (!spec) throw new UsageError(`unknown spec '${name}' (known: ${specs.map((s) => s.name).join(', ')})`);
+  const spec = from.find((s) => s.name === name);
+  if (!spec) throw new UsageError(`unknown spec '${name}' (known: ${from.map((s) => s.name).join(', ')})`);
   return spec;
 }
 

@@ -5,8 +5,11 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import type { ConfigOptions, Params, Spec } from '../model.js';
+import { checkParams } from '../params.js';
 import { FORMATS } from './formats.js';
-import { buildReport, chosenParams, type ReportInput, type ReportSubject } from './report.js';
+import { propertyLocation } from './location.js';
+import { buildReport, chosenParams, type Report, type ReportInput, type ReportSubject } from './report.js';
 
 export const DEFAULT_REPORT_DIR = 'reports';
 
@@ -32,12 +35,47 @@ export function reportBaseName(s: ReportSubject, property: string): string {
   return `${base.slice(0, MAX_BASE - 10)}--${createHash('sha256').update(base).digest('hex').slice(0, 8)}`;
 }
 
+/**
+ * What a report says was checked, the same from `check --report` and from `ci`: the spec, its
+ * parameters and defaults, the search options (symmetry only when on), and where the violated
+ * property is written.
+ */
+export function reportSubject(
+  spec: Spec,
+  params: Params,
+  o: ConfigOptions & { configuration?: string },
+  version: string,
+  property: string | undefined,
+): ReportSubject {
+  const defaults = checkParams(spec.params, {});
+  const location = property === undefined ? undefined : propertyLocation(spec.file, property);
+  return {
+    spec: spec.name,
+    specDescription: spec.description,
+    params,
+    ...(defaults.ok ? { defaults: defaults.params } : {}),
+    options: {
+      ...(o.configuration === undefined ? {} : { configuration: o.configuration }),
+      search: o.search ?? 'bfs',
+      'max-states': o.maxStates ?? 'none',
+      'max-depth': o.maxDepth ?? 'none',
+      ...(o.symmetry ? { symmetry: true } : {}),
+    },
+    version,
+    ...(location === undefined ? {} : { location }),
+  };
+}
+
 /** Writes every format for a run with a counterexample; returns the paths written (none without one). */
 export function writeReports(dir: string, input: ReportInput): string[] {
   const report = buildReport(input);
-  if (report === undefined) return [];
+  return report === undefined ? [] : writeReport(dir, report);
+}
+
+/** Writes every format of a built report; returns the paths written. */
+export function writeReport(dir: string, report: Report): string[] {
   mkdirSync(dir, { recursive: true });
-  const base = reportBaseName(input, report.property.name);
+  const base = reportBaseName(report.subject, report.property.name);
   return FORMATS.map((f) => {
     const path = join(dir, `${base}.${f.ext}`);
     const tmp = join(dir, `.${base}.${f.ext}.${process.pid}.tmp`);

@@ -16,7 +16,6 @@ export const Cpuhp = enumOf(['offline', 'vmxon_pending', 'tdx_cpu_enable_pending
 export const InitStep = enumOf([
   'idle',
   'cpuhp_setup_state',
-  'get_tdx_sys_info',
   'build_tdx_memlist',
   'alloc_tdmr_list',
   'construct_tdmrs',

@@ -3,7 +3,7 @@
 // step machine is running). Everything here is a typed finite domain.
 
 import { array, bool, enumOf, int, record, type Read, type Write } from '../../checker/domain.js';
-import { CurrentVmcs } from '../../model/cpu.js';
+import { CpuFields } from '../../model/cpu.js';
 import { KernelCpuFields, KernelFields } from '../../model/kernel.js';
 import { TdxModule } from '../../model/module.js';
 import { ModuleUpdateState, SeamldrFields } from '../../model/seamldr.js';
@@ -120,8 +120,8 @@ export function updateSchema(env: Env, tdx: TdxModule) {
     cpu: array(
       env.cpus,
       record({
-        online: bool(),
-        currentVmcs: CurrentVmcs,
+        online: CpuFields.online,
+        currentVmcs: CpuFields.currentVmcs,
         task: Task,
         stopper: Stopper,
         /** The update state this CPU last read (do_seamldr_install_module()'s curstate). */
