@@ -5,6 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
 import type { RecordDomain } from '../checker/domain.js';
@@ -289,6 +290,29 @@ describe('writing reports', () => {
     );
     expect(untimed(readFileSync(join(dir, 'lockstep--variant=noack--Lockstep.txt'), 'utf8'))).toBe(untimed(renderText(noack)));
     expect(writeReports(dir, specRun(lockstep, {}))).toEqual([]);
+  });
+
+  it('two threads of one process writing the same report at once both succeed (ci runs its jobs so)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tdxmc-write-'));
+    const dist = (p: string): string => new URL(`../dist/${p}`, import.meta.url).href;
+    const code = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      (async () => {
+        const { writeReports } = await import(${JSON.stringify(dist('checker/report/write.js'))});
+        const { check } = await import(${JSON.stringify(dist('checker/check.js'))});
+        const { lockstep } = await import(${JSON.stringify(dist('specs/lockstep/spec.js'))});
+        const params = { cpus: 3, variant: 'noack' };
+        const outcome = check(lockstep.build(params));
+        for (let i = 0; i < 40; i++) writeReports(workerData, { spec: 'lockstep', params, options: {}, version: '0', outcome });
+        parentPort.postMessage('ok');
+      })().catch((e) => parentPort.postMessage(String(e)));`;
+    const once = () =>
+      new Promise<string>((done) => {
+        const w = new Worker(code, { eval: true, workerData: dir });
+        w.once('message', (m: string) => void w.terminate().then(() => done(m)));
+      });
+    expect(await Promise.all([once(), once()])).toEqual(['ok', 'ok']);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('keeps names short and safe: unsafe characters replaced, long names hashed', () => {

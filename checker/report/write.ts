@@ -1,9 +1,12 @@
 // Writes a run's reports into a directory, one file per format, named after the spec, its
 // parameters and the property so that a rerun overwrites its own reports. Each file is written
-// to a temporary name and renamed into place: a reader never sees half a report.
+// to a temporary name and renamed into place: a reader never sees half a report. The temporary
+// name carries the thread as well as the process, since ci's jobs run in threads of one process
+// and two configurations with the same parameters and property share a report name.
 
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import type { ConfigOptions, Params, Spec } from '../model.js';
 import { checkParams } from '../params.js';
@@ -78,7 +81,7 @@ export function writeReport(dir: string, report: Report): string[] {
   const base = reportBaseName(report.subject, report.property.name);
   return FORMATS.map((f) => {
     const path = join(dir, `${base}.${f.ext}`);
-    const tmp = join(dir, `.${base}.${f.ext}.${process.pid}.tmp`);
+    const tmp = join(dir, `.${base}.${f.ext}.${process.pid}-${threadId}.tmp`);
     try {
       writeFileSync(tmp, f.render(report));
       renameSync(tmp, path);
