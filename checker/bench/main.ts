@@ -1,7 +1,8 @@
 // `npm run bench`: lockstep (variant ack, every property) side by side with SPIN and Rumur, each
 // run in a fresh process, with the ratios issue 3 sets as targets. Every figure comes from
 // this run. BENCH_SECTIONS picks sections (raw,parallel,scale,symmetry); BENCH_REPEAT=N
-// repeats each timed run and reports the median. The two sides of a ratio run alternately, so
+// repeats each timed run and reports the median time, and each ratio as the median of the
+// ratios of the pairs of runs. The two sides of a ratio run alternately, so
 // a machine that speeds up or slows down during the bench shifts both alike. The sizes are
 // BENCH_RAW_CPUS, BENCH_PARALLEL_CPUS, BENCH_SCALE_CPUS (one each) and BENCH_SYMMETRY_CPUS
 // (beside Rumur; the target is read at the largest) and BENCH_SYMMETRY_ALONE (tdxmc only).
@@ -51,17 +52,28 @@ function ours(cpus: number, flags: string[] = []): Ours {
   return JSON.parse(r.stdout) as Ours;
 }
 
-/** The medians of `repeat` runs of each side, run alternately; the second side is optional. */
-function sideBySide<A extends { seconds: number }, B extends { seconds: number }>(a: () => A, b: () => B): [A, B];
-function sideBySide<A extends { seconds: number }, B extends { seconds: number }>(a: () => A, b?: () => B): [A, B | undefined];
-function sideBySide<A extends { seconds: number }, B extends { seconds: number }>(a: () => A, b?: () => B): [A, B | undefined] {
+/** `repeat` runs of each side, run alternately (a, b, a, b, ...); the second side is optional. */
+function sideBySide<A, B>(a: () => A, b?: () => B): [A[], B[]] {
   const as: A[] = [];
   const bs: B[] = [];
   for (let i = 0; i < repeat; i++) {
     as.push(a());
     if (b) bs.push(b());
   }
-  return [medianOf(as), b ? medianOf(bs) : undefined];
+  return [as, bs];
+}
+
+/**
+ * A target's ratio: its median over the pairs of runs. Each pair ran back to back, so a
+ * machine whose speed drifts during the bench (this VM's does, by up to a third in minutes)
+ * shifts both runs of a pair alike, and the ratio less than either time.
+ */
+function pairedRatio<A, B>(as: A[], bs: B[], f: (a: A, b: B) => number): { median: number; each: string } {
+  const rs = as.map((a, i) => f(a, bs[i]!));
+  const sorted = [...rs].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, each: rs.length > 1 ? ` (median of ${rs.map((r) => num(r, 2)).join(', ')})` : '' };
 }
 
 const num = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -94,36 +106,44 @@ process.stdout.write('\n');
 
 if (sections.has('raw')) {
   process.stdout.write(`Raw speed (cpus=${rawCpus}, one worker)\n`);
-  const [o, s] = sideBySide(() => ours(rawCpus, ['--workers=1']), haveSpin ? () => spin(rawCpus) : undefined);
+  const [os, ss] = sideBySide(() => ours(rawCpus, ['--workers=1']), haveSpin ? () => spin(rawCpus) : undefined);
+  const o = medianOf(os);
   const rows = [HEAD, oursRow('tdxmc', o)];
-  if (s) {
+  if (ss.length > 0) {
+    const s = medianOf(ss);
     rows.push(extRow('SPIN -O2 -DSAFETY -DNOREDUCE', s));
     table(rows);
     sameCount(o.states, s.states, 'SPIN');
-    target('at most half of SPIN\'s time', o.seconds <= s.seconds / 2, `${num(o.seconds / s.seconds, 2)} x SPIN`);
+    const r = pairedRatio(os, ss, (a, b) => a.seconds / b.seconds);
+    target('at most half of SPIN\'s time', r.median <= 0.5, `${num(r.median, 2)} x SPIN${r.each}`);
   } else table(rows);
 }
 
 if (sections.has('parallel')) {
   process.stdout.write(`Parallel (cpus=${parallelCpus}, 1 vs ${Math.max(2, cores)} workers)\n`);
-  const [one, many] = sideBySide(() => ours(parallelCpus, ['--workers=1']), () => ours(parallelCpus, [`--workers=${Math.max(2, cores)}`]));
+  const [ones, manys] = sideBySide(() => ours(parallelCpus, ['--workers=1']), () => ours(parallelCpus, [`--workers=${Math.max(2, cores)}`]));
+  const [one, many] = [medianOf(ones), medianOf(manys)];
   table([HEAD, oursRow('tdxmc, 1 worker', one), oursRow(`tdxmc, ${Math.max(2, cores)} workers`, many)]);
   sameCount(one.states, many.states, 'tdxmc 1 worker');
-  target('two workers at least 1.6x faster than one', one.seconds / many.seconds >= 1.6, `${num(one.seconds / many.seconds, 2)}x`);
+  const r = pairedRatio(ones, manys, (a, b) => a.seconds / b.seconds);
+  target('two workers at least 1.6x faster than one', r.median >= 1.6, `${num(r.median, 2)}x${r.each}`);
 }
 
 if (sections.has('scale')) {
   process.stdout.write(`Memory and scale (cpus=${scaleCpus}, ${cores} workers)\n`);
-  const [o, s] = sideBySide(() => ours(scaleCpus, [`--workers=${cores}`]), haveSpin ? () => spin(scaleCpus) : undefined);
+  const [os, ss] = sideBySide(() => ours(scaleCpus, [`--workers=${cores}`]), haveSpin ? () => spin(scaleCpus) : undefined);
+  const o = medianOf(os);
   const rows = [HEAD, oursRow('tdxmc', o)];
   let ratio = '';
   let fast = true;
-  if (s) {
+  if (ss.length > 0) {
+    const s = medianOf(ss);
     rows.push(extRow('SPIN -O2 -DSAFETY -DNOREDUCE', s));
     table(rows);
     sameCount(o.states, s.states, 'SPIN');
-    ratio = `${num(o.seconds / s.seconds, 2)} x SPIN, `;
-    fast = o.seconds < s.seconds / 2;
+    const r = pairedRatio(os, ss, (a, b) => a.seconds / b.seconds);
+    ratio = `${num(r.median, 2)} x SPIN${r.each}, `;
+    fast = r.median < 0.5;
   } else table(rows);
   target(
     'under half of SPIN\'s time, visited store <= 16 B/state, peak RSS < 1 GiB',
@@ -136,17 +156,20 @@ if (sections.has('symmetry')) {
   process.stdout.write('Symmetry (CPUs 1..N-1 interchangeable; one worker, Rumur one thread with --scalarset-schedules off)\n');
   const rows = [['cpus', 'tdxmc states', 'tdxmc s', 'Rumur states', 'Rumur s', 'Rumur / tdxmc']];
   const largest = Math.max(...symmetryCpus);
-  let atLargest = 0;
+  let atLargest: ReturnType<typeof pairedRatio> | undefined;
   for (const cpus of symmetryCpus) {
-    const [o, r] = sideBySide(() => ours(cpus, ['--symmetry', '--workers=1']), haveRumur ? () => rumur(cpus, true, 1) : undefined);
+    const [os, rs] = sideBySide(() => ours(cpus, ['--symmetry', '--workers=1']), haveRumur ? () => rumur(cpus, true, 1) : undefined);
+    const o = medianOf(os);
+    const r = rs.length > 0 ? medianOf(rs) : undefined;
+    const ratio = r ? pairedRatio(os, rs, (a, b) => b.seconds / a.seconds) : undefined;
     if (r) sameCount(o.states, r.states, 'Rumur');
-    if (r && cpus === largest) atLargest = r.seconds / o.seconds;
-    rows.push([String(cpus), num(o.states), num(o.seconds, 2), r ? num(r.states) : 'n/a', r ? num(r.seconds, 2) : 'n/a', r ? `${num(r.seconds / o.seconds, 1)}x` : '']);
+    if (ratio && cpus === largest) atLargest = ratio;
+    rows.push([String(cpus), num(o.states), num(o.seconds, 2), r ? num(r.states) : 'n/a', r ? num(r.seconds, 2) : 'n/a', ratio ? `${num(ratio.median, 1)}x` : '']);
   }
   for (const cpus of symmetryAlone) {
-    const [o] = sideBySide(() => ours(cpus, ['--symmetry', '--workers=1']));
+    const o = medianOf(sideBySide(() => ours(cpus, ['--symmetry', '--workers=1']))[0]);
     rows.push([String(cpus), num(o.states), num(o.seconds, 2), '', '', '']);
   }
   table(rows);
-  if (haveRumur) target(`at cpus=${largest} at least 5x faster than Rumur`, atLargest >= 5, `${num(atLargest, 1)}x`);
+  if (atLargest) target(`at cpus=${largest} at least 5x faster than Rumur`, atLargest.median >= 5, `${num(atLargest.median, 1)}x${atLargest.each}`);
 }

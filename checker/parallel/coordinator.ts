@@ -67,31 +67,35 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
   const maxDepth = opts.maxDepth ?? Infinity;
   const canon = opts.symmetry ? cm.canonicalizer() : undefined;
 
-  // Initial states, stored by the main thread; an initial violation is left to the sequential search.
-  let table = SharedTable.create(capacity, W, k);
-  const branching = Math.max(1, cm.refs.length);
-  let sizing: Sizing;
-  for (let s = table.sizing(k, branching); ; s = (table = table.grown()).sizing(k, branching)) {
-    if (s !== null) {
-      sizing = s;
-      break;
-    }
-  }
-  const seeds: Uint32Array[] = [];
-  const view = cm.layout.newView();
-  for (let i = 0; i < cm.model.init.length; i++) {
-    const w = new Uint32Array(W);
-    cm.writeInit(i, w, view);
-    canon?.canon(w);
-    if (table.insert(w, 0) === 0) continue;
-    view.bind(w);
-    if (cm.firstViolated(view.read) >= 0) return bfs(cm, opts);
-    seeds.push(w);
-  }
-
+  // Workers start first: they load the model on the other cores while this thread builds the
+  // table and stores the initial states (an initial violation is left to the sequential search).
   const init = (index: number): WorkerInit => ({ source, symmetry: opts.symmetry ?? false, index, workers: k });
   const pool = new Pool(Array.from({ length: k }, (_, i) => new Worker(new URL('./worker.js', import.meta.url), { workerData: init(i) })));
   try {
+    let table = SharedTable.create(capacity, W, k);
+    const branching = Math.max(1, cm.refs.length);
+    let sizing: Sizing;
+    for (let s = table.sizing(k, branching); ; s = (table = table.grown()).sizing(k, branching)) {
+      if (s !== null) {
+        sizing = s;
+        break;
+      }
+    }
+    const seeds: Uint32Array[] = [];
+    const view = cm.layout.newView();
+    for (let i = 0; i < cm.model.init.length; i++) {
+      const w = new Uint32Array(W);
+      cm.writeInit(i, w, view);
+      canon?.canon(w);
+      if (table.insert(w, 0) === 0) continue;
+      view.bind(w);
+      if (cm.firstViolated(view.read) >= 0) {
+        await pool.close();
+        return bfs(cm, opts);
+      }
+      seeds.push(w);
+    }
+
     for (let i = 0; i < k; i++) {
       const m = await pool.next(i);
       if (m.type === 'error') throw new Error(m.message);

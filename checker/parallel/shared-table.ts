@@ -15,6 +15,7 @@ import { RecentFingerprints } from '../store.js';
 const COUNTER_STRIDE = 16;
 const MAX_LOAD = 0.7;
 const MAX_CHUNK = 256;
+const PAGE_WORDS = 4096 / 4;
 
 /** When workers pause for the table to grow, and how many states they claim at a time. */
 export interface Sizing {
@@ -45,8 +46,17 @@ export class SharedTable {
 
   private readonly counter: number;
 
+  /**
+   * A table of `capacity` slots, every page of it already mapped: it writes one word per 4 KiB
+   * page here, on one thread. Otherwise the workers take these page faults at random slots
+   * while both run, where they cost far more (lockstep at 10 CPUs: the first 40K states took
+   * 0.29 s instead of 0.24 s, the whole run on two workers 1.42 s instead of 1.25 s). A grown
+   * table needs no such pass: the copy into it writes every page.
+   */
   static create(capacity: number, words: number, workers: number): SharedTable {
-    return new SharedTable(new SharedArrayBuffer(capacity * 8), new SharedArrayBuffer(4 * COUNTER_STRIDE * (workers + 1)), words, workers);
+    const t = new SharedTable(new SharedArrayBuffer(capacity * 8), new SharedArrayBuffer(4 * COUNTER_STRIDE * (workers + 1)), words, workers);
+    for (let i = 0; i < t.slots.length; i += PAGE_WORDS) t.slots[i] = 0;
+    return t;
   }
 
   get capacity(): number {
