@@ -48,10 +48,10 @@ export class SharedTable {
 
   /**
    * A table of `capacity` slots, every page of it already mapped: it writes one word per 4 KiB
-   * page here, on one thread. Otherwise the workers take these page faults at random slots
-   * while both run, where they cost far more (lockstep at 10 CPUs: the first 40K states took
-   * 0.29 s instead of 0.24 s, the whole run on two workers 1.42 s instead of 1.25 s). A grown
-   * table needs no such pass: the copy into it writes every page.
+   * page here, on one thread, while the workers start. Otherwise the workers take these page
+   * faults at random slots during the search, where they cost far more (lockstep at 10 CPUs:
+   * the first 40K states on one worker took 0.30 s instead of 0.24 s, the whole run on two
+   * 1.42 s instead of 1.25 s). A grown table needs no such pass: the copy writes every page.
    */
   static create(capacity: number, words: number, workers: number): SharedTable {
     const t = new SharedTable(new SharedArrayBuffer(capacity * 8), new SharedArrayBuffer(4 * COUNTER_STRIDE * (workers + 1)), words, workers);
