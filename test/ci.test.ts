@@ -17,8 +17,8 @@ import type * as Gate from '../checker/ci/gate.js';
 import type * as Location from '../checker/report/location.js';
 import type { Expectation, Spec } from '../checker/model.js';
 import { parseXml, type XmlElement } from './support/xml.js';
+import { built } from './support/built.js';
 
-const built = async <T>(path: string): Promise<T> => (await import(new URL(`../dist/${path}`, import.meta.url).href)) as T;
 const { ciCommand } = await built<typeof CiCommand>('checker/ci/ci-command.js');
 const { diffCommand } = await built<typeof DiffCommand>('checker/ci/diff-command.js');
 const { runGate } = await built<typeof Gate>('checker/ci/gate.js');

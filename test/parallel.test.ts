@@ -1,6 +1,6 @@
 // The parallel search against the one-thread BFS: the same counts, depth, per-action firings,
 // verdict and shortest-trace length, while the shared table grows several times with workers
-// paused mid-level (it starts at 128 fingerprints here, not 2^20); and the sizing rule that
+// paused mid-level (it starts at 128 fingerprints here, not 2^22); and the sizing rule that
 // keeps workers from filling the table while one of them waits for it to grow. The coordinator
 // starts the worker module of the build in dist/ (npm test builds first), so this drives the
 // build.
@@ -14,8 +14,8 @@ import type * as SharedTableModule from '../checker/parallel/shared-table.js';
 import type * as Params from '../checker/params.js';
 import type { SearchResult } from '../checker/result.js';
 import type * as Specs from '../specs/index.js';
+import { built } from './support/built.js';
 
-const built = async <T>(path: string): Promise<T> => (await import(new URL(`../dist/${path}`, import.meta.url).href)) as T;
 const { parallelBfs } = await built<typeof Coordinator>('checker/parallel/coordinator.js');
 const { SharedTable } = await built<typeof SharedTableModule>('checker/parallel/shared-table.js');
 const { bfs } = await built<typeof Bfs>('checker/bfs.js');

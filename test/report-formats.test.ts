@@ -25,6 +25,7 @@ import { FORMATS } from '../checker/report/formats.js';
 import { cpuid } from '../specs/cpuid/spec.js';
 import { lockstep } from '../specs/lockstep/spec.js';
 import { reportModel } from './support/report-model.js';
+import { distUrl } from './support/built.js';
 
 function defaults(spec: Spec): Params {
   const r = checkParams(spec.params, {});
@@ -294,13 +295,12 @@ describe('writing reports', () => {
 
   it('two threads of one process writing the same report at once both succeed (ci runs its jobs so)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tdxmc-write-'));
-    const dist = (p: string): string => new URL(`../dist/${p}`, import.meta.url).href;
     const code = `
       const { workerData, parentPort } = require('node:worker_threads');
       (async () => {
-        const { writeReports } = await import(${JSON.stringify(dist('checker/report/write.js'))});
-        const { check } = await import(${JSON.stringify(dist('checker/check.js'))});
-        const { lockstep } = await import(${JSON.stringify(dist('specs/lockstep/spec.js'))});
+        const { writeReports } = await import(${JSON.stringify(distUrl('checker/report/write.js'))});
+        const { check } = await import(${JSON.stringify(distUrl('checker/check.js'))});
+        const { lockstep } = await import(${JSON.stringify(distUrl('specs/lockstep/spec.js'))});
         const params = { cpus: 3, variant: 'noack' };
         const outcome = check(lockstep.build(params));
         for (let i = 0; i < 40; i++) writeReports(workerData, { spec: 'lockstep', params, options: {}, version: '0', outcome });

@@ -14,7 +14,7 @@ import { collisionProbability } from '../fingerprint.js';
 import { RecentFingerprints } from '../store.js';
 import type { SearchOptions, SearchResult } from '../result.js';
 import { Ctrl, type LevelDone, type LevelResume, type LevelStart, type ModelSource, type WorkerInit } from './protocol.js';
-import { SharedTable, type Sizing } from './shared-table.js';
+import { SharedTable } from './shared-table.js';
 
 type FromWorker = LevelDone | { type: 'paused' } | { type: 'ready' } | { type: 'error'; message: string };
 
@@ -74,13 +74,9 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
   try {
     let table = SharedTable.create(capacity, W, k);
     const branching = Math.max(1, cm.refs.length);
-    let sizing: Sizing;
-    for (let s = table.sizing(k, branching); ; s = (table = table.grown()).sizing(k, branching)) {
-      if (s !== null) {
-        sizing = s;
-        break;
-      }
-    }
+    // A table too small for even one state per chunk grows first.
+    while (table.sizing(k, branching) === null) table = table.grown();
+    let sizing = table.sizing(k, branching)!;
     const seeds: Uint32Array[] = [];
     const view = cm.layout.newView();
     for (let i = 0; i < cm.model.init.length; i++) {
