@@ -10,14 +10,15 @@
 
 import type { RecordDomain } from './domain.js';
 import type { CompiledModel } from './compiled.js';
-import { Exploration, Phase } from './explore.js';
+import { Expansion } from './expand.js';
+import { Exploration } from './explore.js';
 import type { FoundPath, SearchOptions, SearchResult } from './result.js';
 
 export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOptions = {}): SearchResult {
   const first = search(cm, opts, false);
   if (first.found === undefined) return first;
-  // Bounded by the violation's depth (and the user's bound), the second search explores
-  // exactly what the first did up to the violation.
+  // Bounded by the finding's depth (and the user's bound), the second search explores exactly
+  // what the first did up to it, so it stops at the same violation or fault.
   const maxDepth = Math.min(opts.maxDepth ?? Infinity, first.found.length);
   const again = search(cm, { ...opts, maxDepth, onState: undefined, onProgress: undefined }, true);
   again.stats.seconds += first.stats.seconds;
@@ -28,17 +29,10 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
   const x = new Exploration(cm, opts, withLinks);
   const W = cm.words;
   const E = W + 1;
-  const { cur, next, s, nr, nw } = cm.stepBuffers();
-  const enabledOf = cm.enabled;
-  const apply = cm.apply;
-  const en = new Int32Array(cm.refs.length);
-  const fired = x.fired;
+  const succ = x.succ;
+  const { cur, next } = succ;
   const store = x.store;
   const links = x.links;
-  const isEnd = cm.model.isEndState;
-  const hasStepProps = (cm.model.transitionProperties?.length ?? 0) > 0;
-  const onState = opts.onState;
-  const canon = x.canon;
 
   let q = new Uint32Array(E * 1024);
   let head = 0;
@@ -68,85 +62,59 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
     return true;
   };
 
-  let ref = -1;
   let id = -1;
-  let cut = false;
+  let depth = 0;
+  let atBound = false;
   let pending: FoundPath | undefined;
-  try {
-    if (!x.seed(next, push)) return x.result(false);
-    levelEnd = tail;
-    let depth = 0;
-    while (head < tail) {
-      if (head === levelEnd) {
-        // A violation one level down stands once this level has no shorter deadlock.
-        if (pending) break;
-        depth++;
-        x.maxDepthSeen = depth;
-        levelEnd = tail;
-      }
-      for (let k = 0; k < W; k++) cur[k] = q[head + k]!;
-      id = q[head + W]!;
-      head += E;
-      x.phase = Phase.Action;
-      ref = -1;
-      const nEnabled = enabledOf(s, en);
-      if (nEnabled === 0 && !isEnd(s)) {
-        x.found = x.foundAt(-1, depth, id);
+  /** Stores each new successor, checks it, queues it; false stops (a bound, a finding). */
+  const sink = (ref: number): boolean => {
+    const nid = x.admit(atBound);
+    if (nid < 0) return nid === -1;
+    // State numbers are insertion order, which the parent links follow too.
+    if (links !== undefined) links.add(id, ref);
+    const p = succ.invariant();
+    if (p !== -1) {
+      x.maxDepthSeen = depth + 1;
+      if (p === -2) x.found = x.invariantAt(p, depth + 1, nid);
+      else pending = x.invariantAt(p, depth + 1, nid);
+      return false;
+    }
+    if (!push(nid)) {
+      x.stoppedBy = 'memory';
+      return false;
+    }
+    return true;
+  };
+
+  if (!x.seed(push)) return x.result();
+  levelEnd = tail;
+  while (head < tail) {
+    if (head === levelEnd) {
+      // A violation one level down stands once this level has no shorter deadlock.
+      if (pending) break;
+      depth++;
+      x.maxDepthSeen = depth;
+      levelEnd = tail;
+    }
+    for (let k = 0; k < W; k++) cur[k] = q[head + k]!;
+    id = q[head + W]!;
+    head += E;
+    atBound = depth >= x.maxDepth;
+    // With a violation one step further known, only a deadlock here would be shorter.
+    const how = succ.expand(pending === undefined ? sink : null);
+    if (how === Expansion.Stopped) {
+      if (x.stoppedBy !== undefined) return x.result();
+      if (x.found !== undefined) break;
+    } else if (how !== Expansion.Done) {
+      const f = x.expansionAt(how, depth, id);
+      if (how === Expansion.Violation) pending = f;
+      else {
+        x.found = f;
         break;
       }
-      // A violation one step further is known: only a deadlock here would be shorter.
-      if (pending !== undefined) continue;
-      // At the depth bound successors are generated and checked but not stored: the search is
-      // cut only if one of them is new.
-      const atBound = depth >= x.maxDepth;
-      for (let e = 0; e < nEnabled; e++) {
-        ref = en[e]!;
-        for (let k = 0; k < W; k++) next[k] = cur[k]!;
-        apply(ref, s, nw);
-        x.transitions++;
-        fired[ref]!++;
-        if (hasStepProps) {
-          const p = cm.firstViolatedStep(s, ref, nr);
-          if (p >= 0) {
-            pending = x.foundAt(p, depth + 1, id, ref);
-            break;
-          }
-        }
-        if (canon !== undefined) canon.canon(next);
-        if (atBound) {
-          if (!store.has(next, 0)) cut = true;
-          continue;
-        }
-        const r = store.insert(next, 0);
-        if (r === 0) continue;
-        if (r < 0) {
-          x.stoppedBy = 'memory';
-          return x.result(true);
-        }
-        if (store.size > x.maxStates) {
-          x.stoppedBy = 'max-states';
-          return x.result(true);
-        }
-        const nid = links !== undefined ? links.add(id, ref) : 0;
-        if (onState !== undefined) onState(next);
-        x.phase = Phase.Invariant;
-        const p = cm.firstViolated(nr);
-        x.phase = Phase.Action;
-        if (p >= 0) {
-          x.maxDepthSeen = depth + 1;
-          pending = x.foundAt(p, depth + 1, nid);
-          break;
-        }
-        if (!push(nid)) {
-          x.stoppedBy = 'memory';
-          return x.result(true);
-        }
-      }
-      x.progress((tail - head) / E, depth);
     }
-    if (x.found === undefined && pending !== undefined) x.found = pending;
-    return x.result(cut);
-  } catch (e) {
-    return x.result(false, x.error(e, ref, id));
+    x.progress((tail - head) / E, depth);
   }
+  if (x.found === undefined && pending !== undefined) x.found = pending;
+  return x.result();
 }

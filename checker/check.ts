@@ -5,10 +5,12 @@ import { bfs } from './bfs.js';
 import { CompiledModel } from './compiled.js';
 import { dfs } from './dfs.js';
 import type { RecordDomain } from './domain.js';
-import type { Model, Params, PropertyDecl, Spec } from './model.js';
+import type { Model } from './model.js';
+import type { Params, PropertyDecl, Spec } from './spec.js';
 import { parallelBfs } from './parallel/coordinator.js';
 import { withoutProperties } from './properties.js';
-import type { ModelError, SearchOptions, SearchResult, SearchStats, Verdict } from './result.js';
+import type { ModelPhase } from './expand.js';
+import type { FoundPath, SearchOptions, SearchResult, SearchStats, Verdict } from './result.js';
 import { buildTrace, type TraceStep } from './trace.js';
 
 export type Strategy = 'bfs' | 'dfs';
@@ -28,6 +30,35 @@ export interface Violation {
   steps: number[];
 }
 
+/** A model function that threw, located: what `tdxmc` prints as one line and reports as a trace. */
+export interface ModelError {
+  readonly phase: ModelPhase;
+  /** The action whose guard or effect threw, or whose step a transition property was judging. */
+  readonly action: string | null;
+  readonly actor: number | null;
+  /** How the actor is called ('CPU'); null when there is no actor. */
+  readonly actorKind: string | null;
+  /** The invariant or transition property that threw. */
+  readonly property: string | null;
+  /** The initial-state writer that threw (phase 'init'). */
+  readonly init: number | null;
+  /** What the model threw: the Error's message, or the value as text. */
+  readonly message: string;
+  /** Steps from an initial state to the state where it threw. */
+  readonly depth: number;
+  /** That state's number in the search's order (insertion order of the visited set). */
+  readonly stateNumber: number;
+  /**
+   * From an initial state to the state where it threw (the last entry); with a transition
+   * property or an invariant, the step that led there is included. Empty for phase 'init'.
+   */
+  readonly trace: TraceStep[];
+  /** Action instance indices of `trace`. */
+  readonly steps: number[];
+  /** The thrown value (its stack for --debug). */
+  readonly cause: unknown;
+}
+
 export interface CheckOutcome {
   verdict: Verdict;
   stats: SearchStats;
@@ -35,6 +66,7 @@ export interface CheckOutcome {
   reduced: boolean;
   violation?: Violation;
   stoppedBy?: SearchResult['stoppedBy'];
+  /** Set exactly when the verdict is 'error'; `stats` still say what was explored before it. */
   error?: ModelError;
   compiled: CompiledModel;
 }
@@ -61,11 +93,7 @@ export function check<D extends RecordDomain>(model: Model<D> | CompiledModel<D>
  * Checks a spec with `workers` search threads (BFS only). Each worker builds the model from
  * the spec's module, so the spec must name its module (`Spec.file`).
  */
-export async function checkParallel(
-  spec: Spec,
-  params: Params,
-  opts: CheckOptions & { workers: number; probe?: boolean },
-): Promise<CheckOutcome> {
+export async function checkParallel(spec: Spec, params: Params, opts: CheckOptions & { workers: number; probe?: boolean }): Promise<CheckOutcome> {
   const cm = new CompiledModel(withoutProperties(spec.build(params), ...(opts.skipProperties ?? [])));
   if (opts.workers <= 1 || (opts.search ?? 'bfs') === 'dfs' || spec.file === undefined) return check(cm, opts);
   let probeSeconds = 0;
@@ -88,13 +116,50 @@ function outcome<D extends RecordDomain>(cm: CompiledModel<D>, r: SearchResult, 
   const reduced = (opts.symmetry ?? false) && (cm.model.symmetry?.length ?? 0) > 0;
   const out: CheckOutcome = { verdict: r.verdict, stats: r.stats, reduced, compiled: cm as unknown as CompiledModel };
   if (r.stoppedBy) out.stoppedBy = r.stoppedBy;
-  if (r.error) out.error = r.error;
-  if (r.found) {
-    const f = r.found;
+  const f = r.found;
+  if (f === undefined) return out;
+  if (f.init === undefined || f.steps === undefined) throw new Error('internal: a finding without its path');
+  const { trace, steps } =
+    f.fault?.phase === 'init' ? { trace: [], steps: [] } : buildTrace(cm, f.init, f.steps, opts.symmetry ? cm.canonicalizer() : undefined);
+  if (f.fault) out.error = modelError(cm as unknown as CompiledModel, f, trace, steps);
+  else {
     const kind = f.property < 0 ? 'deadlock' : f.property < cm.model.invariants.length ? 'invariant' : 'transition';
-    if (f.init === undefined || f.steps === undefined) throw new Error('internal: a violation without its path');
-    const { trace, steps } = buildTrace(cm, f.init, f.steps, opts.symmetry ? cm.canonicalizer() : undefined);
     out.violation = { property: propertyDecl(cm as unknown as CompiledModel, f.property), kind, trace, steps };
   }
   return out;
+}
+
+function modelError(cm: CompiledModel, f: FoundPath, trace: TraceStep[], steps: number[]): ModelError {
+  const fault = f.fault!;
+  const r = fault.ref >= 0 ? cm.refs[fault.ref]! : undefined;
+  const cause = fault.cause;
+  return {
+    phase: fault.phase,
+    action: r?.name ?? null,
+    actor: r === undefined || r.actor < 0 ? null : r.actor,
+    actorKind: r === undefined || r.actor < 0 ? null : (cm.model.actions[r.action]!.actorKind ?? 'actor'),
+    property: fault.property >= 0 ? cm.propertyNames[fault.property]! : null,
+    init: fault.phase === 'init' ? fault.init : null,
+    message: cause instanceof Error ? cause.message : String(cause),
+    depth: f.length,
+    stateNumber: f.state,
+    trace,
+    steps,
+    cause,
+  };
+}
+
+/** One line: `the effect of SEAMLDR.INSTALL (CPU 2) threw "boom" at depth 7 (state #1234)`. */
+export function describeModelError(e: ModelError): string {
+  const action = e.action === null ? '' : e.actor === null ? e.action : `${e.action} (${e.actorKind} ${e.actor})`;
+  const what: Record<ModelPhase, string> = {
+    init: `the writer of initial state ${e.init}`,
+    guard: `the guard of ${action}`,
+    effect: `the effect of ${action}`,
+    invariant: `invariant ${e.property}`,
+    'transition property': `transition property ${e.property} on ${action}`,
+    'end state': 'the end-state predicate',
+  };
+  const where = e.phase === 'init' ? '' : ` at depth ${e.depth} (state #${e.stateNumber})`;
+  return `${what[e.phase]} threw ${JSON.stringify(e.message)}${where}`;
 }

@@ -1,126 +1,114 @@
-// Depth-first search with an explicit stack (SPIN's order). Reaches the same set of states as
-// BFS when no bound cuts it; its counterexamples are valid but not necessarily shortest.
+// Depth-first search with an explicit stack. Reaches the same set of states as BFS when no
+// bound cuts it; its counterexamples are valid but not necessarily shortest.
 //
-// A stack frame is (packed state, next action instance to try, any-enabled flag, the action
-// instance that produced it). The stack is the path, so no parent links are kept.
+// A state is expanded when it is popped, through the same successor step as BFS: its new
+// successors are stored, checked and pushed, so the stack holds states generated but not yet
+// expanded, each with its number, depth and the action instance that produced it. The path
+// to the state being expanded is kept by depth: when a state at depth d is popped, the states
+// at depths below d on the path are exactly its ancestors (the stack discipline), so
+// `path[d - 1]` is all that changes.
 
 import type { RecordDomain } from './domain.js';
 import type { CompiledModel } from './compiled.js';
-import { Exploration, Phase } from './explore.js';
-import type { FoundPath, SearchOptions, SearchResult } from './result.js';
+import { Expansion } from './expand.js';
+import { Exploration } from './explore.js';
+import type { SearchOptions, SearchResult } from './result.js';
 
 export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOptions = {}): SearchResult {
   const x = new Exploration(cm, opts, false);
   const W = cm.words;
   const F = W + 3;
-  const NEXT = W;
-  const ENABLED = W + 1;
+  const ID = W;
+  const DEPTH = W + 1;
+  /** The action instance that produced the state; for an initial state, its init index. */
   const VIA = W + 2;
-  const { cur, next, s, nr, nw } = cm.stepBuffers();
-  const { guards, actors } = cm;
-  const apply = cm.apply;
-  const nRefs = guards.length;
+  const succ = x.succ;
+  const { cur, next } = succ;
   const store = x.store;
-  const isEnd = cm.model.isEndState;
-  const hasStepProps = (cm.model.transitionProperties?.length ?? 0) > 0;
-  const onState = opts.onState;
-  const canon = x.canon;
 
   let st = new Uint32Array(F * 256);
-  let top = -F; // offset of the top frame
+  let top = 0; // words in use
+  let path: Int32Array = new Int32Array(256);
   let root = 0;
-  const push = (via: number): boolean => {
-    if (top + 2 * F > st.length) {
-      if (st.byteLength * 2 + store.bytes > x.memory) return false;
+  const push = (id: number, depth: number, via: number): boolean => {
+    if (top + F > st.length) {
+      if (st.byteLength * 2 + path.byteLength + store.bytes > x.memory) return false;
       const bigger = new Uint32Array(st.length * 2);
       bigger.set(st);
       st = bigger;
     }
-    top += F;
     for (let k = 0; k < W; k++) st[top + k] = next[k]!;
-    st[top + NEXT] = 0;
-    st[top + ENABLED] = 0;
+    st[top + ID] = id;
+    st[top + DEPTH] = depth;
     st[top + VIA] = via;
+    top += F;
     return true;
   };
-  /** The path to the top frame (plus `ref` when a transition property failed on it). */
-  const found = (property: number, ref = -1): FoundPath => {
-    const steps: number[] = [];
-    for (let f = F; f <= top; f += F) steps.push(st[f + VIA]!);
-    if (ref >= 0) steps.push(ref);
-    return { property, length: steps.length, init: root, steps };
+  /** The path to the state being expanded, or, one longer, to the successor just stored. */
+  x.pathTo = (_id, length) => ({ init: root, steps: Array.from(path.subarray(0, length)) });
+
+  let depth = 0;
+  let atBound = false;
+  /** Stores each new successor, checks it, pushes it; false stops (a bound, a finding). */
+  const sink = (ref: number): boolean => {
+    const nid = x.admit(atBound);
+    if (nid < 0) return nid === -1;
+    const p = succ.invariant();
+    if (p !== -1) {
+      path = onPath(path, depth, ref);
+      x.found = x.invariantAt(p, depth + 1, nid);
+      return false;
+    }
+    if (!push(nid, depth + 1, ref)) {
+      x.stoppedBy = 'memory';
+      return false;
+    }
+    return true;
   };
 
-  let ref = -1;
-  let cut = false;
-  try {
-    const roots: { init: number; words: Uint32Array }[] = [];
-    if (!x.seed(next, (_id, init) => roots.push({ init, words: next.slice() }))) return x.result(false);
-    for (let r = 0; r < roots.length && x.found === undefined; r++) {
-      root = roots[r]!.init;
-      next.set(roots[r]!.words);
-      push(0);
-      while (top >= 0) {
-        const depth = top / F;
-        if (depth > x.maxDepthSeen) x.maxDepthSeen = depth;
-        for (let i = 0; i < W; i++) cur[i] = st[top + i]!;
-        x.phase = Phase.Action;
-        let k = st[top + NEXT]!;
-        while (k < nRefs && !guards[k]!(s, actors[k]!)) k++;
-        ref = k;
-        if (k === nRefs) {
-          if (st[top + ENABLED] === 0 && !isEnd(s)) {
-            x.found = found(-1);
-            break;
-          }
-          top -= F;
-          continue;
-        }
-        st[top + NEXT] = k + 1;
-        st[top + ENABLED] = 1;
-        for (let i = 0; i < W; i++) next[i] = cur[i]!;
-        apply(k, s, nw);
-        x.transitions++;
-        x.fired[k]!++;
-        if (hasStepProps) {
-          const p = cm.firstViolatedStep(s, k, nr);
-          if (p >= 0) {
-            x.found = found(p, k);
-            break;
-          }
-        }
-        if (canon !== undefined) canon.canon(next);
-        // At the depth bound successors are checked but not stored: cut only if one is new.
-        if (depth >= x.maxDepth) {
-          if (!store.has(next, 0)) cut = true;
-          continue;
-        }
-        const ins = store.insert(next, 0);
-        if (ins === 0) continue;
-        if (ins < 0) {
-          x.stoppedBy = 'memory';
-          return x.result(true);
-        }
-        if (store.size > x.maxStates) {
-          x.stoppedBy = 'max-states';
-          return x.result(true);
-        }
-        if (onState !== undefined) onState(next);
-        if (!push(k)) {
-          x.stoppedBy = 'memory';
-          return x.result(true);
-        }
-        x.phase = Phase.Invariant;
-        const p = cm.firstViolated(nr);
-        if (p >= 0) {
-          x.found = found(p);
-          break;
-        }
-        x.progress(top / F + 1, top / F);
-      }
+  if (!x.seed((sid, init) => push(sid, 0, init))) return x.result();
+  // The first initial state is expanded first, as it was stored first.
+  reverseFrames(st, top, F);
+  while (top > 0) {
+    top -= F;
+    for (let k = 0; k < W; k++) cur[k] = st[top + k]!;
+    const id = st[top + ID]!;
+    depth = st[top + DEPTH]!;
+    if (depth === 0) root = st[top + VIA]!;
+    else path = onPath(path, depth - 1, st[top + VIA]!);
+    if (depth > x.maxDepthSeen) x.maxDepthSeen = depth;
+    atBound = depth >= x.maxDepth;
+    const how = succ.expand(sink);
+    if (how === Expansion.Stopped) {
+      if (x.stoppedBy !== undefined) return x.result();
+      break;
     }
-    return x.result(cut);
-  } catch (e) {
-    return x.result(false, x.error(e, ref, top / F));
+    if (how !== Expansion.Done) {
+      x.found = x.expansionAt(how, depth, id);
+      break;
+    }
+    x.progress(top / F, depth);
+  }
+  return x.result();
+}
+
+/** Sets step `i` of the path (growing it when full); returns the path. */
+function onPath(path: Int32Array, i: number, ref: number): Int32Array {
+  if (i >= path.length) {
+    const longer = new Int32Array(path.length * 2);
+    longer.set(path);
+    path = longer;
+  }
+  path[i] = ref;
+  return path;
+}
+
+/** Reverses the order of the `top / F` frames of F words at the start of `st`. */
+function reverseFrames(st: Uint32Array, top: number, F: number): void {
+  const tmp = new Uint32Array(F);
+  for (let a = 0, b = top - F; a < b; a += F, b -= F) {
+    tmp.set(st.subarray(a, a + F));
+    st.copyWithin(a, b, b + F);
+    st.set(tmp, b);
   }
 }

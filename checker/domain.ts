@@ -48,9 +48,7 @@ export function int(min: number, max: number, opts: { ref?: string } = {}): IntD
 const RESERVED = new Set(['kind', 'names']);
 
 /** An enum whose values are indices; `E.NAME` gives the index of NAME. */
-export function enumOf<const N extends string>(
-  names: readonly N[],
-): EnumDomain<N> & { readonly [K in N]: number } {
+export function enumOf<const N extends string>(names: readonly N[]): EnumDomain<N> & { readonly [K in N]: number } {
   if (names.length === 0) throw new RangeError('enumOf: needs at least one name');
   const d: Record<string, unknown> = { kind: 'enum', names };
   names.forEach((n, i) => {

@@ -1,21 +1,15 @@
-// What BFS and DFS share: the visited store, counters, initial states, the memory budget, and
-// turning the final counters into a SearchResult. The strategies keep only their loops.
+// What BFS and DFS share: the visited store, the successor step and its counters, initial
+// states, the memory budget, and turning what stopped the search into a SearchResult. The
+// strategies keep only their order.
 
 import { totalmem } from 'node:os';
 import type { RecordDomain } from './domain.js';
 import type { CompiledModel } from './compiled.js';
+import { Expansion, Successors, type Fault } from './expand.js';
 import { collisionProbability } from './fingerprint.js';
 import { ParentLinks } from './links.js';
-import type { FoundPath, ModelError, SearchOptions, SearchResult } from './result.js';
+import type { FoundPath, SearchOptions, SearchResult } from './result.js';
 import { ExactStore, FingerprintStore, type VisitedStore } from './store.js';
-import type { Canonicalizer } from './symmetry.js';
-
-/** Where the search was when a model function threw, for the one-line error. */
-export const enum Phase {
-  Init,
-  Action,
-  Invariant,
-}
 
 /** Default memory budget: half of the machine's RAM. */
 export const defaultMemory = (): number => Math.floor(totalmem() / 2);
@@ -24,17 +18,21 @@ export class Exploration<D extends RecordDomain> {
   readonly store: VisitedStore;
   /** Parent links, kept only by BFS's second pass, which rebuilds the trace (DFS's stack is its path). */
   readonly links: ParentLinks | undefined;
-  readonly fired: Float64Array;
+  /** The successor step, canonicalising when the search stores canonical states (--symmetry). */
+  readonly succ: Successors<D>;
   readonly maxStates: number;
   readonly maxDepth: number;
   readonly memory: number;
   readonly started = performance.now();
-  /** Set when the search stores canonical states (--symmetry). */
-  readonly canon: Canonicalizer | undefined;
-  transitions = 0;
   maxDepthSeen = 0;
-  phase = Phase.Init;
   found: FoundPath | undefined;
+  /** A successor at the depth bound was new: the bound cut the search. */
+  cut = false;
+  /**
+   * The path to state `id`, `length` steps long, where the search knows it: BFS's parent links,
+   * DFS's stack. Without it a finding carries no trace (BFS's first pass).
+   */
+  pathTo: ((id: number, length: number) => { init: number; steps: number[] }) | undefined;
   stoppedBy: SearchResult['stoppedBy'];
   private nextProgress: number;
 
@@ -45,36 +43,39 @@ export class Exploration<D extends RecordDomain> {
   ) {
     this.memory = opts.memory ?? defaultMemory();
     this.store = opts.exact ? new ExactStore(cm.words, this.memory) : new FingerprintStore(cm.words, this.memory);
-    this.links = withLinks ? new ParentLinks(cm.refs.length) : undefined;
-    this.canon = opts.symmetry ? cm.canonicalizer() : undefined;
-    this.fired = new Float64Array(cm.refs.length);
+    const links = withLinks ? new ParentLinks(cm.refs.length) : undefined;
+    this.links = links;
+    this.pathTo = links && ((id) => links.pathTo(id));
+    this.succ = new Successors(cm, opts.symmetry ? cm.canonicalizer() : undefined);
     this.maxStates = opts.maxStates ?? Infinity;
     this.maxDepth = opts.maxDepth ?? Infinity;
     this.nextProgress = this.started + (opts.progressInterval ?? 1) * 1000;
   }
 
   /**
-   * Stores each initial state and calls `visit(id, initIndex)` for the new ones (`scratch` holds it).
-   * Returns false when the search must stop (an initial state violates an invariant, a bound).
+   * Stores each initial state and calls `visit(id, initIndex)` for the new ones (the state is
+   * in `succ.next`). Returns false when the search must stop (an initial state violates an
+   * invariant or throws, a bound).
    */
-  seed(scratch: Uint32Array, visit: (id: number, init: number) => void): boolean {
-    const view = this.cm.layout.newView();
+  seed(visit: (id: number, init: number) => void): boolean {
+    const { succ, store } = this;
     for (let i = 0; i < this.cm.model.init.length; i++) {
-      this.phase = Phase.Init;
-      this.cm.writeInit(i, scratch, view);
-      this.canon?.canon(scratch);
-      const r = this.store.insert(scratch, 0);
+      if (!succ.initial(i)) {
+        this.found = { property: -1, length: 0, state: store.size, init: i, steps: [], fault: succ.fault! };
+        return false;
+      }
+      const r = store.insert(succ.next, 0);
       if (r === 0) continue;
-      if (r < 0 || this.store.size > this.maxStates) {
+      if (r < 0 || store.size > this.maxStates) {
         this.stoppedBy = r < 0 ? 'memory' : 'max-states';
         return false;
       }
-      const id = this.links ? this.links.add(ParentLinks.root(i), 0) : 0;
-      this.opts.onState?.(scratch);
-      this.phase = Phase.Invariant;
-      const p = this.cm.firstViolated(view.read);
-      if (p >= 0) {
-        this.found = { property: p, length: 0, init: i, steps: [] };
+      const id = store.size - 1;
+      this.links?.add(ParentLinks.root(i), 0);
+      this.opts.onState?.(succ.next);
+      const p = succ.invariant();
+      if (p !== -1) {
+        this.found = { property: p, length: 0, state: id, init: i, steps: [], ...(p === -2 ? { fault: succ.fault! } : {}) };
         return false;
       }
       visit(id, i);
@@ -82,12 +83,52 @@ export class Exploration<D extends RecordDomain> {
     return true;
   }
 
-  /** A violation whose trace ends `length` steps from an initial state, at state `id` when links are kept. */
-  foundAt(property: number, length: number, id: number, ref = -1): FoundPath {
-    if (!this.links) return { property, length };
-    const { init, steps } = this.links.pathTo(id);
-    if (ref >= 0) steps.push(ref);
-    return { property, length, init, steps };
+  /**
+   * Stores the successor in `succ.next`: its number (insertion order) when new, -1 when already
+   * stored or, at the depth bound, only looked up (a new one there cuts the search), -2 when
+   * the memory budget or --max-states stops the search.
+   */
+  admit(atBound: boolean): number {
+    const { store, succ } = this;
+    if (atBound) {
+      if (!store.has(succ.next, 0)) this.cut = true;
+      return -1;
+    }
+    const r = store.insert(succ.next, 0);
+    if (r === 0) return -1;
+    if (r < 0 || store.size > this.maxStates) {
+      this.stoppedBy = r < 0 ? 'memory' : 'max-states';
+      return -2;
+    }
+    this.opts.onState?.(succ.next);
+    return store.size - 1;
+  }
+
+  /**
+   * What stopped the search, `length` steps from an initial state at state `id` (its trace
+   * too when links are kept), plus step `ref` when the finding is about a transition from it.
+   */
+  foundAt(property: number, length: number, id: number, ref = -1, fault?: Fault): FoundPath {
+    const f: FoundPath = { property, length, state: id, ...(fault ? { fault } : {}) };
+    const path = this.pathTo?.(id, ref >= 0 ? length - 1 : length);
+    if (path === undefined) return f;
+    if (ref >= 0) path.steps.push(ref);
+    return { ...f, init: path.init, steps: path.steps };
+  }
+
+  /** The finding of an invariant check of the state just stored as `id` (-2: it threw). */
+  invariantAt(p: number, length: number, id: number): FoundPath {
+    return this.foundAt(p === -2 ? -1 : p, length, id, -1, p === -2 ? this.succ.fault : undefined);
+  }
+
+  /** The finding of an expansion of state `id` at `depth` that did not end in Done or Stopped. */
+  expansionAt(how: Expansion, depth: number, id: number): FoundPath {
+    const succ = this.succ;
+    if (how === Expansion.Deadlock) return this.foundAt(-1, depth, id);
+    if (how === Expansion.Violation) return this.foundAt(succ.property, depth + 1, id, succ.ref);
+    const f = succ.fault!;
+    // A transition property that threw is shown with its step; a guard or effect on the state.
+    return f.phase === 'transition property' ? this.foundAt(-1, depth + 1, id, f.ref, f) : this.foundAt(-1, depth, id, -1, f);
   }
 
   private untilClock = 0;
@@ -100,35 +141,24 @@ export class Exploration<D extends RecordDomain> {
     const now = performance.now();
     if (now < this.nextProgress) return;
     this.nextProgress = now + (this.opts.progressInterval ?? 1) * 1000;
-    cb({ distinctStates: this.store.size, transitions: this.transitions, queue, depth, seconds: (now - this.started) / 1000 });
+    cb({ distinctStates: this.store.size, transitions: this.succ.transitions, queue, depth, seconds: (now - this.started) / 1000 });
   }
 
-  error(e: unknown, ref: number, stateId: number): ModelError {
-    const where =
-      this.phase === Phase.Init
-        ? 'in an initial state'
-        : this.phase === Phase.Action
-          ? `in action ${ref >= 0 ? this.cm.label(ref) : '(a guard)'} from state #${stateId}`
-          : `in an invariant, on a state reached by ${ref >= 0 ? this.cm.label(ref) : 'init'}`;
-    const msg = e instanceof Error ? e.message : String(e);
-    return { message: `model threw ${where}: ${msg}`, ref: this.phase === Phase.Action ? ref : -1, cause: e };
-  }
-
-  result(cut: boolean, error?: ModelError): SearchResult {
+  result(): SearchResult {
     const distinct = Math.min(this.store.size, this.maxStates);
     const stats = {
       distinctStates: distinct,
-      transitions: this.transitions,
+      transitions: this.succ.transitions,
       maxDepth: this.maxDepthSeen,
       seconds: (performance.now() - this.started) / 1000,
-      fired: this.fired,
+      fired: this.succ.fired,
       storeBytes: this.store.bytes,
       linkBytes: this.links?.bytes ?? 0,
       collisionProbability: this.store.lossy ? collisionProbability(distinct) : 0,
     };
-    if (error) return { verdict: 'incomplete', stats, error };
-    if (this.found) return { verdict: this.found.property < 0 ? 'deadlock' : 'violation', stats, found: this.found };
-    if (this.stoppedBy || cut) return { verdict: 'incomplete', stats, stoppedBy: this.stoppedBy ?? 'max-depth' };
+    const f = this.found;
+    if (f) return { verdict: f.fault ? 'error' : f.property < 0 ? 'deadlock' : 'violation', stats, found: f };
+    if (this.stoppedBy || this.cut) return { verdict: 'incomplete', stats, stoppedBy: this.stoppedBy ?? 'max-depth' };
     return { verdict: 'pass', stats };
   }
 }

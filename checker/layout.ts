@@ -9,16 +9,7 @@
 // at another state by `bind`, so reading or writing states allocates nothing.
 
 import { freeze } from 'immer';
-import {
-  cardinality,
-  type ArrayDomain,
-  type Domain,
-  type Plain,
-  type Read,
-  type RecordDomain,
-  type ScalarDomain,
-  type Write,
-} from './domain.js';
+import { cardinality, type ArrayDomain, type Domain, type Plain, type Read, type RecordDomain, type ScalarDomain, type Write } from './domain.js';
 
 export interface Slot {
   /** Path of the scalar, e.g. `cur[2]` or `cpu[1].vmxOn`, for messages and diffs. */
@@ -183,7 +174,7 @@ export class Layout<D extends RecordDomain> {
         if (typeof v !== 'boolean') throw new RangeError(`${path}: expected a boolean, got ${JSON.stringify(v)}`);
         raw = v ? 1 : 0;
       } else if (d.kind === 'enum') {
-        raw = d.names.indexOf(v as string);
+        raw = typeof v === 'string' ? d.names.indexOf(v) : -1;
         if (raw < 0) throw new RangeError(`${path}: expected one of ${d.names.join('|')}, got ${JSON.stringify(v)}`);
       } else {
         if (typeof v !== 'number' || !Number.isInteger(v)) throw new RangeError(`${path}: expected an integer, got ${JSON.stringify(v)}`);
@@ -238,7 +229,10 @@ function scalarSetter(d: ScalarDomain, pos: string, bits: number, path: string, 
   const min = d.kind === 'int' ? d.min : 0;
   const max = min + cardinality(d) - 1;
   const raw = d.kind === 'bool' ? `(${v} ? 1 : 0)` : min === 0 ? v : `(${v} - ${min})`;
-  const check = d.kind === 'bool' ? '' : `if (!(${v} >= ${min} && ${v} <= ${max} && (${v} | 0) === ${v})) fail(${JSON.stringify(path)}, ${v}, ${JSON.stringify(describe(d))});`;
+  const check =
+    d.kind === 'bool'
+      ? ''
+      : `if (!(${v} >= ${min} && ${v} <= ${max} && (${v} | 0) === ${v})) fail(${JSON.stringify(path)}, ${v}, ${JSON.stringify(describe(d))});`;
   return `${check} const p = ${pos}; const q = p >>> 5; const s = p & 31; w[q] = (w[q] & ~(${m} << s)) | ((${raw} & ${m}) << s);`;
 }
 

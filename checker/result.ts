@@ -1,7 +1,9 @@
-// What a search reports. Errors are values here: a model that throws becomes a `ModelError`
-// naming the action and state, not an exception through the caller.
+// What a search reports. Errors are values here: a model that throws ends the search with a
+// located `Fault` and the path to it, not an exception through the caller.
 
-export type Verdict = 'pass' | 'violation' | 'deadlock' | 'incomplete';
+import type { Fault } from './expand.js';
+
+export type Verdict = 'pass' | 'violation' | 'deadlock' | 'incomplete' | 'error';
 
 export interface SearchStats {
   distinctStates: number;
@@ -17,22 +19,20 @@ export interface SearchStats {
 }
 
 /**
- * A violation: the property (index into CompiledModel.propertyNames, -1 for a deadlock), the
- * length of its shortest trace, and, from a search that kept parent links, the trace itself as
- * the initial state's index and the action instances from it.
+ * What stopped the search: a violation (the property's index into CompiledModel.propertyNames,
+ * -1 for a deadlock) or a model function that threw (`fault`). `length` is the trace's length;
+ * `state` the number, in the search's order, of the state concerned (the one whose expansion
+ * threw, or the one an invariant judged). A search that kept parent links (BFS's second pass)
+ * or a stack (DFS) also gives the trace: the initial state's index and the action instances
+ * from it.
  */
 export interface FoundPath {
   property: number;
   length: number;
+  state: number;
   init?: number;
   steps?: number[];
-}
-
-export interface ModelError {
-  message: string;
-  /** The action instance being evaluated, if any (-1 in init or an invariant). */
-  ref: number;
-  cause: unknown;
+  fault?: Fault;
 }
 
 export interface SearchResult {
@@ -41,7 +41,6 @@ export interface SearchResult {
   found?: FoundPath;
   /** Why a run is incomplete: which bound stopped it. */
   stoppedBy?: 'max-states' | 'max-depth' | 'memory' | 'time';
-  error?: ModelError;
 }
 
 export interface Progress {

@@ -43,10 +43,7 @@ export class RecentFingerprints {
     const t = this.slots;
     const c = (lo & RECENT_SET_MASK) << 3;
     return (
-      (t[c + 1] === lo && t[c] === hi) ||
-      (t[c + 3] === lo && t[c + 2] === hi) ||
-      (t[c + 5] === lo && t[c + 4] === hi) ||
-      (t[c + 7] === lo && t[c + 6] === hi)
+      (t[c + 1] === lo && t[c] === hi) || (t[c + 3] === lo && t[c + 2] === hi) || (t[c + 5] === lo && t[c + 4] === hi) || (t[c + 7] === lo && t[c + 6] === hi)
     );
   }
 

@@ -68,57 +68,59 @@ export class Canonicalizer {
     let maxScratch = 1;
     let maxKeys = 1;
     // A range of fewer than two actors permutes nothing.
-    this.groups = symmetry.filter((sym) => sym.to - sym.from >= 2).map((sym) => {
-      const { elements, refs } = indexedSlots(layout.schema, sym.index);
-      const size = sym.to - sym.from;
-      for (const arr of elements) {
-        if (arr.length < sym.to) throw new RangeError(`symmetry ${sym.index}: an array indexed by it has ${arr.length} < ${sym.to} entries`);
-      }
-      const perActor = elements.reduce((n, arr) => n + arr[sym.from]!.length, 0);
-      const pos = new Int32Array(size * perActor);
-      const bits = new Int32Array(size * perActor);
-      for (let a = 0; a < size; a++) {
-        let k = 0;
+    this.groups = symmetry
+      .filter((sym) => sym.to - sym.from >= 2)
+      .map((sym) => {
+        const { elements, refs } = indexedSlots(layout.schema, sym.index);
+        const size = sym.to - sym.from;
         for (const arr of elements) {
-          for (const slot of arr[sym.from + a]!) {
-            pos[a * perActor + k] = layout.slots[slot]!.pos;
-            bits[a * perActor + k] = layout.slots[slot]!.bits;
-            k++;
+          if (arr.length < sym.to) throw new RangeError(`symmetry ${sym.index}: an array indexed by it has ${arr.length} < ${sym.to} entries`);
+        }
+        const perActor = elements.reduce((n, arr) => n + arr[sym.from]!.length, 0);
+        const pos = new Int32Array(size * perActor);
+        const bits = new Int32Array(size * perActor);
+        for (let a = 0; a < size; a++) {
+          let k = 0;
+          for (const arr of elements) {
+            for (const slot of arr[sym.from + a]!) {
+              pos[a * perActor + k] = layout.slots[slot]!.pos;
+              bits[a * perActor + k] = layout.slots[slot]!.bits;
+              k++;
+            }
           }
         }
-      }
-      // Pack the signature into key words of at most 30 bits (exact in a float64 compare).
-      const keyWord = new Int32Array(perActor + refs.length);
-      const keyMul = new Float64Array(perActor + refs.length);
-      let word = 0;
-      let used = 0;
-      const widths = [...Array.from(bits.subarray(0, perActor)), ...refs.map(() => 1)];
-      widths.forEach((w, s) => {
-        if (used + w > 30) {
-          word++;
-          used = 0;
-        }
-        keyWord[s] = word;
-        keyMul[s] = 2 ** used;
-        used += w;
+        // Pack the signature into key words of at most 30 bits (exact in a float64 compare).
+        const keyWord = new Int32Array(perActor + refs.length);
+        const keyMul = new Float64Array(perActor + refs.length);
+        let word = 0;
+        let used = 0;
+        const widths = [...Array.from(bits.subarray(0, perActor)), ...refs.map(() => 1)];
+        widths.forEach((w, s) => {
+          if (used + w > 30) {
+            word++;
+            used = 0;
+          }
+          keyWord[s] = word;
+          keyMul[s] = 2 ** used;
+          used += w;
+        });
+        maxActors = Math.max(maxActors, size);
+        maxScratch = Math.max(maxScratch, size * perActor);
+        maxKeys = Math.max(maxKeys, size * (word + 1));
+        return {
+          from: sym.from,
+          size,
+          perActor,
+          pos,
+          bits,
+          refPos: Int32Array.from(refs.map((r) => layout.slots[r]!.pos)),
+          refBits: Int32Array.from(refs.map((r) => layout.slots[r]!.bits)),
+          refMin: Int32Array.from(refs.map((r) => layout.slots[r]!.min)),
+          keyWords: word + 1,
+          keyWord,
+          keyMul,
+        };
       });
-      maxActors = Math.max(maxActors, size);
-      maxScratch = Math.max(maxScratch, size * perActor);
-      maxKeys = Math.max(maxKeys, size * (word + 1));
-      return {
-        from: sym.from,
-        size,
-        perActor,
-        pos,
-        bits,
-        refPos: Int32Array.from(refs.map((r) => layout.slots[r]!.pos)),
-        refBits: Int32Array.from(refs.map((r) => layout.slots[r]!.bits)),
-        refMin: Int32Array.from(refs.map((r) => layout.slots[r]!.min)),
-        keyWords: word + 1,
-        keyWord,
-        keyMul,
-      };
-    });
     this.keys = new Float64Array(maxKeys);
     this.order = new Int32Array(maxActors);
     this.inverse = new Int32Array(maxActors);

@@ -2,8 +2,9 @@
 // Built by replaying action instances from the initial state, and checked the same way, so a
 // trace that the model cannot produce is rejected.
 
-import type { Plain, RecordDomain } from './domain.js';
+import type { Plain, Read, RecordDomain } from './domain.js';
 import type { CompiledModel } from './compiled.js';
+import { Successors } from './expand.js';
 import type { Canonicalizer } from './symmetry.js';
 
 export interface TraceStep<S = unknown> {
@@ -29,48 +30,52 @@ export function buildTrace<D extends RecordDomain>(
   const { cur, next, s, nw } = cm.stepBuffers();
   // The canonical chain the search recorded, when it stored canonical states.
   const ghost = cm.bound();
-  const want = new Uint32Array(cm.words);
   cm.writeInit(init, cur);
   ghost.words.set(cur);
   canon?.canon(ghost.words);
-  /** Applies instance `ref` to the concrete state (s) or to the canonical one (ghost) into `next`. */
-  const apply = (ref: number, fromGhost: boolean): void => {
-    next.set(fromGhost ? ghost.words : cur);
-    cm.effects[ref]!(fromGhost ? ghost.read : s, nw, cm.refs[ref]!.actor);
+  // Under symmetry, the concrete state's successors (canonicalised) are searched for the
+  // recorded one; `matches` is the sink that stops at it.
+  const succ = canon && new Successors(cm, canon, false);
+  let action = -1;
+  let taken: number;
+  const matches = (ref: number): boolean => {
+    if (cm.refs[ref]!.action !== action || !sameWords(succ!.next, ghost.words)) return true;
+    taken = ref;
+    return false;
+  };
+  /** Applies instance `ref` to `from` (a view over `words`) into `next`. */
+  const apply = (ref: number, words: Uint32Array, from: Read<D>): void => {
+    next.set(words);
+    cm.effects[ref]!(from, nw, cm.refs[ref]!.actor);
   };
   const trace: TraceStep<Plain<D>>[] = [{ action: null, actor: null, state: cm.layout.decode(cur) }];
-  const taken: number[] = [];
+  const refs: number[] = [];
   for (const recorded of steps) {
     let ref = recorded;
-    if (canon) {
+    if (succ) {
       if (!cm.guards[recorded]!(ghost.read, cm.refs[recorded]!.actor)) throw new Error(`replay: ${cm.label(recorded)} is not enabled at step ${trace.length}`);
-      apply(recorded, true);
-      canon.canon(next);
-      want.set(next);
+      apply(recorded, ghost.words, ghost.read);
+      canon!.canon(next);
       ghost.words.set(next);
-      const action = cm.refs[recorded]!.action;
-      ref = cm.refs.findIndex((r, i) => {
-        if (r.action !== action || !cm.guards[i]!(s, r.actor)) return false;
-        apply(i, false);
-        canon.canon(next);
-        return sameWords(next, want);
-      });
+      action = cm.refs[recorded]!.action;
+      taken = -1;
+      succ.cur.set(cur);
+      succ.expand(matches);
+      ref = taken;
       if (ref < 0) throw new Error(`replay: no instance of ${cm.refs[recorded]!.name} reproduces step ${trace.length}; is the declared symmetry sound?`);
     } else if (!cm.guards[ref]!(s, cm.refs[ref]!.actor)) {
       throw new Error(`replay: ${cm.label(ref)} is not enabled at step ${trace.length}`);
     }
-    apply(ref, false);
+    apply(ref, cur, s);
     cur.set(next);
-    taken.push(ref);
+    refs.push(ref);
     const r = cm.refs[ref]!;
     trace.push({ action: r.name, actor: r.actor < 0 ? null : r.actor, state: cm.layout.decode(cur) });
   }
-  return { trace, steps: taken };
+  return { trace, steps: refs };
 }
 
-export type ReplayResult =
-  | { ok: true; steps: number[]; init: number }
-  | { ok: false; step: number; reason: string };
+export type ReplayResult = { ok: true; steps: number[]; init: number } | { ok: false; step: number; reason: string };
 
 function sameWords(a: Uint32Array, b: Uint32Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

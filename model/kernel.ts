@@ -76,7 +76,8 @@ export function tdxCpuEnable(
 ): number {
   if (lp.tdx_lp_initialized) return Errno['0'];
   let ret = tryInitModuleGlobal(k, tdx, m, cpu, true);
-  if (ret === Errno['0']) ret = seamcallErrno(tdx.seamcall(m, cpu, SeamcallLeaf.TDH_SYS_LP_INIT, inject === undefined ? { vmxOn: true } : { vmxOn: true, inject }));
+  if (ret === Errno['0'])
+    ret = seamcallErrno(tdx.seamcall(m, cpu, SeamcallLeaf.TDH_SYS_LP_INIT, inject === undefined ? { vmxOn: true } : { vmxOn: true, inject }));
   if (ret === Errno['0']) lp.tdx_lp_initialized = true;
   return ret;
 }

@@ -40,12 +40,7 @@ export const SEAMLDR_LEAVES = set(SeamcallLeaf.SEAMLDR_INFO, SeamcallLeaf.SEAMLD
  * Leaves that take the module's global lock exclusively; a concurrent caller gets TDX_SYS_BUSY.
  * Digest 1.2 lists INIT, KEY.CONFIG and SHUTDOWN; tdh_sys_config.c takes it exclusively too.
  */
-export const EXCLUSIVE_LEAVES = set(
-  SeamcallLeaf.TDH_SYS_INIT,
-  SeamcallLeaf.TDH_SYS_CONFIG,
-  SeamcallLeaf.TDH_SYS_KEY_CONFIG,
-  SeamcallLeaf.TDH_SYS_SHUTDOWN,
-);
+export const EXCLUSIVE_LEAVES = set(SeamcallLeaf.TDH_SYS_INIT, SeamcallLeaf.TDH_SYS_CONFIG, SeamcallLeaf.TDH_SYS_KEY_CONFIG, SeamcallLeaf.TDH_SYS_SHUTDOWN);
 
 /** Leaves that take the global lock shared (digest 1.2: LP.INIT). */
 export const SHARED_LEAVES = set(SeamcallLeaf.TDH_SYS_LP_INIT);

@@ -46,7 +46,8 @@ export interface Tdmr {
   readonly reserved: readonly Range[];
 }
 
-export type Construction = { readonly ok: true; readonly tdmrs: readonly Tdmr[] } | { readonly ok: false; readonly errno: '-ENOSPC' | '-ENOMEM'; readonly why: string };
+export type Construction =
+  { readonly ok: true; readonly tdmrs: readonly Tdmr[] } | { readonly ok: false; readonly errno: '-ENOSPC' | '-ENOMEM'; readonly why: string };
 
 /** Bytes of PAMT entry per 4K, 2M and 1G page (metadata pamt_*_entry_size); 16 B per 4 KiB gives the ~1/256 of [S1]. */
 const PAMT_ENTRY_SIZE = [16, 16, 16] as const;
@@ -200,7 +201,13 @@ export function tdmrConfigError(tdmrs: readonly Tdmr[], layout: Layout): string 
  * non-reserved areas: all memory handed to the page allocator is usable by TDs.
  */
 export function coverageError(tdmrs: readonly Tdmr[], memlist: readonly Range[]): string | undefined {
-  const left = subtract(subtract(memlist, tdmrs.map((t) => t.pamt)), tdmrs.flatMap(nonReserved));
+  const left = subtract(
+    subtract(
+      memlist,
+      tdmrs.map((t) => t.pamt),
+    ),
+    tdmrs.flatMap(nonReserved),
+  );
   return left.length === 0 ? undefined : `TDX memory [${hex(left[0]!.start)}, ${hex(left[0]!.end)}) is not covered by a TDMR`;
 }
 

@@ -3,15 +3,7 @@
 // 3.3, 4.9). Pure functions over views: a spec's action calls `seamcall` on its next state.
 
 import { array, bool, enumOf, int, record, type Read, type Write } from '../checker/domain.js';
-import {
-  BEFORE_LP_INIT_LEAVES,
-  BEFORE_READY_LEAVES,
-  EXCLUSIVE_LEAVES,
-  SEAMLDR_LEAVES,
-  SHARED_LEAVES,
-  SeamcallLeaf,
-  type Leaf,
-} from './leaf.js';
+import { BEFORE_LP_INIT_LEAVES, BEFORE_READY_LEAVES, EXCLUSIVE_LEAVES, SEAMLDR_LEAVES, SHARED_LEAVES, SeamcallLeaf, type Leaf } from './leaf.js';
 import { TdxStatus, type Status } from './status.js';
 import type { Topology } from './topology.js';
 

@@ -1,6 +1,6 @@
 // Every spec `tdxmc` knows, by name. A new spec is one import and one entry here.
 
-import type { Spec } from '../checker/model.js';
+import type { Spec } from '../checker/spec.js';
 import { cpuid } from './cpuid/spec.js';
 import { init } from './init/spec.js';
 import { lockstep } from './lockstep/spec.js';

@@ -58,7 +58,7 @@ describe('tdxmc check', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/violation: Lockstep/);
     expect(r.out).toMatch(/source: seed 003/);
-    expect(r.out).toMatch(/skip\(CPU 0\)\n\s+ph\[0\]: READY -> ACKED\n\s+stage: START -> SHUTDOWN/);
+    expect(r.out).toMatch(/skip\(CPU 0\)\n\s+stage: START -> SHUTDOWN\n\s+ph\[0\]: READY -> ACKED/);
   });
 });
 
@@ -91,6 +91,9 @@ describe('bad input: exit 2, one short line on stderr, no stack trace', () => {
     [['check', 'lockstep', '--max-depth', 'deep'], /--max-depth: 'deep'/],
     [['check', 'lockstep', 'init'], /one spec at a time/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['list', 'lockstep'], /list: takes no arguments/],
+    [['ci', 'lockstep'], /ci: takes no spec/],
+    [['help', 'frobnicate'], /unknown command 'frobnicate'/],
     [[], /usage/],
   ];
   for (const [args, msg] of cases) {
@@ -117,7 +120,14 @@ describe('bad input: exit 2, one short line on stderr, no stack trace', () => {
 describe('tdxmc check --workers', () => {
   const run = (...args: string[]) => {
     const j = JSON.parse(tdxmc('check', ...args, '--json', '--quiet').out);
-    return { verdict: j.verdict, states: j.distinctStates, transitions: j.transitions, depth: j.maxDepth, property: j.violation?.property, steps: j.violation?.trace.length };
+    return {
+      verdict: j.verdict,
+      states: j.distinctStates,
+      transitions: j.transitions,
+      depth: j.maxDepth,
+      property: j.violation?.property,
+      steps: j.violation?.trace.length,
+    };
   };
   it('two workers find the same states, verdicts and shortest counterexamples as one', () => {
     for (const variant of ['ack', 'noack', 'nolock']) {

@@ -4,32 +4,20 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
 import { CompiledModel } from '../checker/compiled.js';
-import type { AnyModel, Params } from '../checker/model.js';
-import { replay } from '../checker/trace.js';
+import type { AnyModel } from '../checker/model.js';
+import type { Params } from '../checker/spec.js';
 import { cpuid } from '../specs/cpuid/spec.js';
-import { buildSpec, runExpectation } from './support/expectation.js';
+import { buildSpec, describeExpectations, stateCounts } from './support/expectation.js';
 import { withoutProperties } from '../checker/properties.js';
 
 const build = (given: Params): AnyModel => buildSpec(cpuid, given);
 
-describe('cpuid expectations', () => {
-  for (const e of cpuid.expectations!) {
-    it(e.name, () => {
-      const r = runExpectation(cpuid, e);
-      expect(r.mismatch).toEqual([]);
-      if (r.outcome.violation) expect(replay(r.outcome.compiled, r.outcome.violation.trace).ok).toBe(true);
-    });
-  }
-});
+describeExpectations(cpuid);
 
 describe('cpuid golden counts (from runs of the checker)', () => {
   it('reference, defaults and a larger layout', () => {
     const configs: Params[] = [{}, { vcpus: 3, configurable: 2, fixed0: 2, fixed1: 3, native: 2 }];
-    const counts = configs.map((p) => {
-      const s = check(build(p)).stats;
-      return [s.distinctStates, s.transitions, s.maxDepth];
-    });
-    expect(counts).toEqual([
+    expect(stateCounts(cpuid, configs)).toEqual([
       [118, 276, 9],
       [316, 965, 11],
     ]);

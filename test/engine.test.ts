@@ -170,24 +170,4 @@ describe('search engine laws', () => {
       }
     }
   });
-
-  it('a model that throws is reported as an error naming the action', () => {
-    const spec = { k: 1, inits: [{ x: 0, y: 0, f: false }], rules: [], bad: null, endX: null };
-    const model = buildModel(spec);
-    const broken = {
-      ...model,
-      actions: [
-        {
-          name: 'overflow',
-          guard: () => true,
-          effect: (_s: unknown, n: { x: number }) => {
-            n.x = 7;
-          },
-        },
-      ],
-    } as unknown as typeof model;
-    const r = check(broken);
-    expect(r.verdict).toBe('incomplete');
-    expect(r.error?.message).toMatch(/overflow.*x := 7 is outside its domain 0\.\.1/);
-  });
 });

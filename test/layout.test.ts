@@ -14,10 +14,24 @@ const scalarArb: fc.Arbitrary<Domain> = fc.oneof(
 );
 
 const recordOf = (fields: fc.Arbitrary<Domain>): fc.Arbitrary<RecordDomain> =>
-  fc.uniqueArray(fc.tuple(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), fields), { minLength: 1, maxLength: 4, selector: ([k]) => k }).map((es) => record(Object.fromEntries(es)));
+  fc
+    .uniqueArray(fc.tuple(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), fields), { minLength: 1, maxLength: 4, selector: ([k]) => k })
+    .map((es) => record(Object.fromEntries(es)));
 
-const elementArb: fc.Arbitrary<Domain> = fc.oneof(scalarArb, recordOf(fc.oneof(scalarArb, fc.integer({ min: 0, max: 3 }).chain((n) => scalarArb.map((e) => array(n, e))))));
-const fieldArb: fc.Arbitrary<Domain> = fc.oneof(scalarArb, fc.tuple(fc.integer({ min: 0, max: 7 }), elementArb).map(([n, e]) => array(n, e)), recordOf(scalarArb));
+const elementArb: fc.Arbitrary<Domain> = fc.oneof(
+  scalarArb,
+  recordOf(
+    fc.oneof(
+      scalarArb,
+      fc.integer({ min: 0, max: 3 }).chain((n) => scalarArb.map((e) => array(n, e))),
+    ),
+  ),
+);
+const fieldArb: fc.Arbitrary<Domain> = fc.oneof(
+  scalarArb,
+  fc.tuple(fc.integer({ min: 0, max: 7 }), elementArb).map(([n, e]) => array(n, e)),
+  recordOf(scalarArb),
+);
 const schemaArb = recordOf(fieldArb);
 
 function valueOf(d: Domain): fc.Arbitrary<unknown> {
@@ -39,7 +53,12 @@ function valueOf(d: Domain): fc.Arbitrary<unknown> {
 function readView(d: Domain, v: unknown): unknown {
   if (d.kind === 'record') {
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(d.fields as Record<string, Domain>).map(([k, f]) => [k, f.kind === 'record' || f.kind === 'array' ? readView(f, o[k]) : readScalar(f, o[k])]));
+    return Object.fromEntries(
+      Object.entries(d.fields as Record<string, Domain>).map(([k, f]) => [
+        k,
+        f.kind === 'record' || f.kind === 'array' ? readView(f, o[k]) : readScalar(f, o[k]),
+      ]),
+    );
   }
   if (d.kind === 'array') {
     const a = v as { length: number; get(i: number): unknown; at(i: number): unknown };
@@ -83,21 +102,35 @@ describe('packed layout', () => {
 
   it('writes through a view land where decode finds them, and nowhere else', () => {
     fc.assert(
-      fc.property(schemaArb.chain((s) => fc.tuple(fc.constant(s), valueOf(s), valueOf(s))), ([schema, a, b]) => {
-        const layout = new Layout(schema);
-        const words = layout.encode(a);
-        const view = layout.newView();
-        view.bind(words);
-        writeView(schema, view.write as unknown as Record<string, unknown>, b as Record<string, unknown>);
-        expect(layout.decode(words)).toEqual(b);
-      }),
+      fc.property(
+        schemaArb.chain((s) => fc.tuple(fc.constant(s), valueOf(s), valueOf(s))),
+        ([schema, a, b]) => {
+          const layout = new Layout(schema);
+          const words = layout.encode(a);
+          const view = layout.newView();
+          view.bind(words);
+          writeView(schema, view.write as unknown as Record<string, unknown>, b as Record<string, unknown>);
+          expect(layout.decode(words)).toEqual(b);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('packs tightly: lockstep-like state for 10 CPUs fits in 3 words', () => {
     const Stage = enumOf(['S0', 'S1', 'S2', 'S3', 'S4', 'S5']);
-    const l = new Layout(record({ stage: Stage, acked: int(0, 10), f: bool(), b: bool(), m: enumOf(['A', 'B', 'C']), cur: array(10, Stage), ph: array(10, enumOf(['R', 'B', 'A'])), v: array(10, bool()) }));
+    const l = new Layout(
+      record({
+        stage: Stage,
+        acked: int(0, 10),
+        f: bool(),
+        b: bool(),
+        m: enumOf(['A', 'B', 'C']),
+        cur: array(10, Stage),
+        ph: array(10, enumOf(['R', 'B', 'A'])),
+        v: array(10, bool()),
+      }),
+    );
     expect(l.words).toBe(3);
   });
 

@@ -90,7 +90,16 @@ function naive(n: number, variant: Variant) {
     if (next(s).length === 0 && !s.cur.every((c) => c === DONE)) return 'deadlock';
     return null;
   };
-  const init: S = { stage: START, acked: 0, failed: false, busy: false, module: OLD, cur: Array(n).fill(START), ph: Array(n).fill(READY), vmcs: Array(n).fill(true) };
+  const init: S = {
+    stage: START,
+    acked: 0,
+    failed: false,
+    busy: false,
+    module: OLD,
+    cur: Array(n).fill(START),
+    ph: Array(n).fill(READY),
+    vmcs: Array(n).fill(true),
+  };
   const seen = new Set([JSON.stringify(init)]);
   let frontier = [init];
   let transitions = 0;

@@ -107,7 +107,10 @@ describe('TDX module dispatcher', () => {
 });
 
 test('topology and symmetry ranges', () => {
-  expect(topology(5, 2).cpusOf).toEqual([[0, 1, 2], [3, 4]]);
+  expect(topology(5, 2).cpusOf).toEqual([
+    [0, 1, 2],
+    [3, 4],
+  ]);
   expect(cpuSymmetry(topology(5, 2), [0])).toEqual([
     { index: 'cpu', from: 1, to: 3 },
     { index: 'cpu', from: 3, to: 5 },

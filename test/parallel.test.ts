@@ -12,6 +12,7 @@ import type * as Compiled from '../checker/compiled.js';
 import type * as Coordinator from '../checker/parallel/coordinator.js';
 import type * as SharedTableModule from '../checker/parallel/shared-table.js';
 import type * as Params from '../checker/params.js';
+import type { AnyModel } from '../checker/model.js';
 import type { SearchResult } from '../checker/result.js';
 import type * as Specs from '../specs/index.js';
 import { built } from './support/built.js';
@@ -31,6 +32,9 @@ const summary = (r: SearchResult) => ({
   fired: [...r.stats.fired],
   property: r.found?.property,
   length: r.found?.length,
+  state: r.found?.state,
+  steps: r.found?.steps,
+  fault: r.found?.fault && { phase: r.found.fault.phase, ref: r.found.fault.ref, property: r.found.fault.property },
 });
 
 describe('parallel BFS', () => {
@@ -55,6 +59,23 @@ describe('parallel BFS', () => {
         if (passes) expect(two.stats.distinctStates).toBeGreaterThan(4 << 7);
       });
     }
+  }
+});
+
+describe('parallel BFS on a model that throws', () => {
+  for (const phase of ['guard', 'effect', 'invariant', 'transition property', 'end state']) {
+    it(`${phase}: the same fault, state and trace as one thread`, async () => {
+      const { poisoned } = (await import(new URL('./fixtures/poisoned-spec.mjs', import.meta.url).href)) as {
+        poisoned: { name: string; file: string; build: (p: { phase: string }) => AnyModel };
+      };
+      const params = { phase };
+      const cm = new CompiledModel(poisoned.build(params));
+      const one = bfs(cm);
+      expect(one.verdict).toBe('error');
+      expect(one.found?.fault?.phase).toBe(phase);
+      const two = await parallelBfs(cm, { module: poisoned.file, name: poisoned.name, params, skipProperties: [] }, {}, 2, 1 << 7);
+      expect(summary(two)).toEqual(summary(one));
+    });
   }
 });
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { json as graphJson } from '@dagrejs/graphlib';
 import { describe, expect, it } from 'vitest';
-import type { GraphLabel, StateNode, StepEdge } from '../checker/report/graph.js';
+import type { GraphLabel, StateNode, StepEdge } from '../checker/state-graph.js';
 
 const BIN = fileURLToPath(new URL('../bin/tdxmc.js', import.meta.url));
 
@@ -27,7 +27,9 @@ describe('tdxmc check --report', () => {
     expect(r.code).toBe(1);
     const names = EXTS.map((e) => `lockstep--variant=noack--Lockstep.${e}`);
     expect(readdirSync(dir).sort()).toEqual(names);
-    expect(r.out).toContain(`reports:\n${['md', 'txt', 'html', 'json', 'itf.json'].map((e) => `  ${join(dir, `lockstep--variant=noack--Lockstep.${e}`)}\n`).join('')}`);
+    expect(r.out).toContain(
+      `reports:\n${['md', 'txt', 'html', 'json', 'itf.json'].map((e) => `  ${join(dir, `lockstep--variant=noack--Lockstep.${e}`)}\n`).join('')}`,
+    );
     expect(readFileSync(join(dir, names[3]!), 'utf8')).toContain('**Source:** seed 003');
     expect(readFileSync(join(dir, names[3]!), 'utf8')).toMatch(/\*\*Defined at:\*\* `specs\/lockstep\/spec\.ts:\d+`/);
   });
@@ -52,7 +54,8 @@ describe('tdxmc check --report', () => {
     const lines = r.out.trim().split('\n');
     expect(lines).toHaveLength(1);
     const j = JSON.parse(lines[0]!);
-    for (const k of ['spec', 'params', 'verdict', 'distinctStates', 'transitions', 'maxDepth', 'seconds', 'collisionProbability', 'violation']) expect(j).toHaveProperty(k);
+    for (const k of ['spec', 'params', 'verdict', 'distinctStates', 'transitions', 'maxDepth', 'seconds', 'collisionProbability', 'violation'])
+      expect(j).toHaveProperty(k);
     expect(j.reports).toHaveLength(5);
     expect(j.coverage.neverFired).toEqual(['begin', 'finish', 'fail']);
   });

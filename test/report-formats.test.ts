@@ -9,8 +9,9 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
 import type { RecordDomain } from '../checker/domain.js';
-import { checkJson } from '../checker/cli/json.js';
-import type { Model, Params, Spec } from '../checker/model.js';
+import { checkJson } from '../checker/report/check-json.js';
+import type { Model } from '../checker/model.js';
+import type { Params, Spec } from '../checker/spec.js';
 import { checkParams } from '../checker/params.js';
 import { coverage } from '../checker/report/coverage.js';
 import { renderHtml } from '../checker/report/html.js';
@@ -172,6 +173,7 @@ describe('plain text', () => {
       const text = renderText(r);
       const long = text.split('\n').filter((l) => l.length > TEXT_WIDTH);
       expect(long, name).toEqual([]);
+      // eslint-disable-next-line no-control-regex -- an escape sequence is what must not appear
       expect(text, name).not.toMatch(/\x1b|\t|\*\*|```|<br>|\| ---/);
     }
   });
@@ -262,7 +264,6 @@ describe('JSON', () => {
 const untimed = (s: string): string => s.replace(/\d+\.\d+ s \(varies between runs\)/g, 'T').replace(/"seconds": [\d.e-]+/g, '"seconds": T');
 
 describe('reruns', () => {
-
   it('render the same bytes but for the marked timing fields', () => {
     for (const [spec, set] of [
       [lockstep, { variant: 'nolock' }],
@@ -286,9 +287,7 @@ describe('writing reports', () => {
     const first = writeReports(dir, specRun(lockstep, { variant: 'noack' }));
     const again = writeReports(dir, specRun(lockstep, { variant: 'noack' }));
     expect(again).toEqual(first);
-    expect(readdirSync(dir).sort()).toEqual(
-      ['html', 'itf.json', 'json', 'md', 'txt'].map((e) => `lockstep--variant=noack--Lockstep.${e}`).sort(),
-    );
+    expect(readdirSync(dir).sort()).toEqual(['html', 'itf.json', 'json', 'md', 'txt'].map((e) => `lockstep--variant=noack--Lockstep.${e}`).sort());
     expect(untimed(readFileSync(join(dir, 'lockstep--variant=noack--Lockstep.txt'), 'utf8'))).toBe(untimed(renderText(noack)));
     expect(writeReports(dir, specRun(lockstep, {}))).toEqual([]);
   });

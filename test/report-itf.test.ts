@@ -76,7 +76,8 @@ describe.each(cases)('ITF of %s', (_name, model) => {
     expect(itf['#meta']).toMatchObject({ format: 'ITF', 'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html' });
     expect(itf.states.map((s: { '#meta': { index: number } }) => s['#meta'].index)).toEqual(trace.map((_, i) => i));
     // Every int of the state is a #bigint, as Quint writes them.
-    const numbers = (v: unknown): number => (typeof v === 'number' ? 1 : typeof v === 'object' && v !== null ? Object.values(v).reduce((n: number, x) => n + numbers(x), 0) : 0);
+    const numbers = (v: unknown): number =>
+      typeof v === 'number' ? 1 : typeof v === 'object' && v !== null ? Object.values(v).reduce((n: number, x) => n + numbers(x), 0) : 0;
     for (const st of itf.states) expect(numbers({ ...st, '#meta': undefined })).toBe(0);
   });
 

@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
 import { CompiledModel } from '../checker/compiled.js';
-import type { AnyModel, Params } from '../checker/model.js';
-import { replay } from '../checker/trace.js';
+import type { AnyModel } from '../checker/model.js';
+import type { Params } from '../checker/spec.js';
 import { update } from '../specs/update/spec.js';
-import { buildSpec, runExpectation } from './support/expectation.js';
+import { buildSpec, describeExpectations } from './support/expectation.js';
 import { withoutProperties } from '../checker/properties.js';
 
 const build = (given: Params): AnyModel => buildSpec(update, given);
@@ -22,17 +22,9 @@ const GOLDEN: Record<string, [number, number, number]> = {
   'D6: abort by fast-forward to DONE': [24466, 182430, 67],
 };
 
-describe('update expectations', () => {
-  for (const e of update.expectations!) {
-    it(e.name, () => {
-      const r = runExpectation(update, e);
-      expect(r.mismatch).toEqual([]);
-      if (r.outcome.violation) expect(replay(r.outcome.compiled, r.outcome.violation.trace).ok).toBe(true);
-      const s = r.outcome.stats;
-      if (e.expect.verdict === 'pass') expect([s.distinctStates, s.transitions, s.maxDepth]).toEqual(GOLDEN[e.name]);
-    });
-  }
+describeExpectations(update, GOLDEN);
 
+describe('update scenarios', () => {
   it('covers every variant and environment scenario the issue names', () => {
     const names = update.expectations!.map((e) => e.name.split(/[ :]/)[0]);
     for (const d of ['D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8', 'D9', 'D10', 'D15', 'D28', 'D29', 'D33']) expect(names).toContain(d);
@@ -60,7 +52,7 @@ describe('what a first violation hides', () => {
   });
 
   it("NMI question: past Sean's rule (D3), an NMI meets a NULL current VMCS in the RFC design", () => {
-    const v = check(withoutProperties(build({ era: 'rfc', variant: 'D3', tdBuild: false }), 'V8.nmi')).violation!;
+    const v = check(withoutProperties(build({ era: 'rfc', variant: 'D3', td_build: false }), 'V8.nmi')).violation!;
     expect(v.property.name).toBe('V8');
     const last = v.trace.at(-1)!;
     expect(last.action).toBe('NMI: perf VMREAD(GUEST_RIP)');
@@ -77,7 +69,7 @@ describe('what a first violation hides', () => {
   });
 
   it('D29 on a relaxed module: past U15 and U8, the stale flag breaks I3 once the update is done', () => {
-    expect(check(withoutProperties(build({ variant: 'D29', hotplug: true, allLps: false }), 'U15', 'U8')).violation?.property.name).toBe('I3');
+    expect(check(withoutProperties(build({ variant: 'D29', hotplug: true, all_lps: false }), 'U15', 'U8')).violation?.property.name).toBe('I3');
   });
 
   it('D9 is a loss of progress only: nothing unsafe happens past U24', () => {

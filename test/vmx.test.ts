@@ -4,27 +4,19 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
 import { CompiledModel } from '../checker/compiled.js';
-import type { AnyModel, Params } from '../checker/model.js';
-import { replay } from '../checker/trace.js';
+import type { AnyModel } from '../checker/model.js';
+import type { Params } from '../checker/spec.js';
 import { SysState } from '../model/module.js';
 import { vmx } from '../specs/vmx/spec.js';
 import { Tsm, type S, type Schema } from '../specs/vmx/schema.js';
-import { buildSpec, runExpectation } from './support/expectation.js';
+import { buildSpec, describeExpectations, stateCounts } from './support/expectation.js';
 import { withoutProperties } from '../checker/properties.js';
 import { onlyProperties } from './support/properties.js';
 
 const build = (given: Params): AnyModel => buildSpec(vmx, given);
 const actionsOf = (trace: { action: string | null }[]): (string | null)[] => trace.map((t) => t.action);
 
-describe('vmx expectations', () => {
-  for (const e of vmx.expectations!) {
-    it(e.name, () => {
-      const r = runExpectation(vmx, e);
-      expect(r.mismatch).toEqual([]);
-      if (r.outcome.violation) expect(replay(r.outcome.compiled, r.outcome.violation.trace).ok).toBe(true);
-    });
-  }
-});
+describeExpectations(vmx);
 
 describe('vmx golden counts (from runs of the checker)', () => {
   it('both designs, 2 and 3 CPUs', () => {
@@ -34,11 +26,7 @@ describe('vmx golden counts (from runs of the checker)', () => {
       { design: 'kvm', cpus: 2 },
       { design: 'kvm', cpus: 3 },
     ];
-    const counts = configs.map((p) => {
-      const s = check(build(p)).stats;
-      return [s.distinctStates, s.transitions, s.maxDepth];
-    });
-    expect(counts).toEqual([
+    expect(stateCounts(vmx, configs)).toEqual([
       [454, 1023, 14],
       [3241, 10160, 20],
       [523, 1089, 14],
@@ -81,13 +69,17 @@ describe('D18 on the KVM-owned design', () => {
 
   it('on the refcounted core kvm_intel unloads under a bound tdx_tsm, and nothing breaks', () => {
     const m = build({ design: 'refcount', cpus: 3 });
-    const unloadUnderTsm = onlyProperties<Schema>(m, [], [
-      {
-        name: 'no unload under tdx_tsm',
-        description: 'kvm_disable_virtualization never runs while tdx_tsm is bound',
-        holds: (s: S, a) => a.name !== 'kvm_disable_virtualization' || s.tsm !== Tsm.BOUND,
-      },
-    ]);
+    const unloadUnderTsm = onlyProperties<Schema>(
+      m,
+      [],
+      [
+        {
+          name: 'no unload under tdx_tsm',
+          description: 'kvm_disable_virtualization never runs while tdx_tsm is bound',
+          holds: (s: S, a) => a.name !== 'kvm_disable_virtualization' || s.tsm !== Tsm.BOUND,
+        },
+      ],
+    );
     expect(check(unloadUnderTsm).violation?.property.name).toBe('no unload under tdx_tsm');
     expect(check(m).verdict).toBe('pass');
   });
@@ -113,13 +105,17 @@ describe('V6: the emergency exclusion hides real failures (D35)', () => {
   it('a KVM or tdx_tsm SEAMCALL can meet a module TDH.SYS.DISABLE already shut (refcount design, crash on)', () => {
     const base = build({ design: 'refcount' });
     const answered = (m: AnyModel) =>
-      onlyProperties<Schema>(m, [], [
-        {
-          name: 'D35',
-          description: 'a client SEAMCALL finds the module SYS_READY',
-          holds: (s: S, a) => !clientSeamcalls.has(a.name) || s.tdx_module.sys_state === SysState.SYS_READY,
-        },
-      ]);
+      onlyProperties<Schema>(
+        m,
+        [],
+        [
+          {
+            name: 'D35',
+            description: 'a client SEAMCALL finds the module SYS_READY',
+            holds: (s: S, a) => !clientSeamcalls.has(a.name) || s.tdx_module.sys_state === SysState.SYS_READY,
+          },
+        ],
+      );
     const r = check(answered(base));
     expect(r.violation?.property.name).toBe('D35');
     const steps = actionsOf(r.violation!.trace);

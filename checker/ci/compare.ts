@@ -3,8 +3,8 @@
 // each, not only what breaks first. A side whose full check passes needs no per-property runs.
 
 import { DEADLOCK } from '../check.js';
-import { EXIT } from '../cli/exit.js';
-import type { ConfigOptions, Params, PropertyDecl, Spec } from '../model.js';
+import { EXIT } from '../exit.js';
+import type { ConfigOptions, Params, PropertyDecl, Spec } from '../spec.js';
 import type { Progress } from '../result.js';
 import type { Job, JobResult } from './job.js';
 import { runPool } from './pool.js';
@@ -47,16 +47,31 @@ export function breaks(c: Comparison): PropertyDecl[] {
   return c.properties.filter((p) => holds(resultOf(c.current, p.name)) && broken(resultOf(c.proposal, p.name)));
 }
 
-/** 1 when the proposal breaks a property that holds now, else 2 on an error, 3 when a run was incomplete. */
+export type SideName = 'current' | 'proposal';
+
+/** What could not be checked on each side: a model that threw, or one that could not be loaded. */
+export function errorsOf(c: Comparison): { side: SideName; error: string }[] {
+  return (['current', 'proposal'] as const).flatMap((side) => {
+    const errors = new Set([...c[side].results.values()].flatMap((r) => (r.actual.error === undefined ? [] : [r.actual.error])));
+    return [...errors].map((error) => ({ side, error }));
+  });
+}
+
+/** 2 when a side could not be checked (nothing is concluded then), else 1 when the proposal breaks a property that holds now, 3 when a run was incomplete. */
 export function compareExit(c: Comparison): number {
   const all = [c.current, c.proposal].flatMap((s) => [...s.results.values()]);
+  if (errorsOf(c).length > 0) return EXIT.badInput;
   if (breaks(c).length > 0) return EXIT.violation;
-  if (all.some((r) => r.actual.error !== undefined)) return EXIT.badInput;
   if (all.some((r) => r.actual.verdict === 'incomplete')) return EXIT.incomplete;
   return EXIT.pass;
 }
 
-export async function compare(spec: Spec, current: { params: Params; properties: readonly PropertyDecl[] }, proposal: typeof current, o: CompareOptions): Promise<Comparison> {
+export async function compare(
+  spec: Spec,
+  current: { params: Params; properties: readonly PropertyDecl[] },
+  proposal: typeof current,
+  o: CompareOptions,
+): Promise<Comparison> {
   const job = (params: Params, property?: string): Job => ({
     module: spec.file!,
     spec: spec.name,
@@ -81,7 +96,9 @@ export async function compare(spec: Spec, current: { params: Params; properties:
     sides.map((s) => job(s.params)),
     sideNames,
   );
-  const alone = sides.flatMap((s, i) => (full[i]!.actual.verdict === 'pass' ? [] : s.properties.map((p) => ({ side: i, property: p.name }))));
+  // A side that passes needs no more runs, nor one whose model threw: nothing is concluded from it.
+  const settled = (r: JobResult): boolean => r.actual.verdict === 'pass' || r.actual.error !== undefined;
+  const alone = sides.flatMap((s, i) => (settled(full[i]!) ? [] : s.properties.map((p) => ({ side: i, property: p.name }))));
   const each = await round(
     alone.map((a) => job(sides[a.side]!.params, a.property)),
     alone.map((a) => `${sideNames[a.side]} ${a.property}`),

@@ -3,8 +3,8 @@
 // configuration rather than a failure found minutes later.
 
 import { DEADLOCK, type CheckOptions } from '../check.js';
-import { UsageError } from '../cli/exit.js';
-import type { ConfigOptions, Expectation, Params, PropertyDecl, Spec } from '../model.js';
+import { UsageError } from '../exit.js';
+import type { ConfigOptions, Expectation, Params, PropertyDecl, Spec } from '../spec.js';
 import { checkParams } from '../params.js';
 import { paramText } from '../report/values.js';
 
@@ -64,12 +64,14 @@ function optionsError(o: ConfigOptions): string | undefined {
 
 function expectError(e: Expectation['expect'], properties: readonly PropertyDecl[]): string | undefined {
   const v = e as { verdict?: unknown; property?: unknown; traceLength?: unknown };
-  if (v.verdict !== 'pass' && v.verdict !== 'violation' && v.verdict !== 'deadlock') return `expected verdict '${String(v.verdict)}' is not pass, violation or deadlock`;
+  if (v.verdict !== 'pass' && v.verdict !== 'violation' && v.verdict !== 'deadlock')
+    return `expected verdict '${String(v.verdict)}' is not pass, violation or deadlock`;
   const named = properties.filter((p) => p !== DEADLOCK);
   if (v.verdict === 'violation' && !named.some((p) => p.name === v.property)) {
     return `expected property '${String(v.property)}' is not one of the model's (${named.map((p) => p.name).join(', ')})`;
   }
-  if (v.traceLength !== undefined && (v.verdict === 'pass' || !isInt(v.traceLength, 0))) return `traceLength ${String(v.traceLength)} needs a violation or deadlock and a non-negative integer`;
+  if (v.traceLength !== undefined && (v.verdict === 'pass' || !isInt(v.traceLength, 0)))
+    return `traceLength ${String(v.traceLength)} needs a violation or deadlock and a non-negative integer`;
   return undefined;
 }
 

@@ -2,8 +2,8 @@
 // expects (verdict, violated property, and the shortest trace's length when one is given).
 // `incomplete` is never a pass.
 
-import type { CheckOutcome } from '../check.js';
-import type { Expectation } from '../model.js';
+import { describeModelError, type CheckOutcome } from '../check.js';
+import type { Expectation } from '../spec.js';
 import type { Verdict } from '../result.js';
 
 export type Expected = Expectation['expect'];
@@ -17,7 +17,7 @@ export interface Actual {
   readonly traceLength?: number;
   /** Which bound stopped an incomplete run (`time`: the CI time budget). */
   readonly stoppedBy?: string;
-  /** The model threw, or could not be loaded or built: bad input. */
+  /** Set iff the verdict is `error`: the model threw (located), or could not be loaded or built. */
   readonly error?: string;
 }
 
@@ -26,7 +26,7 @@ export function actualOf(o: CheckOutcome): Actual {
     verdict: o.verdict,
     ...(o.violation ? { property: o.violation.property.name, traceLength: o.violation.trace.length - 1 } : {}),
     ...(o.stoppedBy ? { stoppedBy: o.stoppedBy } : {}),
-    ...(o.error ? { error: o.error.message } : {}),
+    ...(o.error ? { error: describeModelError(o.error) } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 // outcome, and the exit code of the whole (0 all match, 1 any differs, 2 a model that throws,
 // 3 a run that ended incomplete where a verdict was expected).
 
-import { EXIT } from '../cli/exit.js';
+import { EXIT } from '../exit.js';
 import type { Progress } from '../result.js';
 import type { Configuration } from './configuration.js';
 import { passes } from './expected.js';
@@ -47,7 +47,7 @@ function jobOf(c: Configuration, reports: GateOptions['reports'], version: strin
 }
 
 function gateExit(rows: readonly GateRow[]): number {
-  if (rows.some((r) => r.result.actual.error !== undefined)) return EXIT.badInput;
+  if (rows.some((r) => r.result.actual.verdict === 'error')) return EXIT.badInput;
   if (rows.some((r) => !r.passed && r.result.actual.verdict !== 'incomplete')) return EXIT.violation;
   if (rows.some((r) => r.result.actual.verdict === 'incomplete')) return EXIT.incomplete;
   return EXIT.pass;

@@ -3,8 +3,8 @@
 // with its counterexample's reports written and its text report rendered.
 
 import { check, type CheckOutcome } from '../check.js';
-import { checkJson, type CheckJson } from '../cli/json.js';
-import type { ConfigOptions, Params, Spec } from '../model.js';
+import { checkJson, type CheckJson } from '../report/check-json.js';
+import type { ConfigOptions, Params, Spec } from '../spec.js';
 import type { Progress } from '../result.js';
 import { buildReport } from '../report/report.js';
 import { renderText } from '../report/text.js';
@@ -52,12 +52,14 @@ export type WorkerMessage = { readonly type: 'progress'; readonly progress: Prog
 const NO_STATS: JobStats = { distinctStates: 0, transitions: 0, seconds: 0 };
 
 export function failedJob(error: string, stats: JobStats = NO_STATS): JobResult {
-  return { actual: { verdict: 'incomplete', error }, stats, reports: [] };
+  return { actual: { verdict: 'error', error }, stats, reports: [] };
 }
 
 async function loadSpec(module: string, name: string): Promise<Spec> {
   const exports = (await import(module)) as Record<string, unknown>;
-  const spec = Object.values(exports).find((x): x is Spec => typeof x === 'object' && x !== null && (x as Spec).name === name && typeof (x as Spec).build === 'function');
+  const spec = Object.values(exports).find(
+    (x): x is Spec => typeof x === 'object' && x !== null && (x as Spec).name === name && typeof (x as Spec).build === 'function',
+  );
   if (spec === undefined) throw new Error(`${module} exports no spec named '${name}'`);
   return spec;
 }
@@ -75,10 +77,10 @@ export async function runJob(job: Job, onProgress: (p: Progress) => void): Promi
   const actual = actualOf(outcome);
   const stats = { distinctStates: outcome.stats.distinctStates, transitions: outcome.stats.transitions, seconds: outcome.stats.seconds };
   const json = checkJson(spec.name, job.params, outcome);
-  const v = outcome.violation;
-  if (v === undefined) return { actual, stats, json, reports: [] };
-
-  const report = buildReport({ ...reportSubject(spec, job.params, { ...job.options, configuration: job.name }, job.version, v.property.name), outcome })!;
+  // A counterexample's or a model error's trace (none when an initial-state writer threw).
+  const at = outcome.violation?.property.name ?? outcome.error?.property ?? undefined;
+  const report = buildReport({ ...reportSubject(spec, job.params, { ...job.options, configuration: job.name }, job.version, at), outcome });
+  if (report === undefined) return { actual, stats, json, reports: [] };
   const text = renderText(report);
   const unexpected = job.expect !== undefined && !passes(job.expect, actual);
   let reports: string[] = [];

@@ -9,16 +9,11 @@ import type { GateRow } from './gate.js';
 import { why } from './summary.js';
 
 /** XML 1.0 allows no C0 controls but tab, LF and CR (nor lone surrogates, U+FFFE, U+FFFF). */
+// eslint-disable-next-line no-control-regex -- these controls are what XML forbids
 const INVALID = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function xmlEscape(s: string): string {
-  return s
-    .replace(INVALID, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return s.replace(INVALID, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
 /** Attribute values keep their line breaks as character references (a parser would fold them). */
@@ -36,7 +31,14 @@ function testcase(r: GateRow): string {
   if (!r.passed) {
     const tag = a.error !== undefined ? 'error' : 'failure';
     const type = a.error !== undefined ? 'error' : a.verdict === 'incomplete' ? 'incomplete' : 'verdict';
-    const text = [`${configurationId(c)}: ${message}`, why(c.expectation.expect, a), states, ...(r.result.reports.length > 0 ? [`reports: ${r.result.reports.join(', ')}`] : []), '', r.result.text ?? ''].join('\n');
+    const text = [
+      `${configurationId(c)}: ${message}`,
+      why(c.expectation.expect, a),
+      states,
+      ...(r.result.reports.length > 0 ? [`reports: ${r.result.reports.join(', ')}`] : []),
+      '',
+      r.result.text ?? '',
+    ].join('\n');
     body.push(`      <${tag} message="${attr(message)}" type="${type}">${xmlEscape(text.trimEnd())}</${tag}>`);
   } else if (r.result.text !== undefined) {
     body.push(`      <system-out>${xmlEscape(r.result.text.trimEnd())}</system-out>`);

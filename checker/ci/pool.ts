@@ -118,18 +118,21 @@ export function runPool(jobs: readonly Job[], o: PoolOptions): Promise<JobResult
 
     if (jobs.length === 0) return resolve([]);
     if (o.deadline !== undefined) {
-      timer = setTimeout(() => {
-        // Nothing starts after this: `next` runs out, and what has not started ends at once.
-        const unstarted = jobs.map((_, i) => i).slice(next);
-        next = jobs.length;
-        for (const s of [...slots]) {
-          const i = s.job;
-          delete s.job;
-          retire(s);
-          if (i !== undefined) finish(i, timedOut(s));
-        }
-        for (const i of unstarted) finish(i, timedOut(undefined));
-      }, Math.max(0, o.deadline - Date.now()));
+      timer = setTimeout(
+        () => {
+          // Nothing starts after this: `next` runs out, and what has not started ends at once.
+          const unstarted = jobs.map((_, i) => i).slice(next);
+          next = jobs.length;
+          for (const s of [...slots]) {
+            const i = s.job;
+            delete s.job;
+            retire(s);
+            if (i !== undefined) finish(i, timedOut(s));
+          }
+          for (const i of unstarted) finish(i, timedOut(undefined));
+        },
+        Math.max(0, o.deadline - Date.now()),
+      );
     }
     launch();
   });

@@ -1,6 +1,7 @@
 // SARIF 2.1.0 for GitHub code scanning: one result per unexpected counterexample, at the line
-// that defines the violated property, so a pull request that breaks a property shows it there.
-// Rules are the properties of the configurations checked, identified as `spec/property`.
+// that defines the violated property, so a pull request that breaks a property shows it there,
+// and one per model error, at the action or property that threw. Rules are the properties of
+// the configurations checked, identified as `spec/property`, and `spec/model-error`.
 
 import { propertySite } from '../report/location.js';
 import { configurationId, settingsText } from './configuration.js';
@@ -18,36 +19,46 @@ interface Rule {
 
 /** A counterexample nobody expected: a broken property, or a known-bad variant failing for another reason. */
 const unexpectedViolation = (r: GateRow): boolean => !r.passed && r.result.actual.property !== undefined;
+/** A configuration whose model threw (or could not be loaded): it was not checked at all. */
+const modelError = (r: GateRow): boolean => r.result.actual.verdict === 'error';
+
+/** The pseudo-rule of a spec's model errors. */
+const errorRule = (spec: string): Rule => ({
+  id: `${spec}/model-error`,
+  name: 'model error',
+  shortDescription: { text: 'a function of the model threw, so the configuration could not be checked' },
+  help: {
+    text: 'A guard, effect, invariant, transition property, end-state predicate or initial-state writer threw; the report traces the run to the state where it did.',
+  },
+});
 
 export function renderSarif(rows: readonly GateRow[], version: string): string {
   const rules: Rule[] = [];
   const ruleIndex = new Map<string, number>();
+  const addRule = (rule: Rule): void => {
+    if (ruleIndex.has(rule.id)) return;
+    ruleIndex.set(rule.id, rules.length);
+    rules.push(rule);
+  };
   for (const r of rows) {
     for (const p of r.config.properties) {
-      const id = `${r.config.spec.name}/${p.name}`;
-      if (ruleIndex.has(id)) continue;
-      ruleIndex.set(id, rules.length);
-      rules.push({
-        id,
+      addRule({
+        id: `${r.config.spec.name}/${p.name}`,
         name: p.name,
         shortDescription: { text: p.description },
         help: { text: p.source === undefined ? p.description : `${p.description} (source: ${p.source})` },
       });
     }
   }
-  const results = rows.filter(unexpectedViolation).map((r) => {
-    const a = r.result.actual;
-    const id = `${r.config.spec.name}/${a.property!}`;
-    const site = propertySite(r.config.spec.file, a.property!);
-    const message = [
-      `${configurationId(r.config)} (${settingsText(r.config.expectation)}): ${a.property} ${a.property === 'deadlock' ? 'reached' : 'violated'} in ${a.traceLength} steps; expected ${expectedText(r.config.expectation.expect)}.`,
-      ...(r.result.reports.length > 0 ? [`Reports: ${r.result.reports.join(', ')}.`] : []),
-      '',
-      r.result.text ?? '',
-    ].join('\n');
+  for (const r of rows.filter(modelError)) addRule(errorRule(r.config.spec.name));
+
+  /** A result at the line declaring `name` (a property, or the action that threw) in the spec's sources. */
+  const result = (r: GateRow, ruleId: string, name: string | undefined, summary: string) => {
+    const site = name === undefined ? undefined : propertySite(r.config.spec.file, name);
+    const message = [summary, ...(r.result.reports.length > 0 ? [`Reports: ${r.result.reports.join(', ')}.`] : []), '', r.result.text ?? ''].join('\n');
     return {
-      ruleId: id,
-      ...(ruleIndex.has(id) ? { ruleIndex: ruleIndex.get(id)! } : {}),
+      ruleId,
+      ...(ruleIndex.has(ruleId) ? { ruleIndex: ruleIndex.get(ruleId)! } : {}),
       level: 'error',
       message: { text: message.trimEnd() },
       locations: [
@@ -60,6 +71,25 @@ export function renderSarif(rows: readonly GateRow[], version: string): string {
         },
       ],
     };
+  };
+  const results = rows.flatMap((r) => {
+    const a = r.result.actual;
+    const what = `${configurationId(r.config)} (${settingsText(r.config.expectation)})`;
+    const expected = expectedText(r.config.expectation.expect);
+    if (modelError(r)) {
+      const e = r.result.json?.error;
+      return [
+        result(
+          r,
+          `${r.config.spec.name}/model-error`,
+          e?.property ?? e?.action ?? undefined,
+          `${what}: could not be checked: ${a.error}; expected ${expected}.`,
+        ),
+      ];
+    }
+    if (!unexpectedViolation(r)) return [];
+    const verb = a.property === 'deadlock' ? 'reached' : 'violated';
+    return [result(r, `${r.config.spec.name}/${a.property!}`, a.property!, `${what}: ${a.property} ${verb} in ${a.traceLength} steps; expected ${expected}.`)];
   });
   const log = {
     $schema: SARIF_SCHEMA,

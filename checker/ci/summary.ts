@@ -43,7 +43,7 @@ export function rowLine(r: GateRow, cols: Columns): string {
 
 /** Why an outcome is not the expected one, in a reviewer's terms. */
 export function why(e: Expected, a: Actual): string {
-  if (a.error !== undefined) return 'the model could not be checked (bad input): fix the model or the expectation';
+  if (a.error !== undefined) return 'the model could not be checked: fix the model or the expectation';
   if (a.verdict === 'incomplete') {
     return a.stoppedBy === 'time'
       ? 'not finished within the --timeout budget: no verdict'
@@ -72,19 +72,24 @@ export function failureLines(rows: readonly GateRow[]): string[] {
 
 export interface Tally {
   readonly passed: number;
-  /** Not as expected, incomplete runs included. */
+  /** Not as expected, errors and incomplete runs included. */
   readonly failed: number;
+  /** Runs whose model threw or could not be loaded. */
+  readonly errors: number;
   readonly incomplete: number;
 }
 
 export function tally(rows: readonly GateRow[]): Tally {
   const passed = rows.filter((r) => r.passed).length;
-  const incomplete = rows.filter((r) => r.result.actual.verdict === 'incomplete' && r.result.actual.error === undefined).length;
-  return { passed, failed: rows.length - passed, incomplete };
+  const count = (v: Actual['verdict']): number => rows.filter((r) => r.result.actual.verdict === v).length;
+  return { passed, failed: rows.length - passed, errors: count('error'), incomplete: count('incomplete') };
 }
 
-/** `14 passed, 2 failed (1 incomplete) in 23.4 s` */
+/** `14 passed, 3 failed (1 error, 1 incomplete) in 23.4 s` */
 export function tallyLine(rows: readonly GateRow[], seconds: number): string {
   const t = tally(rows);
-  return `${t.passed} passed, ${t.failed} failed${t.incomplete > 0 ? ` (${t.incomplete} incomplete)` : ''} in ${seconds.toFixed(1)} s`;
+  const within = [t.errors > 0 ? `${t.errors} error${t.errors === 1 ? '' : 's'}` : '', t.incomplete > 0 ? `${t.incomplete} incomplete` : ''].filter(
+    (x) => x !== '',
+  );
+  return `${t.passed} passed, ${t.failed} failed${within.length > 0 ? ` (${within.join(', ')})` : ''} in ${seconds.toFixed(1)} s`;
 }

@@ -1,6 +1,7 @@
 // Flag values from the command line: a malformed one is bad input naming the flag.
 
-import { UsageError } from './exit.js';
+import type { Strategy } from '../check.js';
+import { UsageError } from '../exit.js';
 
 export function positive(flag: string, raw: string | undefined, integer: boolean): number | undefined {
   if (raw === undefined) return undefined;
@@ -9,7 +10,11 @@ export function positive(flag: string, raw: string | undefined, integer: boolean
   return Number(raw);
 }
 
-export const positiveInt = (flag: string, raw: string | undefined): number | undefined => positive(flag, raw, true);
+export function positiveInt(flag: string, raw: string): number;
+export function positiveInt(flag: string, raw: string | undefined): number | undefined;
+export function positiveInt(flag: string, raw: string | undefined): number | undefined {
+  return positive(flag, raw, true);
+}
 
 export function nonNegativeInt(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -25,4 +30,10 @@ export function byteSize(flag: string, raw: string | undefined): number | undefi
   const bytes = Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase());
   if (bytes < 1 << 20) throw new UsageError(`${flag}: ${raw} is below the 1M minimum`);
   return Math.floor(bytes);
+}
+
+/** `--search bfs|dfs`. */
+export function strategy(raw: string): Strategy {
+  if (raw !== 'bfs' && raw !== 'dfs') throw new UsageError(`--search: '${raw}' is not bfs or dfs`);
+  return raw;
 }

@@ -2,8 +2,8 @@
 // what changed at each step.
 
 import type { CheckOutcome } from '../check.js';
-import { changes } from '../diff.js';
-import type { Params } from '../model.js';
+import { annotateTrace } from '../index.js';
+import type { Params } from '../spec.js';
 import { coverage, coverageCaveat } from '../report/coverage.js';
 import { fields, paramText, valueText as value } from '../report/values.js';
 import { wrap } from '../report/wrap.js';
@@ -43,15 +43,11 @@ export function renderCheck(spec: string, params: Params, o: CheckOutcome, searc
     out.push('', `${v.kind === 'deadlock' ? 'Deadlock' : `Property ${v.property.name}`}: ${v.property.description}`);
     if (v.property.source) out.push(`  source: ${v.property.source}`);
     out.push('', `Trace (${v.trace.length - 1} steps):`);
-    v.trace.forEach((t, i) => {
-      if (i === 0) {
-        out.push(`  0  initial state`);
-        for (const f of fields(t.state)) out.push(`       ${f.path}=${value(f.value)}`);
-        return;
-      }
-      out.push(`  ${i}  ${o.compiled.label(v.steps[i - 1]!)}`);
-      for (const c of changes(v.trace[i - 1]!.state as object, t.state as object)) out.push(`       ${c.path}: ${value(c.from)} -> ${value(c.to)}`);
-    });
+    for (const step of annotateTrace(o)!) {
+      out.push(`  ${step.index}  ${step.label}`);
+      if (step.index === 0) for (const f of fields(step.state)) out.push(`       ${f.path}=${value(f.value)}`);
+      for (const c of step.changes) out.push(`       ${c.path}: ${value(c.from)} -> ${value(c.to)}`);
+    }
   }
   return out.join('\n');
 }

@@ -1,40 +1,45 @@
 // `tdxmc list`: every spec, its parameters (defaults, ranges) and its properties.
 
-import { parseArgs } from 'node:util';
-import { specs } from '../../specs/index.js';
-import { EXIT } from './exit.js';
-import { resolveDefaults } from './spec-arg.js';
+import { EXIT, UsageError } from '../exit.js';
+import { command } from './command.js';
+import { DEBUG, HELP, JSON_OUT } from './shared-options.js';
 
-export function listCommand(args: string[]): number {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, debug: { type: 'boolean' } }, strict: true });
-  const rows = specs.map((s) => {
-    const model = s.build(resolveDefaults(s));
-    return {
+const options = { json: { ...JSON_OUT, help: 'print every spec as JSON' }, debug: DEBUG, help: HELP } as const;
+
+export const listCommand = command({
+  name: 'list',
+  args: '[options]',
+  summary: 'every spec, its parameters and properties',
+  options,
+  examples: [
+    ['tdxmc list', 'specs, parameters (defaults, ranges), properties'],
+    ['tdxmc list --json', 'the same as one JSON array'],
+  ],
+  exits: '0 listed, 2 bad input',
+  run(values, positionals, ctx) {
+    if (positionals.length > 0) throw new UsageError(`list: takes no arguments (got ${positionals.join(', ')})`);
+    const rows = ctx.specs.map((s) => ({
       name: s.name,
       description: s.description,
       params: s.params,
-      properties: [...model.invariants, ...(model.transitionProperties ?? [])].map((p) => ({
-        name: p.name,
-        description: p.description,
-        ...(p.source === undefined ? {} : { source: p.source }),
-      })),
-    };
-  });
-  if (values.json) {
-    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-    return EXIT.pass;
-  }
-  const out: string[] = [];
-  for (const r of rows) {
-    out.push(`${r.name}: ${r.description}`, '  parameters:');
-    for (const p of r.params) {
-      const range = p.type === 'int' ? `${p.min}..${p.max}` : p.type === 'enum' ? p.values.join('|') : 'true|false';
-      out.push(`    ${p.name} = ${String(p.default)}  (${range})  ${p.description}`);
+      properties: s.properties.map((p) => ({ name: p.name, description: p.description, ...(p.source === undefined ? {} : { source: p.source }) })),
+    }));
+    if (values.json) {
+      ctx.out.write(JSON.stringify(rows, null, 2) + '\n');
+      return EXIT.pass;
     }
-    out.push('  properties:');
-    for (const p of r.properties) out.push(`    ${p.name}: ${p.description}`);
-    out.push('');
-  }
-  process.stdout.write(out.join('\n'));
-  return EXIT.pass;
-}
+    const out: string[] = [];
+    for (const r of rows) {
+      out.push(`${r.name}: ${r.description}`, '  parameters:');
+      for (const p of r.params) {
+        const range = p.type === 'int' ? `${p.min}..${p.max}` : p.type === 'enum' ? p.values.join('|') : 'true|false';
+        out.push(`    ${p.name} = ${String(p.default)}  (${range})  ${p.description}`);
+      }
+      out.push('  properties:');
+      for (const p of r.properties) out.push(`    ${p.name}: ${p.description}`);
+      out.push('');
+    }
+    ctx.out.write(out.join('\n'));
+    return EXIT.pass;
+  },
+});

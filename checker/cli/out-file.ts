@@ -3,7 +3,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UsageError } from './exit.js';
+import { UsageError } from '../exit.js';
 
 export function writeOut(flag: string, file: string, text: string): void {
   try {

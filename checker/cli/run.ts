@@ -1,10 +1,15 @@
-// Process entry: `bin/tdxmc.js` imports this.
+// The process side of `tdxmc`: bin/tdxmc.js, the composition root, builds the spec registry
+// and calls this with it.
+
+import type { Spec } from '../spec.js';
 import { main } from './main.js';
+import { version } from './version.js';
 
-// A reader that stops early (`tdxmc ... | head`) is not an error of ours.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
-
-process.exitCode = await main(process.argv.slice(2));
+export async function run(argv: readonly string[], specs: readonly Spec[]): Promise<void> {
+  // A reader that stops early (`tdxmc ... | head`) is not an error of ours.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  process.exitCode = await main(argv, { specs, version: version(), out: process.stdout, err: process.stderr });
+}

@@ -3,11 +3,12 @@
 // stored as its segment of the next frontier, so between levels the main thread only sums up
 // the figures; when the table fills, workers pause between chunks while it grows.
 //
-// A violation found by any worker ends the search; a sequential BFS bounded to that depth
-// then rebuilds exactly the counterexample (and figures) one worker would have reported.
+// A violation, deadlock or model error found by any worker ends the search; a sequential BFS
+// bounded to that level then finds exactly what one worker would have reported, trace included.
 
 import { Worker } from 'node:worker_threads';
 import { bfs } from '../bfs.js';
+import { Successors } from '../expand.js';
 import type { CompiledModel } from '../compiled.js';
 import { defaultMemory } from '../explore.js';
 import { collisionProbability } from '../fingerprint.js';
@@ -30,10 +31,12 @@ class Pool {
         this.waiting.splice(0).forEach((f) => f());
       }),
     );
-    workers.forEach((w) => w.on('error', (e) => {
-      this.inbox.forEach((box) => box.push({ type: 'error', message: e.message }));
-      this.waiting.splice(0).forEach((f) => f());
-    }));
+    workers.forEach((w) =>
+      w.on('error', (e) => {
+        this.inbox.forEach((box) => box.push({ type: 'error', message: e.message }));
+        this.waiting.splice(0).forEach((f) => f());
+      }),
+    );
   }
 
   /** The next message of worker i. */
@@ -45,6 +48,12 @@ class Pool {
   close(): Promise<number[]> {
     return Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** Ends the workers and searches on this thread. */
+async function sequential(pool: Pool, cm: CompiledModel, opts: SearchOptions): Promise<SearchResult> {
+  await pool.close();
+  return bfs(cm, { ...opts, onProgress: undefined });
 }
 
 /**
@@ -78,18 +87,13 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
     while (table.sizing(k, branching) === null) table = table.grown();
     let sizing = table.sizing(k, branching)!;
     const seeds: Uint32Array[] = [];
-    const view = cm.layout.newView();
+    const succ = new Successors(cm, canon);
     for (let i = 0; i < cm.model.init.length; i++) {
-      const w = new Uint32Array(W);
-      cm.writeInit(i, w, view);
-      canon?.canon(w);
-      if (table.insert(w, 0) === 0) continue;
-      view.bind(w);
-      if (cm.firstViolated(view.read) >= 0) {
-        await pool.close();
-        return bfs(cm, opts);
-      }
-      seeds.push(w);
+      // An initial state that breaks an invariant or throws is left to the sequential search.
+      if (!succ.initial(i)) return await sequential(pool, cm, opts);
+      if (table.insert(succ.next, 0) === 0) continue;
+      if (succ.invariant() !== -1) return await sequential(pool, cm, opts);
+      seeds.push(succ.next.slice());
     }
 
     for (let i = 0; i < k; i++) {
@@ -122,8 +126,14 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
     while (count > 0) {
       Ctrl.start(ctrl, counts);
       const level = (): LevelStart => ({
-        type: 'level', depth, maxDepth, maxStates, segments,
-        table: table.buffer, counters: table.counters.buffer as SharedArrayBuffer, ctrl: ctrl.buffer as SharedArrayBuffer,
+        type: 'level',
+        depth,
+        maxDepth,
+        maxStates,
+        segments,
+        table: table.buffer,
+        counters: table.counters.buffer as SharedArrayBuffer,
+        ctrl: ctrl.buffer as SharedArrayBuffer,
         sizing,
       });
       pool.workers.forEach((w) => w.postMessage(level()));
@@ -153,18 +163,19 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
         }
         active = paused;
       }
-      let found: { property: number; length: number } | null = null;
+      let found = false;
       let next = 0;
       for (const r of results) {
         transitions += r.transitions;
         for (let i = 0; i < fired.length; i++) fired[i]! += r.fired[i]!;
-        if (r.found && (found === null || r.found.length < found.length)) found = r.found;
+        found ||= r.found;
         cut ||= r.cut;
         next += r.outCount;
       }
-      if (found !== null) {
-        await pool.close();
-        const again = bfs(cm, { ...opts, maxDepth: Math.min(maxDepth, found.length), onProgress: undefined });
+      if (found) {
+        // Up to this level's successors, the sequential search does what one worker would, in
+        // its order, so it stops at the same finding, shortest trace and figures included.
+        const again = await sequential(pool, cm, { ...opts, maxDepth: Math.min(maxDepth, depth + 1) });
         again.stats.seconds = (performance.now() - started) / 1000;
         return again;
       }

@@ -1,7 +1,7 @@
 // Messages between the search coordinator and its workers, and how a worker finds its model:
 // by the spec's module URL and name, so the engine needs no registry of specs.
 
-import type { Params, Spec } from '../model.js';
+import type { Params, Spec } from '../spec.js';
 import type { Sizing } from './shared-table.js';
 
 export interface ModelSource {
@@ -74,14 +74,17 @@ export interface LevelDone {
   outCount: number;
   transitions: number;
   fired: Float64Array;
-  found: { property: number; length: number } | null;
+  /** Something in this level stops the search: a violation, a deadlock, a model that threw. */
+  found: boolean;
   cut: boolean;
   overMaxStates: boolean;
 }
 
 export async function loadSpec(source: ModelSource): Promise<Spec> {
   const mod = (await import(source.module)) as Record<string, unknown>;
-  const spec = Object.values(mod).find((v): v is Spec => typeof v === 'object' && v !== null && (v as Spec).name === source.name && typeof (v as Spec).build === 'function');
+  const spec = Object.values(mod).find(
+    (v): v is Spec => typeof v === 'object' && v !== null && (v as Spec).name === source.name && typeof (v as Spec).build === 'function',
+  );
   if (!spec) throw new Error(`no spec '${source.name}' exported by ${source.module}`);
   return spec;
 }

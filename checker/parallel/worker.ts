@@ -1,10 +1,11 @@
 // A search worker: builds the model from its spec module, then expands the frontier chunks it
-// claims, level after level, storing successors in the shared table and its own segment of the
+// claims through the one successor step, level after level, storing successors in the shared table and its own segment of the
 // next frontier. Between chunks it pauses when the table needs to grow, and stops when another
 // worker found a violation.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { CompiledModel } from '../compiled.js';
+import { Expansion, Successors } from '../expand.js';
 import { withoutProperties } from '../properties.js';
 import { Ctrl, loadSpec, type LevelDone, type LevelResume, type LevelStart, type WorkerInit } from './protocol.js';
 import { SharedTable } from './shared-table.js';
@@ -12,16 +13,10 @@ import { SharedTable } from './shared-table.js';
 const init = workerData as WorkerInit;
 const spec = await loadSpec(init.source);
 const cm = new CompiledModel(withoutProperties(spec.build(init.source.params), ...init.source.skipProperties));
-const canon = init.symmetry ? cm.canonicalizer() : undefined;
+const succ = new Successors(cm, init.symmetry ? cm.canonicalizer() : undefined);
+const { cur, next } = succ;
 const W = cm.words;
 const me = init.index;
-
-const { cur, next, s, nr, nw } = cm.stepBuffers();
-const en = new Int32Array(cm.refs.length);
-const enabledOf = cm.enabled;
-const apply = cm.apply;
-const isEnd = cm.model.isEndState;
-const hasStepProps = (cm.model.transitionProperties?.length ?? 0) > 0;
 
 let level: LevelStart;
 let table = undefined as unknown as SharedTable;
@@ -34,11 +29,10 @@ let ctrl: Int32Array;
 const outs = [0, 1].map(() => new Uint32Array(new SharedArrayBuffer(W * 4 * 1024)));
 let out = outs[0]!;
 let outCount = 0;
-/** Transitions fired per action instance in this level (their sum is the transition count). */
-const fired = new Float64Array(cm.refs.length);
-let found: LevelDone['found'] = null;
+let found = false;
 let cut = false;
 let overMaxStates = false;
+let atBound = false;
 
 function emit(): void {
   if ((outCount + 1) * W > out.length) {
@@ -51,43 +45,25 @@ function emit(): void {
   outCount++;
 }
 
-function stop(f: LevelDone['found']): void {
-  if (found === null || (f !== null && f.length < found.length)) found = f;
+/**
+ * Something in this level stops the search (a violation, a deadlock, a model function that
+ * threw): the coordinator has the sequential search find it again with its trace.
+ */
+function stop(): false {
+  found = true;
   Atomics.store(ctrl, Ctrl.STOP, 1);
+  return false;
 }
 
-/** Expands one state; returns false when the level must stop. */
-function expand(depth: number, atBound: boolean): boolean {
-  const n = enabledOf(s, en);
-  if (n === 0 && !isEnd(s)) {
-    stop({ property: -1, length: depth });
-    return false;
+/** Stores each new successor, checks it and keeps it for the next level. */
+function sink(): boolean {
+  if (atBound) {
+    if (!table.has(next, 0)) cut = true;
+    return true;
   }
-  for (let e = 0; e < n; e++) {
-    const ref = en[e]!;
-    for (let k = 0; k < W; k++) next[k] = cur[k]!;
-    apply(ref, s, nw);
-    fired[ref]!++;
-    if (hasStepProps) {
-      const p = cm.firstViolatedStep(s, ref, nr);
-      if (p >= 0) {
-        stop({ property: p, length: depth + 1 });
-        return false;
-      }
-    }
-    canon?.canon(next);
-    if (atBound) {
-      if (!table.has(next, 0)) cut = true;
-      continue;
-    }
-    if (table.insert(next, 0) === 0) continue;
-    const p = cm.firstViolated(nr);
-    if (p >= 0) {
-      stop({ property: p, length: depth + 1 });
-      return false;
-    }
-    emit();
-  }
+  if (table.insert(next, 0) === 0) return true;
+  if (succ.invariant() !== -1) return stop();
+  emit();
   return true;
 }
 
@@ -101,7 +77,7 @@ let chunkEnd = 0;
  * `chunkEnd`), or -1 when the level is done.
  */
 function claim(): number {
-  for (let owner = me; owner >= 0; ) {
+  for (let owner = me; owner >= 0;) {
     const end = ctrl[Ctrl.end(owner)]!;
     // A quarter of what is left, within [MIN_CHUNK, chunk]: near a level's end chunks shrink,
     // so the workers finish it together instead of one waiting on the other's last chunk.
@@ -127,10 +103,9 @@ function claim(): number {
 }
 
 function run(): void {
-  const { depth } = level;
   const { growAt } = level.sizing;
   chunk = level.sizing.chunk;
-  const atBound = depth >= level.maxDepth;
+  atBound = level.depth >= level.maxDepth;
   for (;;) {
     if (Atomics.load(ctrl, Ctrl.STOP) !== 0) break;
     // Checked between chunks: a chunk's inserts overshoot a bound by at most its successors.
@@ -150,15 +125,28 @@ function run(): void {
     const frontier = segments[chunkSegment]!;
     for (let i = start; i < end; i++) {
       for (let k = 0; k < W; k++) cur[k] = frontier[i * W + k]!;
-      if (!expand(depth, atBound)) break;
+      const how = succ.expand(sink);
+      if (how === Expansion.Done) continue;
+      if (how !== Expansion.Stopped) stop();
+      break;
     }
   }
-  const transitions = fired.reduce((a, b) => a + b, 0);
-  const done: LevelDone = { type: 'done', worker: me, out: out.buffer as SharedArrayBuffer, outCount, transitions, fired, found, cut, overMaxStates };
+  const done: LevelDone = {
+    type: 'done',
+    worker: me,
+    out: out.buffer as SharedArrayBuffer,
+    outCount,
+    transitions: succ.transitions,
+    fired: succ.fired,
+    found,
+    cut,
+    overMaxStates,
+  };
   parentPort!.postMessage(done);
   outCount = 0;
-  fired.fill(0);
-  found = null;
+  succ.transitions = 0;
+  succ.fired.fill(0);
+  found = false;
   cut = false;
   overMaxStates = false;
 }

@@ -2,7 +2,7 @@
 // per actor too, and which never fired. A never-fired action is usually a modelling mistake
 // (a guard that can never hold), unless the search stopped early at a counterexample.
 
-import type { CheckOutcome } from '../check.js';
+import { modelInfo, type CheckOutcome } from '../index.js';
 
 export interface ActionCoverage {
   readonly name: string;
@@ -25,17 +25,16 @@ export interface Coverage {
  * Coverage of a check's outcome. After a symmetry-reduced search the per-actor figures are
  * left out: they count transitions of canonical representatives, not of each CPU.
  */
-export function coverage(outcome: Pick<CheckOutcome, 'compiled' | 'stats' | 'reduced'>): Coverage {
-  const { compiled: cm, stats, reduced } = outcome;
-  const actions = cm.model.actions.map((a, i): ActionCoverage => {
-    const refs = cm.refs.flatMap((r, k) => (r.action === i ? [k] : []));
+export function coverage(outcome: CheckOutcome): Coverage {
+  const { stats, reduced } = outcome;
+  const { actions: declared, instances } = modelInfo(outcome);
+  const actions = declared.map((a, i): ActionCoverage => {
+    const refs = instances.flatMap((r, k) => (r.action === i ? [k] : []));
     const fired = refs.reduce((sum, k) => sum + stats.fired[k]!, 0);
     if (a.actors === undefined || reduced) return { name: a.name, fired };
-    return { name: a.name, actorKind: a.actorKind ?? 'actor', fired, byActor: refs.map((k) => stats.fired[k]!) };
+    return { name: a.name, actorKind: a.actorKind, fired, byActor: refs.map((k) => stats.fired[k]!) };
   });
-  const instancesNeverFired = reduced
-    ? []
-    : cm.refs.flatMap((r, k) => (stats.fired[k] === 0 && actions[r.action]!.fired > 0 ? [cm.label(k)] : []));
+  const instancesNeverFired = reduced ? [] : instances.flatMap((r, k) => (stats.fired[k] === 0 && actions[r.action]!.fired > 0 ? [r.label] : []));
   return { actions, neverFired: actions.filter((a) => a.fired === 0).map((a) => a.name), instancesNeverFired };
 }
 
@@ -48,7 +47,7 @@ export function byActorText(a: ActionCoverage): string {
 /** Why never-fired actions may be expected, when the search did not explore everything. */
 export function coverageCaveat(verdict: string): string | undefined {
   if (verdict === 'pass') return undefined;
-  return verdict === 'incomplete'
-    ? 'the search was cut by a bound, so some actions may not have had the chance to fire'
-    : 'the search stopped at the first counterexample, so some actions may not have had the chance to fire';
+  if (verdict === 'incomplete') return 'the search was cut by a bound, so some actions may not have had the chance to fire';
+  const stop = verdict === 'error' ? 'the model error' : 'the first counterexample';
+  return `the search stopped at ${stop}, so some actions may not have had the chance to fire`;
 }

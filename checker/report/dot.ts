@@ -2,7 +2,7 @@
 // double border, broken properties and deadlocks filled, the counterexample path drawn thick
 // and red with its step numbers.
 
-import type { StateGraph } from './graph.js';
+import type { StateGraph } from '../index.js';
 import { fields, valueText } from './values.js';
 
 /** A DOT double-quoted string; `\l` (left-justified line ends) is added by the caller. */

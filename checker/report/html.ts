@@ -3,12 +3,11 @@
 // the arrow keys show that step's full state with the fields it changed highlighted.
 
 import { byActorText, coverageCaveat } from './coverage.js';
-import { checkedRows, failurePoint, statRows, type Report, type ReportStep, type Row } from './report.js';
+import { checkedRows, failureName, failurePoint, statRows, type Report, type ReportStep, type Row } from './report.js';
 import { valueText } from './values.js';
 import { VIEWER_CSS, VIEWER_JS } from './viewer.js';
 
-const esc = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Escaped, with line-break opportunities after `.` and `_` so kernel names wrap at their parts. */
 const breakable = (s: string): string => esc(s).replace(/[._]/g, '$&<wbr>');
@@ -47,8 +46,7 @@ function laneRows(r: Report): string {
     }
     rows.push(`<tr class="step" data-step="${step.index}"><th scope="row">${step.index}</th>${cells.join('')}</tr>`);
   }
-  const what = r.kind === 'deadlock' ? 'DEADLOCK' : `${esc(r.property.name)} VIOLATED`;
-  rows.push(`<tr class="verdict"><th scope="row">!</th><td colspan="${Math.max(1, n)}">${what}: ${esc(failurePoint(r))}</td></tr>`);
+  rows.push(`<tr class="verdict"><th scope="row">!</th><td colspan="${Math.max(1, n)}">${failureName(r, 'upper', esc)}: ${esc(failurePoint(r))}</td></tr>`);
   return rows.join('\n');
 }
 
@@ -90,7 +88,7 @@ function viewerData(r: Report): string {
 export function renderHtml(r: Report): string {
   const s = r.subject;
   const idle = r.lanes.filter((l) => !l.shared && !l.active).map((l) => l.name);
-  const title = `${r.kind === 'deadlock' ? 'Deadlock' : `${r.property.name} violated`} in ${r.heading}`;
+  const title = `${failureName(r, 'title')} in ${r.heading}`;
   const prop = r.property;
   return `<!DOCTYPE html>
 <html lang="en">

@@ -3,8 +3,7 @@
 // enum values strings. Each state also carries Quint's `mbt::actionTaken` (the action's name,
 // `init` first) and `mbt::nondetPicks` (the actor that took the step, as an Option per actor kind).
 
-import type { AnyModel } from '../model.js';
-import { failurePoint, type Report } from './report.js';
+import { failureName, failurePoint, type Report } from './report.js';
 
 export const ITF_FORMAT_URL = 'https://apalache-mc.org/docs/adr/015adr-trace.html';
 export const ACTION_TAKEN = 'mbt::actionTaken';
@@ -23,8 +22,6 @@ function itfValue(v: unknown): ItfValue {
 const NONE: ItfValue = { tag: 'None', value: { '#tup': [] } };
 
 export function renderItf(r: Report): string {
-  const model = r.outcome.compiled.model as AnyModel;
-  const kinds = [...new Set(model.actions.filter((a) => a.actors !== undefined).map((a) => a.actorKind ?? 'actor'))];
   const first = r.steps[0]!.state as Record<string, unknown>;
   const vars = [...Object.keys(first), ACTION_TAKEN, NONDET_PICKS];
   const s = r.subject;
@@ -33,17 +30,20 @@ export function renderItf(r: Report): string {
       format: 'ITF',
       'format-description': ITF_FORMAT_URL,
       source: s.location?.replace(/:\d+$/, '') ?? s.spec,
-      description: `tdx-mc ${s.version}: ${r.kind === 'deadlock' ? 'deadlock' : `${r.property.name} violated`} in ${r.heading}; ${failurePoint(r)}`,
+      description: `tdx-mc ${s.version}: ${failureName(r)} in ${r.heading}; ${failurePoint(r)}`,
       status: r.verdict,
       spec: s.spec,
       parameters: s.params,
-      property: { name: r.property.name, kind: r.kind, description: r.property.description, ...(r.property.source === undefined ? {} : { source: r.property.source }) },
+      property: {
+        name: r.property.name,
+        kind: r.kind,
+        description: r.property.description,
+        ...(r.property.source === undefined ? {} : { source: r.property.source }),
+      },
     },
     vars,
     states: r.steps.map((step) => {
-      const ref = step.ref < 0 ? undefined : r.outcome.compiled.refs[step.ref]!;
-      const kind = ref === undefined || ref.actor < 0 ? undefined : (model.actions[ref.action]!.actorKind ?? 'actor');
-      const picks = Object.fromEntries(kinds.map((k) => [k, k === kind ? { tag: 'Some', value: itfValue(ref!.actor) } : NONE]));
+      const picks = Object.fromEntries(r.actorKinds.map((k) => [k, k === step.actorKind ? { tag: 'Some', value: itfValue(step.actor) } : NONE]));
       return {
         '#meta': { index: step.index, ...(step.index === 0 ? {} : { action: step.label }) },
         ...(itfValue(step.state) as Record<string, ItfValue>),

@@ -1,8 +1,8 @@
 // The JSON report: exactly the `--json` object of the run, then the report's own content
-// (tool, options, the property in full, annotated steps, lanes, coverage). `seconds` is the
-// only field that differs between reruns, and `timing` says so.
+// (tool, options, the property in full or the model error, annotated steps, lanes, coverage).
+// `seconds` is the only field that differs between reruns, and `timing` says so.
 
-import { checkJson } from '../cli/json.js';
+import { checkJson } from './check-json.js';
 import { failurePoint, type Report } from './report.js';
 
 export function renderJson(r: Report): string {
@@ -17,7 +17,8 @@ export function renderJson(r: Report): string {
       ...(s.location === undefined ? {} : { location: s.location }),
       where: failurePoint(r),
     },
-    steps: r.steps.map(({ state: _, ...step }) => step),
+    // The actor is in `label` and `lane` already; the state is in the `--json` trace.
+    steps: r.steps.map(({ state: _s, actor: _a, actorKind: _k, ...step }) => step),
     lanes: r.lanes,
     timing: ['seconds'],
   };

@@ -20,8 +20,10 @@ export interface Site {
 }
 
 /**
- * Where a property is defined: the line `name: '<property>'` in the spec's module, else in
- * another .ts file of its folder (properties.ts and the like); a deadlock points at `isEndState`.
+ * Where a property is defined: its entry `<property>: invariant(` (or `transition(`) in
+ * `declareProperties`, or the line `name: '<property>'` of a model written without it, in the
+ * spec's module, else in another .ts file of its folder (properties.ts and the like); a
+ * deadlock points at `isEndState`.
  */
 export function propertySite(file: string | undefined, property: string): Site | undefined {
   if (file === undefined || !file.startsWith('file:')) return undefined;
@@ -32,14 +34,19 @@ export function propertySite(file: string | undefined, property: string): Site |
   if (root === undefined) return undefined;
   const shown = (f: string): string => relative(root, f).split('\\').join('/');
   const quoted = property.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const named = property === 'deadlock' ? /\bisEndState\b/ : new RegExp(`name:\\s*['"\`]${quoted}['"\`]`);
+  const named =
+    property === 'deadlock'
+      ? /\bisEndState\b/
+      : new RegExp(`name:\\s*['"\`]${quoted}['"\`]|^\\s*(${quoted}|['"]${quoted}['"])\\s*:\\s*(invariant|transition)\\(`);
   const folder = dirname(source);
   const others = readdirSync(folder)
     .filter((f) => f.endsWith('.ts') && join(folder, f) !== source)
     .sort()
     .map((f) => join(folder, f));
   for (const f of [source, ...others]) {
-    const line = readFileSync(f, 'utf8').split('\n').findIndex((l) => named.test(l));
+    const line = readFileSync(f, 'utf8')
+      .split('\n')
+      .findIndex((l) => named.test(l));
     if (line >= 0) return { path: shown(f), line: line + 1 };
   }
   return { path: shown(source) };

@@ -4,7 +4,7 @@
 
 import { byActorText, coverageCaveat } from './coverage.js';
 import { sequenceDiagram } from './mermaid.js';
-import { checkedRows, failurePoint, statRows, type Report, type ReportStep, type Row } from './report.js';
+import { checkedRows, failureName, failurePoint, propertyName, statRows, type Report, type ReportStep, type Row } from './report.js';
 import { fields, valueText, within } from './values.js';
 
 /** A table cell: pipes escaped, no line breaks. */
@@ -51,17 +51,21 @@ function stateTable(step: ReportStep): string[] {
   );
 }
 
-const rowsTable = (rs: readonly Row[]): string[] => table(['', ''], rs.map((x) => [x.label, cell(x.value)]));
+const rowsTable = (rs: readonly Row[]): string[] =>
+  table(
+    ['', ''],
+    rs.map((x) => [x.label, cell(x.value)]),
+  );
 
 export function renderMarkdown(r: Report): string {
   const s = r.subject;
   const last = r.steps[r.steps.length - 1]!;
   const idle = r.lanes.filter((l) => !l.shared && !l.active).map((l) => l.name);
-  const title = r.kind === 'deadlock' ? 'deadlock' : `${code(r.property.name)} violated`;
+  const title = r.kind === 'error' ? 'Model error' : `Counterexample: ${failureName(r, 'lower', code)}`;
   const out: string[] = [
-    `# Counterexample: ${title} in ${cell(r.heading)}`,
+    `# ${title} in ${cell(r.heading)}`,
     '',
-    `**${r.kind === 'deadlock' ? 'Deadlock' : `${r.property.name}`}** (${r.kind}): ${r.property.description}`,
+    `**${propertyName(r, 'title')}** (${r.kind}): ${r.property.description}`,
     '',
     ...(r.property.source === undefined ? [] : [`- **Source:** ${r.property.source}`]),
     ...(s.location === undefined ? [] : [`- **Defined at:** ${code(s.location)}`]),

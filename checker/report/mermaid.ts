@@ -1,7 +1,7 @@
 // The trace as a Mermaid sequenceDiagram (GitHub renders it in place): one lane per CPU and per
 // shared actor; a step that calls a shared actor is an arrow to its lane, a local step a note.
 
-import { failurePoint, type Report, type ReportStep } from './report.js';
+import { failureName, failurePoint, type Report, type ReportStep } from './report.js';
 import { valueText } from './values.js';
 
 /**
@@ -27,7 +27,6 @@ export function sequenceDiagram(r: Report): string | undefined {
     const from = id.get(step.lane!)!;
     out.push(step.target === undefined ? `  Note over ${from}: ${label(step)}` : `  ${from}->>${id.get(step.target)!}: ${label(step)}`);
   }
-  const what = r.kind === 'deadlock' ? 'DEADLOCK' : `${r.property.name} VIOLATED`;
-  out.push('  rect rgb(255, 221, 221)', `    Note over ${span}: ${escape(`${what}: ${failurePoint(r)}`)}`, '  end');
+  out.push('  rect rgb(255, 221, 221)', `    Note over ${span}: ${escape(`${failureName(r, 'upper')}: ${failurePoint(r)}`)}`, '  end');
   return out.join('\n');
 }

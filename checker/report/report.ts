@@ -1,13 +1,19 @@
-// A counterexample report's content, independent of format: what was checked, the property
-// broken, the trace annotated with each step's actor, context, shared actor called and changed
-// variables, and action coverage. Every format renders this and only this.
+// A report's content, independent of format: what was checked, the property broken (or the
+// model function that threw), the annotated trace, and action coverage. Every format renders
+// this and only this.
 
-import type { CheckOutcome } from '../check.js';
-import type { CompiledModel } from '../compiled.js';
-import { changes, type Change } from '../diff.js';
-import type { AnyModel, Params, PropertyDecl } from '../model.js';
+import {
+  annotateTrace,
+  describeModelError,
+  modelInfo,
+  type AnnotatedStep,
+  type CheckOutcome,
+  type ModelError,
+  type Params,
+  type PropertyDecl,
+} from '../index.js';
 import { coverage, type Coverage } from './coverage.js';
-import { actorLane, lanes, type Lane } from './lanes.js';
+import { lanes, type Lane } from './lanes.js';
 import { paramText } from './values.js';
 
 /** What was checked, as the caller (the CLI, CI) knows it. */
@@ -26,58 +32,33 @@ export interface ReportSubject {
   readonly location?: string;
 }
 
-export interface ReportStep {
-  /** 0 for the initial state. */
-  readonly index: number;
-  /** Action instance (CompiledModel.refs index); -1 for the initial state. */
-  readonly ref: number;
-  readonly action: string | null;
-  /** `skip(CPU 0)`, or `initial state`. */
-  readonly label: string;
-  /** The lane the step runs on (`CPU 0`); null for the initial state. */
-  readonly lane: string | null;
-  readonly context?: string;
-  /** The shared actor the step calls (a lane of its own). */
-  readonly target?: string;
-  readonly source?: string;
-  readonly changes: readonly Change[];
-  readonly state: unknown;
-}
+export type ReportStep = AnnotatedStep;
 
 export interface Report {
   readonly subject: ReportSubject;
   /** The spec and the parameters that differ from its defaults: `lockstep variant=noack`. */
   readonly heading: string;
   readonly verdict: CheckOutcome['verdict'];
-  readonly kind: 'invariant' | 'transition' | 'deadlock';
+  readonly kind: 'invariant' | 'transition' | 'deadlock' | 'error';
+  /** The property broken; for a deadlock or a model error, a pseudo-property saying what happened. */
   readonly property: PropertyDecl;
+  /** The model function that threw (kind 'error'). */
+  readonly error?: ModelError;
+  /** The trace, to the state where the property fails or the model threw. */
   readonly steps: readonly ReportStep[];
   /** Lanes for diagrams (idle CPUs included) and for 78-column text (acting actors only). */
   readonly lanes: readonly Lane[];
   readonly textLanes: readonly Lane[];
   /** What actors are called in the model's words: `CPU` when every actor is a CPU, else `actor`. */
   readonly actorTitle: string;
+  /** The kinds of actor (`CPU`) of the model's per-actor actions, in declaration order. */
+  readonly actorKinds: readonly string[];
   readonly coverage: Coverage;
-  /** The outcome the report was made from: its statistics, the `--json` object, the model. */
+  /** The outcome the report was made from: its statistics and the `--json` object. */
   readonly outcome: CheckOutcome;
 }
 
 export type ReportInput = ReportSubject & { readonly outcome: CheckOutcome };
-
-/** Evaluates a per-state annotation (context, target) on the packed form of a plain state. */
-function annotate(model: AnyModel, outcome: CheckOutcome) {
-  const layout = outcome.compiled.layout;
-  const view = layout.newView();
-  const words = new Uint32Array(outcome.compiled.words);
-  return (state: unknown, action: number, actor: number) => {
-    const a = model.actions[action]!;
-    layout.encode(state, words);
-    view.bind(words);
-    const context = typeof a.context === 'function' ? a.context(view.read, actor) : a.context;
-    const target = typeof a.target === 'function' ? a.target(view.read, actor) : a.target;
-    return { context, target };
-  };
-}
 
 /** The parameters that differ from the spec's defaults (all of them when no defaults are known). */
 export function chosenParams(s: ReportSubject): Params {
@@ -85,75 +66,73 @@ export function chosenParams(s: ReportSubject): Params {
 }
 
 /** `CPU` when every step is taken by an instance of one actor kind, else `actor`. */
-function titleOf(cm: CompiledModel, steps: readonly ReportStep[]): string {
-  const kinds = new Set(
-    steps.slice(1).map((s) => {
-      const r = cm.refs[s.ref]!;
-      return r.actor < 0 ? undefined : (cm.model.actions[r.action]!.actorKind ?? 'actor');
-    }),
-  );
+function titleOf(steps: readonly ReportStep[]): string {
+  const kinds = new Set(steps.slice(1).map((s) => s.actorKind));
   const [only] = kinds;
   return kinds.size === 1 && only !== undefined ? only : 'actor';
 }
 
-/** The report of a run that found a counterexample; undefined for one that did not. */
+/**
+ * The report of a run that found a counterexample or a model error; undefined for one that did
+ * not, and for an initial-state writer that threw (there is no state to show).
+ */
 export function buildReport(input: ReportInput): Report | undefined {
   const { outcome } = input;
-  const v = outcome.violation;
-  if (v === undefined) return undefined;
-  const cm = outcome.compiled;
-  const model = cm.model as AnyModel;
-  const at = annotate(model, outcome);
-  // immer lists nested changes before top-level ones; readers expect the schema's order.
-  const slot = new Map(cm.layout.slots.map((x, i) => [x.path, i]));
-  const ordered = (cs: Change[]): Change[] => cs.sort((a, b) => (slot.get(a.path) ?? 0) - (slot.get(b.path) ?? 0));
-  const steps: ReportStep[] = v.trace.map((t, i) => {
-    if (i === 0) return { index: 0, ref: -1, action: null, label: 'initial state', lane: null, changes: [], state: t.state };
-    const ref = v.steps[i - 1]!;
-    const r = cm.refs[ref]!;
-    const a = model.actions[r.action]!;
-    const lane = actorLane(model, r.action, r.actor);
-    const { context, target } = at(v.trace[i - 1]!.state, r.action, r.actor);
-    return {
-      index: i,
-      ref,
-      action: r.name,
-      label: cm.label(ref),
-      lane,
-      ...(context === undefined ? {} : { context }),
-      ...(target === undefined || target === lane ? {} : { target }),
-      ...(a.source === undefined ? {} : { source: a.source }),
-      changes: ordered(changes(v.trace[i - 1]!.state as object, t.state as object)),
-      state: t.state,
-    };
-  });
-  const laneSteps = steps.slice(1).map((s) => {
-    const r = cm.refs[s.ref]!;
-    return { action: r.action, actor: r.actor, ...(s.target === undefined ? {} : { target: s.target }) };
-  });
+  const steps = annotateTrace(outcome);
+  if (steps === undefined) return undefined;
+  const { actions } = modelInfo(outcome);
+  const e = outcome.error;
+  const failed =
+    e === undefined
+      ? { kind: outcome.violation!.kind, property: outcome.violation!.property }
+      : { kind: 'error' as const, property: { name: 'model error', description: describeModelError(e) }, error: e };
+  const laneSteps = steps.slice(1).map((s) => ({ lane: s.lane!, ...(s.target === undefined ? {} : { target: s.target }) }));
   const { outcome: _, ...subject } = input;
   const chosen = paramText(chosenParams(subject));
   return {
     subject,
     heading: chosen === '' ? `${subject.spec} (default parameters)` : `${subject.spec} ${chosen}`,
     verdict: outcome.verdict,
-    kind: v.kind,
-    property: v.property,
+    ...failed,
     steps,
-    lanes: lanes(model, laneSteps, true),
-    textLanes: lanes(model, laneSteps, false),
-    actorTitle: titleOf(cm, steps),
+    lanes: lanes(actions, laneSteps, true),
+    textLanes: lanes(actions, laneSteps, false),
+    actorTitle: titleOf(steps),
+    actorKinds: [...new Set(actions.filter((a) => a.actors !== undefined).map((a) => a.actorKind))],
     coverage: coverage(outcome),
     outcome,
   };
 }
 
+/** Whether a property broke (a deadlock and a model error have pseudo-properties). */
+export const brokeProperty = (r: Report): boolean => r.kind === 'invariant' || r.kind === 'transition';
+
+type Style = 'lower' | 'title' | 'upper';
+
+/** The property's name; the pseudo-property's (`deadlock`, `model error`) in `style`: `Deadlock`, `DEADLOCK`. */
+export function propertyName(r: Report, style: Style = 'lower'): string {
+  const n = r.property.name;
+  if (brokeProperty(r)) return n;
+  return style === 'upper' ? n.toUpperCase() : style === 'title' ? n[0]!.toUpperCase() + n.slice(1) : n;
+}
+
+/** What failed: `Lockstep violated` (the name shown through `name`), or the pseudo-property's name. */
+export function failureName(r: Report, style: Style = 'lower', name: (n: string) => string = (n) => n): string {
+  return brokeProperty(r) ? `${name(r.property.name)} ${style === 'upper' ? 'VIOLATED' : 'violated'}` : propertyName(r, style);
+}
+
 /** Where the property fails, as a clause: `the state after step 2 breaks it`. */
 export function failurePoint(r: Report): string {
   const last = r.steps.length - 1;
+  const state = last === 0 ? 'the initial state' : `the state after step ${last}`;
+  if (r.kind === 'error') {
+    const phase = r.error!.phase;
+    if (phase === 'transition property') return `it threw judging step ${last} (${r.steps[last]!.label})`;
+    return phase === 'invariant' ? `it threw judging ${state}` : `it threw in ${state}`;
+  }
   if (r.kind === 'transition') return `step ${last} (${r.steps[last]!.label}) breaks it`;
   if (r.kind === 'deadlock') return last === 0 ? 'the initial state has no enabled action' : `after step ${last} no action is enabled`;
-  return last === 0 ? 'the initial state breaks it' : `the state after step ${last} breaks it`;
+  return `${state} breaks it`;
 }
 
 export interface Row {

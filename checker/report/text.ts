@@ -3,7 +3,7 @@
 // a step, time running down the page.
 
 import { byActorText, coverageCaveat } from './coverage.js';
-import { checkedRows, failurePoint, statRows, type Report, type ReportStep, type Row } from './report.js';
+import { brokeProperty, checkedRows, failureName, failurePoint, statRows, type Report, type ReportStep, type Row } from './report.js';
 import { fields, valueText, within } from './values.js';
 import { NBSP, wrap } from './wrap.js';
 
@@ -63,9 +63,9 @@ export function renderText(r: Report): string {
   const s = r.subject;
   const last = r.steps[r.steps.length - 1]!;
   const idle = r.lanes.filter((l) => !l.shared && !l.active).map((l) => l.name);
-  const what = r.kind === 'deadlock' ? 'DEADLOCK' : `PROPERTY ${r.property.name} VIOLATED (${r.kind})`;
+  const what = brokeProperty(r) ? `PROPERTY ${failureName(r, 'upper')} (${r.kind})` : failureName(r, 'upper');
   const out: string[] = [
-    ...wrap(`tdx-mc counterexample: ${r.heading}`, TEXT_WIDTH, '  '),
+    ...wrap(`tdx-mc ${r.kind === 'error' ? 'model error' : 'counterexample'}: ${r.heading}`, TEXT_WIDTH, '  '),
     '',
     ...wrap(what, TEXT_WIDTH),
     ...wrap(`  ${r.property.description}`, TEXT_WIDTH, '  '),
@@ -80,7 +80,7 @@ export function renderText(r: Report): string {
     ),
     '',
     ...trace(r),
-    ...wrap(`=> ${r.kind === 'deadlock' ? 'deadlock' : `${r.property.name} violated`}: ${failurePoint(r)}`, TEXT_WIDTH, '   '),
+    ...wrap(`=> ${failureName(r)}: ${failurePoint(r)}`, TEXT_WIDTH, '   '),
     '',
     ...wrap(`State after step ${last.index}, in full (* = changed by step ${last.index}):`, TEXT_WIDTH),
     ...fields(last.state).flatMap((f) => {

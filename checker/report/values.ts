@@ -1,7 +1,7 @@
 // How parameters and state values read in summaries and reports: enum names bare, arrays of
 // scalars on one line, and a state listed one field per line with records opened up.
 
-import type { Params } from '../model.js';
+import type { Params } from '../index.js';
 
 /** `cpus=4 variant=noack` */
 export function paramText(params: Params): string {

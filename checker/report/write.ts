@@ -8,8 +8,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
-import type { ConfigOptions, Params, Spec } from '../model.js';
-import { checkParams } from '../params.js';
+import { checkParams, type ConfigOptions, type Params, type Spec } from '../index.js';
 import { FORMATS } from './formats.js';
 import { propertyLocation } from './location.js';
 import { buildReport, chosenParams, type Report, type ReportInput, type ReportSubject } from './report.js';
@@ -69,7 +68,10 @@ export function reportSubject(
   };
 }
 
-/** Writes every format for a run with a counterexample; returns the paths written (none without one). */
+/**
+ * Writes every format for a run with a counterexample or a model error (the trace to the state
+ * where the model threw); returns the paths written (none without a trace).
+ */
 export function writeReports(dir: string, input: ReportInput): string[] {
   const report = buildReport(input);
   return report === undefined ? [] : writeReport(dir, report);

@@ -2,9 +2,10 @@
 // environment boots another module or updates the module under the TD (digest 6, 7.4; seed 004).
 
 import { array, bool, enumOf, record, type Read, type Write } from '../../checker/domain.js';
-import type { Action, ActionRef, Model, Spec } from '../../checker/model.js';
+import type { Action, ActionRef, Model } from '../../checker/model.js';
+import { declareProperties, defineSpec, invariant, param, transition, type ParamValues } from '../../checker/spec.js';
 import { guestCpuidBit, type CpuidBitKind } from '../../model/cpuid.js';
-import { bitNames, moduleVersions, sameConfigurable, type CpuidLayout, type ModuleVersion } from './modules.js';
+import { bitNames, moduleVersions, sameConfigurable, type ModuleVersion } from './modules.js';
 
 export const VARIANTS = ['reference', 'D31', 'D32'] as const;
 export type Variant = (typeof VARIANTS)[number];
@@ -16,17 +17,6 @@ export const TdState = enumOf(['TD_STATE_UNINITIALIZED', 'TD_STATE_INITIALIZED']
 export const VcpuState = enumOf(['NONE', 'CREATED', 'CPUID_SET']);
 /** One CPUID bit's value. */
 export const Bit = enumOf(['0', '1']);
-
-export interface CpuidParams extends CpuidLayout {
-  readonly vcpus: number;
-  readonly variant: Variant;
-  readonly unknownConfigurable: UnknownPolicy;
-  readonly flipFixed: boolean;
-  readonly moreConfigurable: boolean;
-  readonly update: boolean;
-  readonly updateAddsConfigurable: boolean;
-  readonly updateKeepsTdCpuid: boolean;
-}
 
 /** The host CPU's value of every native bit: the model has no native-bit drift, so one value does. */
 const HOST_NATIVE = true;
@@ -55,8 +45,33 @@ type Schema = ReturnType<typeof cpuidSchema>;
 type S = Read<Schema>;
 type Cpuid = S['tdCpuid'];
 
+/** Every property, declared once: `tdxmc list`, reports and the README table read these. */
+export const PROPERTIES = declareProperties({
+  C3: invariant(
+    "a vCPU's KVM_SET_CPUID2 CPUID equals the TD's CPUID (KVM_TDX_GET_CPUID) on every bit, else KVM mis-emulates",
+    'digest 7.4 C3; intel-tdx.rst (KVM_TDX_INIT_VM); seed 004',
+  ),
+  C5: invariant(
+    'a bit the module makes configurable but userspace does not understand reads 1 in the TD (unconfigured reads 0)',
+    'digest 7.4 C5; seed 004 (TDX docs: "the VMM should set the configuration for that bit to 1")',
+  ),
+  C6: invariant(
+    "userspace's CPUID agrees with the TD's on every bit the TD's module fixes (fixed bits drift between modules)",
+    'digest 7.4 C6; seed 004 ("if something goes from fixed 1 to fixed 0")',
+  ),
+  C1: transition(
+    'KVM_TDX_INIT_VM precedes every KVM_CREATE_VCPU and KVM_SET_CPUID2 of the TD',
+    'digest 7.4 C1; intel-tdx.rst (KVM_TDX_INIT_VM); seed 004 ("KVM_TDX_INIT_VM before KVM_SET_CPUID")',
+  ),
+  C2: transition(
+    'KVM_TDX_INIT_VM configures only bits KVM_TDX_CAPABILITIES reports configurable',
+    'digest 7.4 C2; intel-tdx.rst (KVM_TDX_CAPABILITIES); whether KVM rejects other bits is [ASSUMPTION]',
+  ),
+  C4: transition("a TD-preserving update leaves an initialized TD's CPUID unchanged", 'digest 7.4 C4 [DERIVED from the update compat criteria, digest 4.3]'),
+});
+
 export function cpuidModel(p: CpuidParams): Model<Schema> {
-  const modules = moduleVersions(p, { flipFixed: p.flipFixed, moreConfigurable: p.moreConfigurable });
+  const modules = moduleVersions(p, { flipFixed: p.flip_fixed, moreConfigurable: p.more_configurable });
   const base = modules[0]!.kinds;
   const bits = base.length;
   const names = bitNames(p);
@@ -70,7 +85,7 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
   const known = (b: number): boolean => base[b] === 'configurable';
   /** The vCPU model userspace wants for the bits it configures. */
   const want = (b: number): boolean => b % 2 === 0;
-  const unknownValue = p.unknownConfigurable === 'set1';
+  const unknownValue = p.unknown_configurable === 'set1';
   /** D32's hard-coded table: BASE's fixed values, plus what userspace configures. */
   const table = (b: number): boolean => guestCpuidBit(base[b]!, known(b) ? want(b) : unknownValue, HOST_NATIVE);
 
@@ -81,13 +96,7 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
    */
   const initVmRequest = (s: S): (boolean | undefined)[] =>
     Array.from({ length: bits }, (_, b) =>
-      p.variant === 'D31'
-        ? bit(s.vmmCpuid, b)
-        : kind(s.booted, b) === 'configurable'
-          ? known(b)
-            ? want(b)
-            : unknownValue
-          : undefined,
+      p.variant === 'D31' ? bit(s.vmmCpuid, b) : kind(s.booted, b) === 'configurable' ? (known(b) ? want(b) : unknownValue) : undefined,
     );
   const sameCpuid = (s: S, onlyFixed: boolean): boolean => {
     for (let b = 0; b < bits; b++) {
@@ -104,10 +113,10 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
     context: 'stop_machine',
     description: 'TD-preserving update to another module version (an environment event)',
     source: 'seamldr.c: seamldr_install_module(); compat criteria in digest 4.3 (consumed metadata unchanged)',
-    guard: (s) => s.loaded !== target && (p.updateAddsConfigurable || sameConfigurable(modules[s.booted]!, m)),
+    guard: (s) => s.loaded !== target && (p.update_adds_configurable || sameConfigurable(modules[s.booted]!, m)),
     effect: (s, n) => {
       n.loaded = target;
-      if (p.updateKeepsTdCpuid || !initialized(s)) return;
+      if (p.update_keeps_td_cpuid || !initialized(s)) return;
       // A module breaking the compat criteria re-derives the running TD's CPUID from its own bits.
       n.tdModule = target;
       for (let b = 0; b < bits; b++) setBit(n.tdCpuid, b, guestCpuidBit(kind(target, b), bit(s.tdCpuid, b), HOST_NATIVE));
@@ -136,10 +145,7 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
         name: 'KVM_TDX_INIT_VM',
         context: 'task',
         source: 'arch/x86/kvm/vmx/tdx.c: tdx_td_init() -> TDH.MNG.INIT; intel-tdx.rst "before creating any VCPUs"',
-        guard: (s) =>
-          s.capabilities &&
-          !initialized(s) &&
-          (p.variant !== 'D31' || s.vcpu.get(0) === VcpuState.CPUID_SET),
+        guard: (s) => s.capabilities && !initialized(s) && (p.variant !== 'D31' || s.vcpu.get(0) === VcpuState.CPUID_SET),
         effect: (s, n) => {
           const req = initVmRequest(s);
           n.td = TdState.TD_STATE_INITIALIZED;
@@ -186,9 +192,7 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
     ],
     invariants: [
       {
-        name: 'C3',
-        description: "a vCPU's KVM_SET_CPUID2 CPUID equals the TD's CPUID (KVM_TDX_GET_CPUID) on every bit, else KVM mis-emulates",
-        source: 'digest 7.4 C3; intel-tdx.rst (KVM_TDX_INIT_VM); seed 004',
+        ...PROPERTIES.C3,
         holds: (s) => {
           if (!initialized(s)) return true;
           for (let v = 0; v < p.vcpus; v++) if (s.vcpu.get(v) === VcpuState.CPUID_SET && !sameCpuid(s, false)) return false;
@@ -196,9 +200,7 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
         },
       },
       {
-        name: 'C5',
-        description: 'a bit the module makes configurable but userspace does not understand reads 1 in the TD (unconfigured reads 0)',
-        source: 'digest 7.4 C5; seed 004 (TDX docs: "the VMM should set the configuration for that bit to 1")',
+        ...PROPERTIES.C5,
         holds: (s) => {
           if (!initialized(s)) return true;
           for (let b = 0; b < bits; b++) if (kind(s.tdModule, b) === 'configurable' && !known(b) && !bit(s.tdCpuid, b)) return false;
@@ -206,30 +208,21 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
         },
       },
       {
-        name: 'C6',
-        description: "userspace's CPUID agrees with the TD's on every bit the TD's module fixes (fixed bits drift between modules)",
-        source: 'digest 7.4 C6; seed 004 ("if something goes from fixed 1 to fixed 0")',
+        ...PROPERTIES.C6,
         holds: (s) => !initialized(s) || !s.vmmDerived || sameCpuid(s, true),
       },
     ],
     transitionProperties: [
       {
-        name: 'C1',
-        description: 'KVM_TDX_INIT_VM precedes every KVM_CREATE_VCPU and KVM_SET_CPUID2 of the TD',
-        source: 'digest 7.4 C1; intel-tdx.rst (KVM_TDX_INIT_VM); seed 004 ("KVM_TDX_INIT_VM before KVM_SET_CPUID")',
+        ...PROPERTIES.C1,
         holds: (s, a) => (a.name !== 'KVM_CREATE_VCPU' && a.name !== 'KVM_SET_CPUID2') || initialized(s),
       },
       {
-        name: 'C2',
-        description: 'KVM_TDX_INIT_VM configures only bits KVM_TDX_CAPABILITIES reports configurable',
-        source: 'digest 7.4 C2; intel-tdx.rst (KVM_TDX_CAPABILITIES); whether KVM rejects other bits is [ASSUMPTION]',
-        holds: (s, a) =>
-          a.name !== 'KVM_TDX_INIT_VM' || initVmRequest(s).every((v, b) => v === undefined || kind(s.booted, b) === 'configurable'),
+        ...PROPERTIES.C2,
+        holds: (s, a) => a.name !== 'KVM_TDX_INIT_VM' || initVmRequest(s).every((v, b) => v === undefined || kind(s.booted, b) === 'configurable'),
       },
       {
-        name: 'C4',
-        description: "a TD-preserving update leaves an initialized TD's CPUID unchanged",
-        source: 'digest 7.4 C4 [DERIVED from the update compat criteria, digest 4.3]',
+        ...PROPERTIES.C4,
         holds: (s, a, n) => {
           if (!isUpdate(a) || !initialized(s)) return true;
           for (let b = 0; b < bits; b++) if (bit(s.tdCpuid, b) !== bit(n.tdCpuid, b)) return false;
@@ -246,62 +239,40 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
   };
 }
 
-export const cpuid: Spec = {
+const params = {
+  configurable: param.int(0, 3, 1, 'bits configurable in every module version (userspace understands them)'),
+  fixed0: param.int(0, 2, 1, 'bits BASE fixes to 0'),
+  fixed1: param.int(0, 3, 2, 'bits BASE fixes to 1'),
+  native: param.int(0, 2, 1, "bits passed through from the host CPU (the host's value is 1; never drift)"),
+  vcpus: param.int(1, 3, 2, 'vCPUs of the TD'),
+  variant: param.oneOf(
+    VARIANTS,
+    'reference',
+    'reference: INIT_VM, then KVM_TDX_GET_CPUID, then SET_CPUID2; D31: SET_CPUID2 on vCPU 0 before INIT_VM, which takes its CPUID; D32: fixed bits from a hard-coded table',
+  ),
+  unknown_configurable: param.oneOf(
+    UNKNOWN_POLICIES,
+    'set1',
+    'what userspace configures for a configurable bit it does not understand: set1 (TDX docs) or leave0',
+  ),
+  flip_fixed: param.bool(true, 'another module version flips the first fixed-0 and the first fixed-1 bit'),
+  more_configurable: param.bool(true, 'another module version makes the last fixed-1 bit configurable'),
+  update: param.bool(true, 'TD-preserving updates to another module version happen at any time'),
+  update_adds_configurable: param.bool(
+    false,
+    '[ASSUMPTION] an update may change which bits are configurable (the compat criteria forbid it: consumed metadata)',
+  ),
+  update_keeps_td_cpuid: param.bool(true, "[DERIVED from the compat criteria] an update keeps a running TD's CPUID; false: the new module re-derives it"),
+};
+export type CpuidParams = ParamValues<typeof params>;
+
+export const cpuid = defineSpec({
   name: 'cpuid',
   file: import.meta.url,
   description: "A TD's CPUID setup (KVM_TDX_CAPABILITIES, INIT_VM, GET_CPUID, SET_CPUID2) against module versions whose fixed and configurable bits drift",
-  params: [
-    { name: 'configurable', type: 'int', min: 0, max: 3, default: 1, description: 'bits configurable in every module version (userspace understands them)' },
-    { name: 'fixed0', type: 'int', min: 0, max: 2, default: 1, description: 'bits BASE fixes to 0' },
-    { name: 'fixed1', type: 'int', min: 0, max: 3, default: 2, description: 'bits BASE fixes to 1' },
-    { name: 'native', type: 'int', min: 0, max: 2, default: 1, description: "bits passed through from the host CPU (the host's value is 1; never drift)" },
-    { name: 'vcpus', type: 'int', min: 1, max: 3, default: 2, description: 'vCPUs of the TD' },
-    {
-      name: 'variant',
-      type: 'enum',
-      values: VARIANTS,
-      default: 'reference',
-      description:
-        'reference: INIT_VM, then KVM_TDX_GET_CPUID, then SET_CPUID2; D31: SET_CPUID2 on vCPU 0 before INIT_VM, which takes its CPUID; D32: fixed bits from a hard-coded table',
-    },
-    {
-      name: 'unknown_configurable',
-      type: 'enum',
-      values: UNKNOWN_POLICIES,
-      default: 'set1',
-      description: 'what userspace configures for a configurable bit it does not understand: set1 (TDX docs) or leave0',
-    },
-    { name: 'flip_fixed', type: 'bool', default: true, description: 'another module version flips the first fixed-0 and the first fixed-1 bit' },
-    { name: 'more_configurable', type: 'bool', default: true, description: 'another module version makes the last fixed-1 bit configurable' },
-    { name: 'update', type: 'bool', default: true, description: 'TD-preserving updates to another module version happen at any time' },
-    {
-      name: 'update_adds_configurable',
-      type: 'bool',
-      default: false,
-      description: '[ASSUMPTION] an update may change which bits are configurable (the compat criteria forbid it: consumed metadata)',
-    },
-    {
-      name: 'update_keeps_td_cpuid',
-      type: 'bool',
-      default: true,
-      description: "[DERIVED from the compat criteria] an update keeps a running TD's CPUID; false: the new module re-derives it",
-    },
-  ],
-  build: (p) =>
-    cpuidModel({
-      configurable: p['configurable'] as number,
-      fixed0: p['fixed0'] as number,
-      fixed1: p['fixed1'] as number,
-      native: p['native'] as number,
-      vcpus: p['vcpus'] as number,
-      variant: p['variant'] as Variant,
-      unknownConfigurable: p['unknown_configurable'] as UnknownPolicy,
-      flipFixed: p['flip_fixed'] as boolean,
-      moreConfigurable: p['more_configurable'] as boolean,
-      update: p['update'] as boolean,
-      updateAddsConfigurable: p['update_adds_configurable'] as boolean,
-      updateKeepsTdCpuid: p['update_keeps_td_cpuid'] as boolean,
-    }),
+  params,
+  properties: PROPERTIES,
+  build: cpuidModel,
   expectations: [
     { name: 'reference', params: {}, expect: { verdict: 'pass' } },
     { name: 'D31 SET_CPUID2 before INIT_VM', params: { variant: 'D31' }, expect: { verdict: 'violation', property: 'C1', traceLength: 2 } },
@@ -310,4 +281,4 @@ export const cpuid: Spec = {
     { name: 'update adds configurable bits', params: { update_adds_configurable: true }, expect: { verdict: 'violation', property: 'C5', traceLength: 3 } },
     { name: "update re-derives a TD's CPUID", params: { update_keeps_td_cpuid: false }, expect: { verdict: 'violation', property: 'C4', traceLength: 3 } },
   ],
-};
+});

@@ -67,7 +67,9 @@ export function callerSteps(m: Machine): Step[] {
     {
       name: 'cpuhp_setup_state fails',
       context: 'task',
-      source: m.era2026 ? '[KVX] tdx_enable(): cpuhp_setup_state() < 0: callbacks rolled back' : '[KUP] tdx_bringup(): a tdx_cpu_enable() failed; KVM runs without TDX',
+      source: m.era2026
+        ? '[KVX] tdx_enable(): cpuhp_setup_state() < 0: callbacks rolled back'
+        : '[KUP] tdx_bringup(): a tdx_cpu_enable() failed; KVM runs without TDX',
       guard: (s) => callbacksRan(s) && enableFailed(s),
       effect: (_s, n) => {
         for (let c = 0; c < m.cpus; c++) if (n.cpu.at(c).hp === Cpuhp.tdx_cpu_enable_failed) n.cpu.at(c).hp = Cpuhp.online;
@@ -86,7 +88,7 @@ export function callerSteps(m: Machine): Step[] {
         if (st !== TdxStatus.TDX_SUCCESS || failed) initFailed(m, n);
         else n.kernel.step = InitStep.build_tdx_memlist;
       },
-      failure: { label: 'check_features: no NO_RBP_MOD', enabled: m.p.failModule },
+      failure: { label: 'check_features: no NO_RBP_MOD', enabled: m.p.fail_module },
     },
     atStep(InitStep.build_tdx_memlist, {
       name: 'build_tdx_memlist',
@@ -99,7 +101,7 @@ export function callerSteps(m: Machine): Step[] {
         for (let r = 0; r < MAX_REGIONS; r++) n.memlist.set(r, s.mem.get(r) !== Mem.absent);
         n.kernel.step = InitStep.alloc_tdmr_list;
       },
-      failure: { label: '-ENOMEM', enabled: m.p.failAlloc },
+      failure: { label: '-ENOMEM', enabled: m.p.fail_alloc },
     }),
     atStep(InitStep.alloc_tdmr_list, {
       name: 'alloc_tdmr_list',
@@ -107,7 +109,7 @@ export function callerSteps(m: Machine): Step[] {
       effect: (_s, n, _a, failed) => {
         n.kernel.step = failed ? InitStep.err_free_tdmrs : InitStep.construct_tdmrs;
       },
-      failure: { label: '-ENOMEM', enabled: m.p.failAlloc },
+      failure: { label: '-ENOMEM', enabled: m.p.fail_alloc },
     }),
     atStep(InitStep.construct_tdmrs, {
       name: 'construct_tdmrs',
@@ -123,7 +125,7 @@ export function callerSteps(m: Machine): Step[] {
         n.kernel.cache_keyid0 = true;
         n.kernel.step = InitStep.config_tdx_module;
       },
-      failure: { label: 'alloc_contig_pages -ENOMEM', enabled: m.p.failAlloc },
+      failure: { label: 'alloc_contig_pages -ENOMEM', enabled: m.p.fail_alloc },
     }),
     atStep(InitStep.config_tdx_module, {
       name: 'TDH.SYS.CONFIG',
@@ -163,12 +165,14 @@ export function callerSteps(m: Machine): Step[] {
         if (st !== TdxStatus.TDX_SUCCESS) errAfterConfig(m, n);
         else if (m.tdx.tdmrInitialized(n.tdx_module, t)) n.kernel.tdmr_cur = t + 1;
       },
-      failure: { label: 'error', enabled: m.p.failModule },
+      failure: { label: 'error', enabled: m.p.fail_module },
     },
     {
       name: 'tdx_enable: TDX module initialized',
       context: 'task',
-      source: m.era2026 ? '[KVX] tdx_enable(): put_online_mems(); register_syscore(); initialized = true' : 'tdx.c: init_tdx_module(): put_online_mems(); __tdx_enable(): TDX_MODULE_INITIALIZED',
+      source: m.era2026
+        ? '[KVX] tdx_enable(): put_online_mems(); register_syscore(); initialized = true'
+        : 'tdx.c: init_tdx_module(): put_online_mems(); __tdx_enable(): TDX_MODULE_INITIALIZED',
       guard: (s) => s.kernel.step === InitStep.init_tdmrs && s.kernel.tdmr_cur === s.kernel.nr_tdmrs,
       effect: (_s, n) => {
         n.kernel.step = InitStep.idle;
@@ -190,8 +194,7 @@ export function cpuSteps(m: Machine): Step[] {
     return x.hp === Cpuhp.tdx_cpu_enable_pending && !x.tdx_lp_initialized;
   };
   /** tdx_cpu_enable() runs on `c`: it is due and, in 2022, KVM turned VMX on everywhere first (it registers the callback after). */
-  const enableRuns = (s: S, c: number): boolean =>
-    enablePending(s, c) && (m.era2026 || s.kernel.step !== InitStep.cpuhp_setup_state || m.allOnlineVmxOn(s));
+  const enableRuns = (s: S, c: number): boolean => enablePending(s, c) && (m.era2026 || s.kernel.step !== InitStep.cpuhp_setup_state || m.allOnlineVmxOn(s));
   /** TDH.SYS.LP.INIT on `c`: the callback ends online or failed. True when it succeeded. */
   const lpInit = (n: N, c: number, failed: boolean): boolean => {
     const ok = m.call(n, c, SeamcallLeaf.TDH_SYS_LP_INIT, failed ? { inject: TdxStatus.TDX_INCONSISTENT_MSR } : {}) === TdxStatus.TDX_SUCCESS;
@@ -223,7 +226,7 @@ export function cpuSteps(m: Machine): Step[] {
         const ret = tryInitModuleGlobal(n.kernel, m.tdx, n.tdx_module, c, s.cpu.at(c).vmxOn, failed ? TdxStatus.TDX_OPERAND_INVALID : undefined);
         if (ret !== Errno['0']) n.cpu.at(c).hp = Cpuhp.tdx_cpu_enable_failed;
       },
-      failure: { label: 'TDH.SYS.INIT: TDX_OPERAND_INVALID', enabled: m.p.failModule },
+      failure: { label: 'TDH.SYS.INIT: TDX_OPERAND_INVALID', enabled: m.p.fail_module },
     },
     {
       name: 'TDH.SYS.LP.INIT',
@@ -235,7 +238,7 @@ export function cpuSteps(m: Machine): Step[] {
       effect: (_s, n, c, failed) => {
         if (lpInit(n, c, failed)) n.cpu.at(c).tdx_lp_initialized = true;
       },
-      failure: { label: 'TDX_INCONSISTENT_MSR', enabled: m.p.failModule },
+      failure: { label: 'TDX_INCONSISTENT_MSR', enabled: m.p.fail_module },
     },
   ];
   if (v === 'D25') {
@@ -264,7 +267,10 @@ export function cpuSteps(m: Machine): Step[] {
       name: 'TDH.SYS.KEY.CONFIG',
       ...m.eachCpu,
       context: keyConfigContext,
-      source: v === 'D22' ? 'digest D22: KEY.CONFIG on every CPU at once' : 'tdx.c: config_global_keyid(): smp_call_on_cpu(an online CPU of each package), one package at a time',
+      source:
+        v === 'D22'
+          ? 'digest D22: KEY.CONFIG on every CPU at once'
+          : 'tdx.c: config_global_keyid(): smp_call_on_cpu(an online CPU of each package), one package at a time',
       issues: onCpu(SeamcallLeaf.TDH_SYS_KEY_CONFIG),
       guard: (s, c) => {
         if (s.kernel.step !== InitStep.config_global_keyid || s.cpu.at(c).inSeam !== SeamcallLeaf.NONE) return false;
@@ -273,7 +279,8 @@ export function cpuSteps(m: Machine): Step[] {
         return !m.inSeamAny(s) && m.online(s, c) && m.topo.pkgOf[c] === s.kernel.key_pkg;
       },
       effect: (s, n, c) => {
-        if (m.tdx.busy(s.cpu, c, SeamcallLeaf.TDH_SYS_KEY_CONFIG)) errAfterConfig(m, n); // TDX_SYS_BUSY: -EIO
+        if (m.tdx.busy(s.cpu, c, SeamcallLeaf.TDH_SYS_KEY_CONFIG))
+          errAfterConfig(m, n); // TDX_SYS_BUSY: -EIO
         else n.cpu.at(c).inSeam = SeamcallLeaf.TDH_SYS_KEY_CONFIG;
       },
     },
@@ -293,7 +300,7 @@ export function cpuSteps(m: Machine): Step[] {
           if (m.tdx.allPackagesConfigured(n.tdx_module)) startInitTdmrs(n);
         } else nextPackage(m, s, n);
       },
-      failure: { label: 'TDX_RND_NO_ENTROPY', enabled: m.p.failModule },
+      failure: { label: 'TDX_RND_NO_ENTROPY', enabled: m.p.fail_module },
     },
   );
   return steps;

@@ -27,7 +27,7 @@ export function cleanupSteps(m: Machine): Step[] {
   return [
     atStep(InitStep.err_reset_pamts, {
       name: 'err_reset_pamts: wbinvd_on_all_cpus',
-      source: 'tdx.c: init_tdx_module(): err_reset_pamts: flush the module\'s global-KeyID lines before PAMTs go back',
+      source: "tdx.c: init_tdx_module(): err_reset_pamts: flush the module's global-KeyID lines before PAMTs go back",
       effect: (_s, n) => {
         wbinvdOnAllCpus(n);
         n.kernel.step = afterFlush(m);

@@ -13,8 +13,8 @@ import { onCaller, type Step } from './step.js';
 export function environmentSteps(m: Machine): Step[] {
   const p = m.p;
   return [
-    ...(p.cpuHotplug ? cpuHotplug(m) : []),
-    ...(p.memHotplug ? memoryHotplug(m) : []),
+    ...(p.cpu_hotplug ? cpuHotplug(m) : []),
+    ...(p.mem_hotplug ? memoryHotplug(m) : []),
     ...(p.tds ? tds(m) : []),
     ...(p.kexec ? kexec(m) : []),
     ...(p.update ? update(m) : []),
@@ -79,7 +79,10 @@ function memoryHotplug(m: Machine): Step[] {
       name: 'online_pages',
       ...regions,
       context: 'task (sysfs online)',
-      source: m.variant === 'D26' ? 'digest D26: no memory notifier' : 'tdx.c: tdx_memory_notifier(MEM_GOING_ONLINE): refuse memory outside tdx_memlist once it is non-empty',
+      source:
+        m.variant === 'D26'
+          ? 'digest D26: no memory notifier'
+          : 'tdx.c: tdx_memory_notifier(MEM_GOING_ONLINE): refuse memory outside tdx_memlist once it is non-empty',
       guard: (s, r) => memOpen(s) && s.mem.get(r) === Mem.offline && (m.variant === 'D26' || m.memlistEmpty(s) || s.memlist.get(r)),
       effect: (_s, n, r) => n.mem.set(r, Mem.online),
     },

@@ -62,9 +62,15 @@ export class Platform {
     let o = this.memo.get(key);
     if (o === undefined) {
       const rs = this.layout.regions;
-      const memlist = buildTdxMemlist(rs, rs.map((_, i) => ((present >> i) & 1) === 1));
+      const memlist = buildTdxMemlist(
+        rs,
+        rs.map((_, i) => ((present >> i) & 1) === 1),
+      );
       // alloc_contig_pages() takes PAMTs from online, unmovable memory
-      const pool = buildTdxMemlist(rs, rs.map((r, i) => r.kind === 'boot' && ((online >> i) & 1) === 1));
+      const pool = buildTdxMemlist(
+        rs,
+        rs.map((r, i) => r.kind === 'boot' && ((online >> i) & 1) === 1),
+      );
       const c = constructTdmrs(memlist, pool, this.layout);
       o = c.ok
         ? { errno: '0', tdmrs: c.tdmrs.length, configError: tdmrConfigError(c.tdmrs, this.layout), coverageError: coverageError(c.tdmrs, memlist) }

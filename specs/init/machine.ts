@@ -7,32 +7,14 @@ import { SeamcallLeaf, type Leaf } from '../../model/leaf.js';
 import { TdxModule } from '../../model/module.js';
 import type { Status } from '../../model/status.js';
 import { topology, type Topology } from '../../model/topology.js';
-import { MAX_REGIONS, platforms, type LayoutChoice, type Outcome, type Platform } from './layouts.js';
+import { MAX_REGIONS, platforms, type Outcome, type Platform } from './layouts.js';
+import type { InitParams } from './spec.js';
 import { Cpuhp, InitStep, Kexec, Mem, Update, type N, type S } from './state.js';
 
 export const VARIANTS = ['reference', 'D20', 'D21', 'D22', 'D23', 'D23-free', 'D25', 'D26', 'D27', 'D34'] as const;
 export type Variant = (typeof VARIANTS)[number];
 export const ERAS = ['2026', '2022'] as const;
 export type Era = (typeof ERAS)[number];
-
-export interface InitParams {
-  readonly cpus: number;
-  readonly packages: number;
-  readonly era: Era;
-  readonly variant: Variant;
-  readonly layout: LayoutChoice;
-  readonly tdmrChunks: number;
-  readonly failAlloc: boolean;
-  readonly failModule: boolean;
-  readonly cpuHotplug: boolean;
-  readonly memHotplug: boolean;
-  readonly tds: boolean;
-  readonly kexec: boolean;
-  readonly update: boolean;
-  readonly erratum: boolean;
-  readonly allLpsRequired: boolean;
-  readonly disableSupported: boolean;
-}
 
 /** The CPU that calls tdx_enable(); task-context steps run here. */
 export const CALLER = 0;
@@ -48,11 +30,17 @@ export class Machine {
   readonly eachCpu: { readonly actors: number };
 
   constructor(readonly p: InitParams) {
-    this.topo = topology(p.cpus, p.packages);
+    // more packages than CPUs would leave a package with none
+    this.topo = topology(p.cpus, Math.min(p.packages, p.cpus));
     this.plats = platforms(p.layout);
     // the module holds as many TDMRs as the longest list any platform can build
     const maxTdmrs = Math.max(...this.plats.map((pl) => Math.min(pl.layout.maxTdmrs, pl.layout.regions.length)));
-    this.tdx = new TdxModule(this.topo, { tdmrs: maxTdmrs, tdmrChunks: p.tdmrChunks, disableSupported: p.disableSupported, allLpsRequired: p.allLpsRequired });
+    this.tdx = new TdxModule(this.topo, {
+      tdmrs: maxTdmrs,
+      tdmrChunks: p.tdmr_chunks,
+      disableSupported: p.disable_supported,
+      allLpsRequired: p.all_lps_required,
+    });
     this.cpus = p.cpus;
     this.variant = p.variant;
     this.era2026 = p.era === '2026';

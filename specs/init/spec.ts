@@ -3,14 +3,15 @@
 // cleanup order, with CPU and memory hotplug, TDs, kexec and (for D34) an abstract runtime
 // update interleaving. Digest sections 2-3, 7.1 (I1-I21) and 8 (D20-D34).
 
-import type { Model, Spec } from '../../checker/model.js';
+import type { Model } from '../../checker/model.js';
+import { defineSpec, param, type ParamValues } from '../../checker/spec.js';
 import { cpuSymmetry } from '../../model/topology.js';
 import { callerSteps, cpuSteps } from './bringUp.js';
 import { cleanupSteps } from './cleanup.js';
 import { environmentSteps } from './environment.js';
-import { LAYOUTS, MAX_REGIONS, type LayoutChoice } from './layouts.js';
-import { CALLER, ERAS, Machine, VARIANTS, type Era, type InitParams, type Variant } from './machine.js';
-import { invariants, transitionProperties } from './properties.js';
+import { LAYOUTS, MAX_REGIONS } from './layouts.js';
+import { CALLER, ERAS, Machine, VARIANTS } from './machine.js';
+import { invariants, PROPERTIES, transitionProperties } from './properties.js';
 import { Cpuhp, initSchema, Mem, type N, type Schema } from './state.js';
 import { toActions } from './step.js';
 
@@ -36,70 +37,45 @@ export function initModel(p: InitParams): Model<Schema> {
   };
 }
 
-export const init: Spec = {
+const params = {
+  cpus: param.int(1, 8, 4, 'platform LPs (all present at boot); CPU 0 calls tdx_enable()'),
+  packages: param.int(1, 4, 2, 'packages; CPUs spread evenly, each package a contiguous run'),
+  era: param.oneOf(
+    ERAS,
+    '2026',
+    '2026: core-driven init at subsys_initcall [KVX] with TDH.SYS.DISABLE at kexec [DIS]; 2022: KVM-driven tdx_enable() at kvm_intel load (seed 001, [KUP])',
+  ),
+  variant: param.oneOf(
+    VARIANTS,
+    'reference',
+    'known-bad designs (digest 8): D20 retry after failure; D21 a platform CPU offline at init; D22 KEY.CONFIG on all CPUs at once; D23 no WBINVD before KEY.CONFIG; D23-free no WBINVD before freeing PAMTs; D25 LP init on a migrating task; D26 no memory notifier; D27 offline the last CPU of a package with TDs; D34 tdx_enable() after an update reset the state (needs update=true; era=2022, where tdx_enable() can run again)',
+  ),
+  layout: param.oneOf(
+    LAYOUTS,
+    'family',
+    'family: one platform per distinct behaviour of every layout of up to 3 regions in 8 GiB (512 MiB grid, max_tdmrs 3, max_reserved 4); small: one layout, real limits',
+  ),
+  tdmr_chunks: param.int(1, 4, 2, 'TDH.SYS.TDMR.INIT calls per TDMR'),
+  fail_alloc: param.bool(true, 'inject -ENOMEM at build_tdx_memlist, alloc_tdmr_list and the PAMT allocation'),
+  fail_module: param.bool(true, 'inject module errors: TDH.SYS.INIT, LP.INIT consistency, missing features, KEY.CONFIG entropy, TDMR.INIT'),
+  cpu_hotplug: param.bool(true, 'logical CPU online/offline (cpuhp callbacks)'),
+  mem_hotplug: param.bool(true, 'memory hot-add, online and offline of movable memory'),
+  tds: param.bool(true, 'KVM creates and destroys a TD (an HKID in use)'),
+  kexec: param.bool(true, 'one kexec into a new kernel (with TDH.SYS.DISABLE in era 2026 once init succeeded)'),
+  update: param.bool(false, 'an abstract TD-preserving update (SHUTDOWN, then install or fail) after init; D34 needs it'),
+  erratum: param.bool(true, 'X86_BUG_TDX_PW_MCE: PAMTs are reset (MOVDIR64B) before they are freed'),
+  all_lps_required: param.bool(true, '[ASSUMPTION] (digest 10.4): TDH.SYS.CONFIG and UPDATE need LP.INIT on every platform LP'),
+  disable_supported: param.bool(true, '[ASSUMPTION] (digest 3.9, 10.10): TDH.SYS.DISABLE exists and returns the module to SYSINIT_PENDING'),
+};
+export type InitParams = ParamValues<typeof params>;
+
+export const init = defineSpec({
   name: 'init',
   file: import.meta.url,
   description: 'TDX module bring-up: tdx_cpu_enable, init_tdx_module (TDMRs, PAMTs, global KeyID, TDMR.INIT), CPU/memory hotplug, TDs, kexec',
-  params: [
-    { name: 'cpus', type: 'int', min: 1, max: 8, default: 4, description: 'platform LPs (all present at boot); CPU 0 calls tdx_enable()' },
-    { name: 'packages', type: 'int', min: 1, max: 4, default: 2, description: 'packages; CPUs spread evenly, each package a contiguous run' },
-    {
-      name: 'era',
-      type: 'enum',
-      values: ERAS,
-      default: '2026',
-      description: '2026: core-driven init at subsys_initcall [KVX] with TDH.SYS.DISABLE at kexec [DIS]; 2022: KVM-driven tdx_enable() at kvm_intel load (seed 001, [KUP])',
-    },
-    {
-      name: 'variant',
-      type: 'enum',
-      values: VARIANTS,
-      default: 'reference',
-      description:
-        'known-bad designs (digest 8): D20 retry after failure; D21 a platform CPU offline at init; D22 KEY.CONFIG on all CPUs at once; D23 no WBINVD before KEY.CONFIG; D23-free no WBINVD before freeing PAMTs; D25 LP init on a migrating task; D26 no memory notifier; D27 offline the last CPU of a package with TDs; D34 tdx_enable() after an update reset the state (needs update=true; era=2022, where tdx_enable() can run again)',
-    },
-    { name: 'layout', type: 'enum', values: LAYOUTS, default: 'family', description: 'family: one platform per distinct behaviour of every layout of up to 3 regions in 8 GiB (512 MiB grid, max_tdmrs 3, max_reserved 4); small: one layout, real limits' },
-    { name: 'tdmr_chunks', type: 'int', min: 1, max: 4, default: 2, description: 'TDH.SYS.TDMR.INIT calls per TDMR' },
-    { name: 'fail_alloc', type: 'bool', default: true, description: 'inject -ENOMEM at build_tdx_memlist, alloc_tdmr_list and the PAMT allocation' },
-    { name: 'fail_module', type: 'bool', default: true, description: 'inject module errors: TDH.SYS.INIT, LP.INIT consistency, missing features, KEY.CONFIG entropy, TDMR.INIT' },
-    { name: 'cpu_hotplug', type: 'bool', default: true, description: 'logical CPU online/offline (cpuhp callbacks)' },
-    { name: 'mem_hotplug', type: 'bool', default: true, description: 'memory hot-add, online and offline of movable memory' },
-    { name: 'tds', type: 'bool', default: true, description: 'KVM creates and destroys a TD (an HKID in use)' },
-    { name: 'kexec', type: 'bool', default: true, description: 'one kexec into a new kernel (with TDH.SYS.DISABLE in era 2026 once init succeeded)' },
-    { name: 'update', type: 'bool', default: false, description: 'an abstract TD-preserving update (SHUTDOWN, then install or fail) after init; D34 needs it' },
-    { name: 'erratum', type: 'bool', default: true, description: 'X86_BUG_TDX_PW_MCE: PAMTs are reset (MOVDIR64B) before they are freed' },
-    {
-      name: 'all_lps_required',
-      type: 'bool',
-      default: true,
-      description: '[ASSUMPTION] (digest 10.4): TDH.SYS.CONFIG and UPDATE need LP.INIT on every platform LP',
-    },
-    {
-      name: 'disable_supported',
-      type: 'bool',
-      default: true,
-      description: '[ASSUMPTION] (digest 3.9, 10.10): TDH.SYS.DISABLE exists and returns the module to SYSINIT_PENDING',
-    },
-  ],
-  build: (p) =>
-    initModel({
-      cpus: p['cpus'] as number,
-      packages: Math.min(p['packages'] as number, p['cpus'] as number),
-      era: p['era'] as Era,
-      variant: p['variant'] as Variant,
-      layout: p['layout'] as LayoutChoice,
-      tdmrChunks: p['tdmr_chunks'] as number,
-      failAlloc: p['fail_alloc'] as boolean,
-      failModule: p['fail_module'] as boolean,
-      cpuHotplug: p['cpu_hotplug'] as boolean,
-      memHotplug: p['mem_hotplug'] as boolean,
-      tds: p['tds'] as boolean,
-      kexec: p['kexec'] as boolean,
-      update: p['update'] as boolean,
-      erratum: p['erratum'] as boolean,
-      allLpsRequired: p['all_lps_required'] as boolean,
-      disableSupported: p['disable_supported'] as boolean,
-    }),
+  params,
+  properties: PROPERTIES,
+  build: initModel,
   expectations: [
     { name: 'reference (2026: core-driven init, DISABLE at kexec)', params: {}, expect: { verdict: 'pass' } },
     { name: 'reference with an update after init', params: { update: true }, expect: { verdict: 'pass' } },
@@ -118,7 +94,11 @@ export const init: Spec = {
     { name: 'D23 no WBINVD before freeing PAMTs', params: { variant: 'D23-free' }, expect: { verdict: 'violation', property: 'I14', traceLength: 20 } },
     { name: 'D25 LP init on a migrating task', params: { variant: 'D25' }, expect: { verdict: 'violation', property: 'I3', traceLength: 4 } },
     { name: 'D26 onlining non-TDX memory', params: { variant: 'D26' }, expect: { verdict: 'violation', property: 'I15', traceLength: 27 } },
-    { name: 'D27 offlining the last CPU of a package with TDs', params: { variant: 'D27' }, expect: { verdict: 'violation', property: 'I17', traceLength: 26 } },
+    {
+      name: 'D27 offlining the last CPU of a package with TDs',
+      params: { variant: 'D27' },
+      expect: { verdict: 'violation', property: 'I17', traceLength: 26 },
+    },
     {
       name: 'D34 tdx_enable() after an update reset the state',
       params: { variant: 'D34', era: '2022', update: true, cpu_hotplug: false },
@@ -126,4 +106,4 @@ export const init: Spec = {
     },
     { name: 'D34 under 2026 (tdx_enable() is __init)', params: { variant: 'D34', update: true }, expect: { verdict: 'pass' } },
   ],
-};
+});

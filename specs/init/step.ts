@@ -27,9 +27,7 @@ export const onCpu =
   (leaf: Leaf) =>
   (_s: S, c: number): readonly [Leaf, number] => [leaf, c];
 /** The step issues `leaf` on the calling CPU. */
-export const onCaller =
-  (leaf: Leaf) =>
-  (): readonly [Leaf, number] => [leaf, CALLER];
+export const onCaller = (leaf: Leaf) => (): readonly [Leaf, number] => [leaf, CALLER];
 
 /** A step of tdx_enable() on the calling CPU, in task context, once it has reached `step`. */
 export function atStep(step: number, st: Omit<Step, 'context' | 'guard'>): Step {

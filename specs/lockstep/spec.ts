@@ -3,7 +3,8 @@
 // richer TDX models live in the other specs. Do not let this one drift.
 
 import { array, bool, enumOf, int, record, type Read, type Write } from '../../checker/domain.js';
-import type { Model, Spec } from '../../checker/model.js';
+import type { Model } from '../../checker/model.js';
+import { declareProperties, defineSpec, invariant, param } from '../../checker/spec.js';
 
 export const Stage = enumOf(['START', 'SHUTDOWN', 'INSTALL', 'LPINIT', 'RESTORE', 'DONE']);
 export const Phase = enumOf(['READY', 'BUSY', 'ACKED']);
@@ -27,10 +28,25 @@ export function lockstepSchema(n: number) {
 }
 type Schema = ReturnType<typeof lockstepSchema>;
 
+export const PROPERTIES = declareProperties({
+  Lockstep: invariant(
+    'a CPU behind another CPU has acknowledged its stage (no CPU starts step k+1 before all finished step k)',
+    'seed 003 (Chao Gao, 12 Mar 2026): "The state advances only after all CPUs acknowledge"',
+  ),
+  SerialInstall: invariant('at most one CPU is inside SEAMLDR.INSTALL (seamldr_lock)', 'arch/x86/virt/vmx/tdx/seamldr.c: seamldr_lock; digest 4.7'),
+  VmcsRestored: invariant(
+    'a CPU that is not inside a step has a current VMCS loaded',
+    'seed 000 (RFC cover, item 2): SEAMRET from the P-SEAMLDR clears the current VMCS',
+  ),
+  UpdateComplete: invariant(
+    'an update that reached DONE without failure runs the new module',
+    'digest 4.7: RUN_UPDATE imports the handoff data into the new module',
+  ),
+});
+
 export function lockstepModel(n: number, variant: Variant): Model<Schema> {
   const needsWork = (s: Read<Schema>, i: number, stage: number): boolean =>
-    !s.failed &&
-    ((stage === Stage.SHUTDOWN && i === 0) || stage === Stage.INSTALL || stage === Stage.LPINIT || (stage === Stage.RESTORE && i === 0));
+    !s.failed && ((stage === Stage.SHUTDOWN && i === 0) || stage === Stage.INSTALL || stage === Stage.LPINIT || (stage === Stage.RESTORE && i === 0));
 
   // ack(i) is one atomic sequence over the next state; `noack` advances on CPU 0's ack alone.
   const ack =
@@ -83,10 +99,7 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
         name: 'begin',
         ...cpu,
         guard: (s, i) =>
-          s.cur.get(i) === s.stage &&
-          s.ph.get(i) === Phase.READY &&
-          needsWork(s, i, s.stage) &&
-          (!respectLock || s.stage !== Stage.INSTALL || !s.busy),
+          s.cur.get(i) === s.stage && s.ph.get(i) === Phase.READY && needsWork(s, i, s.stage) && (!respectLock || s.stage !== Stage.INSTALL || !s.busy),
         effect: (s, x, i) => {
           x.ph.set(i, Phase.BUSY);
           if (s.stage === Stage.INSTALL) {
@@ -124,9 +137,7 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
     ],
     invariants: [
       {
-        name: 'Lockstep',
-        description: 'a CPU behind another CPU has acknowledged its stage (no CPU starts step k+1 before all finished step k)',
-        source: 'seed 003 (Chao Gao, 12 Mar 2026): "The state advances only after all CPUs acknowledge"',
+        ...PROPERTIES.Lockstep,
         // For all i, j: cur[i] < cur[j] implies ph[i] = ACKED; i.e. every CPU that has not
         // acknowledged is at the furthest stage (checked in O(N)).
         holds: (s) => {
@@ -137,9 +148,7 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
         },
       },
       {
-        name: 'SerialInstall',
-        description: 'at most one CPU is inside SEAMLDR.INSTALL (seamldr_lock)',
-        source: 'arch/x86/virt/vmx/tdx/seamldr.c: seamldr_lock; digest 4.7',
+        ...PROPERTIES.SerialInstall,
         holds: (s) => {
           let k = 0;
           for (let i = 0; i < n; i++) if (s.cur.get(i) === Stage.INSTALL && s.ph.get(i) === Phase.BUSY) k++;
@@ -147,18 +156,14 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
         },
       },
       {
-        name: 'VmcsRestored',
-        description: 'a CPU that is not inside a step has a current VMCS loaded',
-        source: 'seed 000 (RFC cover, item 2): SEAMRET from the P-SEAMLDR clears the current VMCS',
+        ...PROPERTIES.VmcsRestored,
         holds: (s) => {
           for (let i = 0; i < n; i++) if (s.ph.get(i) !== Phase.BUSY && !s.vmcs.get(i)) return false;
           return true;
         },
       },
       {
-        name: 'UpdateComplete',
-        description: 'an update that reached DONE without failure runs the new module',
-        source: 'digest 4.7: RUN_UPDATE imports the handoff data into the new module',
+        ...PROPERTIES.UpdateComplete,
         holds: (s) => s.stage !== Stage.DONE || s.failed || s.module === Module.NEW,
       },
     ],
@@ -170,24 +175,23 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
   };
 }
 
-export const lockstep: Spec = {
+export const lockstep = defineSpec({
   name: 'lockstep',
   file: import.meta.url,
   description: 'Reference model of the step-locked TD-preserving update (shared/bench/lockstep.md), for comparison with SPIN and Rumur',
-  params: [
-    { name: 'cpus', type: 'int', min: 1, max: 64, default: 4, description: 'number of CPUs; CPU 0 is the primary (lead) CPU' },
-    {
-      name: 'variant',
-      type: 'enum',
-      values: VARIANTS,
-      default: 'ack',
-      description: 'ack: the correct design; noack: CPU 0 advances the stage without waiting for acks; nolock: INSTALL ignores the install lock',
-    },
-  ],
-  build: (p) => lockstepModel(p['cpus'] as number, p['variant'] as Variant),
+  params: {
+    cpus: param.int(1, 64, 4, 'number of CPUs; CPU 0 is the primary (lead) CPU'),
+    variant: param.oneOf(
+      VARIANTS,
+      'ack',
+      'ack: the correct design; noack: CPU 0 advances the stage without waiting for acks; nolock: INSTALL ignores the install lock',
+    ),
+  },
+  properties: PROPERTIES,
+  build: (p) => lockstepModel(p.cpus, p.variant),
   expectations: [
     { name: 'reference', params: { cpus: 4, variant: 'ack' }, expect: { verdict: 'pass' } },
     { name: 'no acknowledgement', params: { cpus: 4, variant: 'noack' }, expect: { verdict: 'violation', property: 'Lockstep', traceLength: 2 } },
     { name: 'no install lock', params: { cpus: 4, variant: 'nolock' }, expect: { verdict: 'violation', property: 'SerialInstall', traceLength: 17 } },
   ],
-};
+});

@@ -1,7 +1,7 @@
 // What an era or a known-bad variant changes in the update, as named design choices. The
 // actions and properties read these choices, never the era or variant names themselves.
 
-import type { Params } from '../../checker/model.js';
+import type { UpdateParams } from './spec.js';
 
 export const ERAS = ['merged', 'rfc'] as const;
 export type Era = (typeof ERAS)[number];
@@ -54,10 +54,9 @@ export interface Design {
   readonly otherNmiVmread: boolean;
 }
 
-export function design(p: Params): Design {
-  const era = p['era'] as Era;
-  const v = p['variant'] as Variant;
-  const rfc = era === 'rfc';
+export function design(p: Pick<UpdateParams, 'era' | 'variant'>): Design {
+  const v = p.variant;
+  const rfc = p.era === 'rfc';
   return {
     abort: v === 'D5' ? 'none' : rfc || v === 'D6' ? 'fastForward' : 'leave',
     vmcsSaveRestore: rfc,

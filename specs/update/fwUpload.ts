@@ -20,7 +20,7 @@ export function fwUpload(d: Design, env: Env): Step[] {
     s.fw_upload.writes_left > 0 &&
     s.kernel.tdx_module_status === TdxModuleStatus.TDX_MODULE_INITIALIZED &&
     !(d.erratumGate && s.seamret_invd_vmcs) &&
-    !(env.slotCheck && s.seamldr.num_remaining_updates === 0);
+    !(env.slot_check && s.seamldr.num_remaining_updates === 0);
 
   const write =
     (imageOk: boolean): Step['effect'] =>
@@ -49,7 +49,7 @@ export function fwUpload(d: Design, env: Env): Step[] {
       effect: write(true),
     },
   ];
-  if (!env.versionCheck) {
+  if (!env.version_check) {
     steps.push({
       name: 'fw_upload write: incompatible image',
       ...task,

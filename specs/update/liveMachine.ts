@@ -129,7 +129,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
     });
   }
 
-  if (env.tdBuild) {
+  if (env.td_build) {
     // Every TD-management leaf gets the same answer from the dispatcher (SYS_READY, LP initialized),
     // so TDH.MNG.KEY.CONFIG stands for the build's SEAMCALLs.
     const build = (starts: boolean): Step => ({
@@ -160,8 +160,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
         ? '[U-RFC] get_seamldr_info(): VMPTRST, IRQs off, enter the P-SEAMLDR'
         : 'sysfs seamldr_version / num_remaining_updates: take seamldr_lock, enter the P-SEAMLDR',
       source: 'seamldr.c: seamldr_get_info(), seamldr_call(); tdx-host.c',
-      guard: (s, c) =>
-        idle(s, c) && !(d.erratumGate && s.seamret_invd_vmcs) && !(d.infoTakesLock && seamldrLocked(s, d)),
+      guard: (s, c) => idle(s, c) && !(d.erratumGate && s.seamret_invd_vmcs) && !(d.infoTakesLock && seamldrLocked(s, d)),
       effect: (_s, n, c) => {
         n.cpu.at(c).task = Task.SEAMLDR_INFO;
       },
@@ -259,4 +258,3 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
   }
   return steps;
 }
-

@@ -2,37 +2,21 @@
 // 7.2, 7.3 V8, 8; seeds 000, 002, 003). fw_upload write, cpus_read_lock(), stop_machine() and
 // the step-locked state machine of seamldr.c, with TDs, KVM, sysfs readers, IRQs and NMIs around it.
 
-import type { Model, Params, Spec } from '../../checker/model.js';
+import type { Model } from '../../checker/model.js';
+import { defineSpec, param, type ParamValues } from '../../checker/spec.js';
 import { CurrentVmcs } from '../../model/cpu.js';
 import { Errno, TdxModuleStatus } from '../../model/kernel.js';
 import { SysState } from '../../model/module.js';
 import { cpuSymmetry } from '../../model/topology.js';
-import { design, ERAS, PLATFORMS, VARIANTS, type Platform } from './design.js';
+import { design, ERAS, PLATFORMS, VARIANTS } from './design.js';
 import { fwUpload } from './fwUpload.js';
 import { liveMachine } from './liveMachine.js';
-import { properties } from './properties.js';
-import { FwUpload, tdxModule, updateSchema, type Env, type Schema } from './state.js';
+import { properties, PROPERTIES } from './properties.js';
+import { FwUpload, tdxModule, updateSchema, type Schema } from './state.js';
 import { stepMachine } from './stepMachine.js';
 
-export function environment(p: Params): Env {
-  return {
-    cpus: p['cpus'] as number,
-    vcpus: p['vcpus'] as number,
-    updates: p['updates'] as number,
-    slots: p['slots'] as number,
-    faults: p['faults'] as boolean,
-    tdBuild: p['tdBuild'] as boolean,
-    hotplug: p['hotplug'] as boolean,
-    platform: p['platform'] as Platform,
-    slotCheck: p['slotCheck'] as boolean,
-    versionCheck: p['versionCheck'] as boolean,
-    allLps: p['allLps'] as boolean,
-  };
-}
-
-export function updateModel(p: Params): Model<Schema> {
-  const d = design(p);
-  const env = environment(p);
+export function updateModel(env: UpdateParams): Model<Schema> {
+  const d = design(env);
   const tdx = tdxModule(env);
   const actions = [...fwUpload(d, env), ...stepMachine(d, env, tdx), ...liveMachine(d, env, tdx)];
   const platforms = env.platform === 'both' ? [true, false] : [env.platform === 'invd_vmcs'];
@@ -67,49 +51,43 @@ export function updateModel(p: Params): Model<Schema> {
     // Legal ends: no update in flight. A hang inside stop_machine() (U23) leaves nothing enabled.
     isEndState: (s) => s.fw_upload.phase === FwUpload.IDLE,
     // CPU 0 is the lead; under D28 the lowest online CPU leads, so CPU numbers matter.
-    symmetry: d.leadAtWrite
-      ? []
-      : [...cpuSymmetry(tdx.topology, [0]), ...(env.vcpus > 1 ? [{ index: 'vcpu', from: 0, to: env.vcpus }] : [])],
+    symmetry: d.leadAtWrite ? [] : [...cpuSymmetry(tdx.topology, [0]), ...(env.vcpus > 1 ? [{ index: 'vcpu', from: 0, to: env.vcpus }] : [])],
   };
 }
 
-export const update: Spec = {
+const params = {
+  cpus: param.int(1, 6, 3, 'platform LPs (CPUs); CPU 0 is the lead'),
+  vcpus: param.int(0, 2, 1, 'vCPUs of the running TD'),
+  era: param.oneOf(
+    ERAS,
+    'merged',
+    'merged: [U-v10]/torvalds seamldr.c (erratum gating, abort via num_failed, AVOID_COMPAT_SENSITIVE, no kernel slot check); rfc: [U-RFC] (VMCS save/restore with IRQs off, abort by fast-forward to DONE, kernel -ENOSPC slot check, no AVOID_COMPAT_SENSITIVE)',
+  ),
+  variant: param.oneOf(VARIANTS, 'reference', 'a known-bad design mutation (digest 8), applied to the era'),
+  updates: param.int(1, 3, 2, 'fw_upload writes userspace makes, one after another'),
+  slots: param.int(0, 3, 2, 'num_remaining_updates at boot'),
+  faults: param.bool(true, 'steps may fail: SHUTDOWN busy, INSTALL error, LP.INIT check, UPDATE rejects the handoff'),
+  td_build: param.bool(true, 'a TD build (compat-sensitive) may be between its first and last SEAMCALL', { aliases: ['tdBuild'] }),
+  hotplug: param.bool(false, 'CPUs 1.. may go offline and come back when the hotplug lock allows'),
+  platform: param.oneOf(
+    PLATFORMS,
+    'both',
+    'whether SEAMRET from the P-SEAMLDR invalidates the current VMCS (X86_BUG_SEAMRET_INVD_VMCS); both: one initial state each',
+  ),
+  slot_check: param.bool(true, 'userspace reads num_remaining_updates and does not write at 0', { aliases: ['slotCheck'] }),
+  version_check: param.bool(true, 'userspace applies mapping_file.json (Z-stream, minimum version) before writing', { aliases: ['versionCheck'] }),
+  all_lps: param.bool(true, 'TDH.SYS.UPDATE needs every platform LP LP-initialized (tdh_sys_update.c); false: a relaxed module [ASSUMPTION, digest 10.2]', {
+    aliases: ['allLps'],
+  }),
+};
+export type UpdateParams = ParamValues<typeof params>;
+
+export const update = defineSpec({
   name: 'update',
   file: import.meta.url,
   description: 'TD-preserving TDX module update: fw_upload, stop_machine, the step-locked state machine, P-SEAMLDR, VMCS, IRQ/NMI, failures',
-  params: [
-    { name: 'cpus', type: 'int', min: 1, max: 6, default: 3, description: 'platform LPs (CPUs); CPU 0 is the lead' },
-    { name: 'vcpus', type: 'int', min: 0, max: 2, default: 1, description: 'vCPUs of the running TD' },
-    {
-      name: 'era',
-      type: 'enum',
-      values: ERAS,
-      default: 'merged',
-      description:
-        'merged: [U-v10]/torvalds seamldr.c (erratum gating, abort via num_failed, AVOID_COMPAT_SENSITIVE, no kernel slot check); rfc: [U-RFC] (VMCS save/restore with IRQs off, abort by fast-forward to DONE, kernel -ENOSPC slot check, no AVOID_COMPAT_SENSITIVE)',
-    },
-    { name: 'variant', type: 'enum', values: VARIANTS, default: 'reference', description: 'a known-bad design mutation (digest 8), applied to the era' },
-    { name: 'updates', type: 'int', min: 1, max: 3, default: 2, description: 'fw_upload writes userspace makes, one after another' },
-    { name: 'slots', type: 'int', min: 0, max: 3, default: 2, description: 'num_remaining_updates at boot' },
-    { name: 'faults', type: 'bool', default: true, description: 'steps may fail: SHUTDOWN busy, INSTALL error, LP.INIT check, UPDATE rejects the handoff' },
-    { name: 'tdBuild', type: 'bool', default: true, description: 'a TD build (compat-sensitive) may be between its first and last SEAMCALL' },
-    { name: 'hotplug', type: 'bool', default: false, description: 'CPUs 1.. may go offline and come back when the hotplug lock allows' },
-    {
-      name: 'platform',
-      type: 'enum',
-      values: PLATFORMS,
-      default: 'both',
-      description: 'whether SEAMRET from the P-SEAMLDR invalidates the current VMCS (X86_BUG_SEAMRET_INVD_VMCS); both: one initial state each',
-    },
-    { name: 'slotCheck', type: 'bool', default: true, description: 'userspace reads num_remaining_updates and does not write at 0' },
-    { name: 'versionCheck', type: 'bool', default: true, description: 'userspace applies mapping_file.json (Z-stream, minimum version) before writing' },
-    {
-      name: 'allLps',
-      type: 'bool',
-      default: true,
-      description: 'TDH.SYS.UPDATE needs every platform LP LP-initialized (tdh_sys_update.c); false: a relaxed module [ASSUMPTION, digest 10.2]',
-    },
-  ],
+  params,
+  properties: PROPERTIES,
   build: updateModel,
   expectations: [
     { name: 'merged reference', params: {}, expect: { verdict: 'pass' } },
@@ -119,10 +97,10 @@ export const update: Spec = {
       expect: { verdict: 'violation', property: 'U22', traceLength: 10 },
       note: 'the RFC predates the flag ([U-v7]): an update during a TD build shuts the module down under it',
     },
-    { name: 'RFC era without a TD build', params: { era: 'rfc', tdBuild: false }, expect: { verdict: 'pass' } },
+    { name: 'RFC era without a TD build', params: { era: 'rfc', td_build: false }, expect: { verdict: 'pass' } },
     {
       name: 'RFC era: kernel -ENOSPC check',
-      params: { era: 'rfc', tdBuild: false, slots: 0, slotCheck: false },
+      params: { era: 'rfc', td_build: false, slots: 0, slot_check: false },
       expect: { verdict: 'pass' },
       note: 'with no slots left and userspace not looking, [U-RFC] p19 refuses before SHUTDOWN',
     },
@@ -133,13 +111,13 @@ export const update: Spec = {
     },
     {
       name: 'D1 RFC: P-SEAMLDR calls with IRQs on',
-      params: { era: 'rfc', variant: 'D1', tdBuild: false },
+      params: { era: 'rfc', variant: 'D1', td_build: false },
       expect: { verdict: 'violation', property: 'V8', traceLength: 3 },
       note: "an IRQ handler's VMREAD lands between SEAMRET and VMPTRLD",
     },
     {
       name: 'D2 RFC: another NMI handler VMREADs in the save/restore window',
-      params: { era: 'rfc', variant: 'D2', tdBuild: false },
+      params: { era: 'rfc', variant: 'D2', td_build: false },
       expect: { verdict: 'violation', property: 'V8', traceLength: 3 },
     },
     {
@@ -184,13 +162,13 @@ export const update: Spec = {
     },
     {
       name: 'D9 with a relaxed module: the update succeeds without every LP',
-      params: { hotplug: true, allLps: false },
+      params: { hotplug: true, all_lps: false },
       expect: { verdict: 'violation', property: 'U8', traceLength: 11 },
       note: 'if the module did not need every LP, the offline CPU would still have missed SEAMLDR.INSTALL',
     },
     {
       name: 'D10: no slots left and nobody checks first',
-      params: { slots: 0, slotCheck: false },
+      params: { slots: 0, slot_check: false },
       expect: { verdict: 'violation', property: 'U21', traceLength: 12 },
     },
     { name: 'D15: SHUTDOWN without AVOID_COMPAT_SENSITIVE', params: { variant: 'D15' }, expect: { verdict: 'violation', property: 'U22', traceLength: 10 } },
@@ -207,8 +185,8 @@ export const update: Spec = {
     { name: 'D33: SEAMLDR.INFO without seamldr_lock', params: { variant: 'D33' }, expect: { verdict: 'violation', property: 'U7', traceLength: 2 } },
     {
       name: 'no version policy in userspace',
-      params: { versionCheck: false },
+      params: { version_check: false },
       expect: { verdict: 'violation', property: 'U16', traceLength: 9 },
     },
   ],
-};
+});

@@ -8,30 +8,11 @@ import { KernelCpuFields, KernelFields } from '../../model/kernel.js';
 import { TdxModule } from '../../model/module.js';
 import { ModuleUpdateState, SeamldrFields } from '../../model/seamldr.js';
 import { topology } from '../../model/topology.js';
-import type { Design, Platform } from './design.js';
+import type { Design } from './design.js';
+import type { UpdateParams } from './spec.js';
 
-/** The environment a check runs in: the machine, userspace's habits and what may go wrong. */
-export interface Env {
-  readonly cpus: number;
-  readonly vcpus: number;
-  /** fw_upload writes userspace makes (several updates in a row). */
-  readonly updates: number;
-  /** num_remaining_updates at boot. */
-  readonly slots: number;
-  /** Steps may fail for reasons outside the kernel (busy module, loader error, LP check, bad handoff). */
-  readonly faults: boolean;
-  /** A TD build (compat-sensitive) may be between its first and last SEAMCALL. */
-  readonly tdBuild: boolean;
-  /** CPUs may go offline and come back (cpu_down/cpu_up) whenever the hotplug lock allows. */
-  readonly hotplug: boolean;
-  readonly platform: Platform;
-  /** Userspace reads num_remaining_updates first and does not write at 0 (merged design: the kernel does not check). */
-  readonly slotCheck: boolean;
-  /** Userspace applies mapping_file.json: same major.minor, at or above the image's minimum version. */
-  readonly versionCheck: boolean;
-  /** TDH.SYS.UPDATE needs every platform LP LP-initialized (tdh_sys_update.c); false: a relaxed module ([ASSUMPTION], digest 10.2). */
-  readonly allLps: boolean;
-}
+/** The environment a check runs in: the machine, userspace's habits and what may go wrong (the spec's parameters). */
+export type Env = UpdateParams;
 
 /** Where the stop_machine() stopper thread of a CPU is (multi_cpu_stop()'s states, per CPU). */
 export const Stopper = enumOf([
@@ -139,7 +120,7 @@ export type N = Write<Schema>;
 
 /** The module and topology of an environment: one package; every CPU is a platform LP. */
 export function tdxModule(env: Env): TdxModule {
-  return new TdxModule(topology(env.cpus, 1), { tdmrs: 0, tdmrChunks: 0, allLpsRequired: env.allLps });
+  return new TdxModule(topology(env.cpus, 1), { tdmrs: 0, tdmrChunks: 0, allLpsRequired: env.all_lps });
 }
 
 // ---- What the kernel's synchronization decides ---------------------------------------------

@@ -143,19 +143,21 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
   };
 
   /** SEAMRET from SEAMLDR.INSTALL; `ok` is the loader's answer. */
-  const seamret = (ok: (s: S) => boolean): Step['effect'] => (s, n, c) => {
-    const cpu = n.cpu.at(c);
-    const success = ok(s);
-    // The first successful INSTALL of an attempt loads the new module ([ASSUMPTION], digest 10.1).
-    if (success && s.tdx_module.sys_state !== SysState.SYSINIT_PENDING) tdx.install(n.tdx_module);
-    if (s.seamret_invd_vmcs) cpu.currentVmcs = CurrentVmcs.INVALID;
-    if (d.vmcsSaveRestore && s.seamret_invd_vmcs) {
-      cpu.loop = success ? Loop.VMPTRLD : Loop.VMPTRLD_FAILED; // still holding seamldr_lock
-      return;
-    }
-    cpu.loop = Loop.SPIN;
-    finish(n, c, !success);
-  };
+  const seamret =
+    (ok: (s: S) => boolean): Step['effect'] =>
+    (s, n, c) => {
+      const cpu = n.cpu.at(c);
+      const success = ok(s);
+      // The first successful INSTALL of an attempt loads the new module ([ASSUMPTION], digest 10.1).
+      if (success && s.tdx_module.sys_state !== SysState.SYSINIT_PENDING) tdx.install(n.tdx_module);
+      if (s.seamret_invd_vmcs) cpu.currentVmcs = CurrentVmcs.INVALID;
+      if (d.vmcsSaveRestore && s.seamret_invd_vmcs) {
+        cpu.loop = success ? Loop.VMPTRLD : Loop.VMPTRLD_FAILED; // still holding seamldr_lock
+        return;
+      }
+      cpu.loop = Loop.SPIN;
+      finish(n, c, !success);
+    };
 
   /** One WORK entry as an action: read the state, do the work (with `inject`), ack_state(). */
   const workStep = (w: Work, inject: Status): Step => ({
@@ -238,8 +240,7 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       ...sm,
       description: 'leave the loop: on reading DONE, or ([U-v9]+) at the loop test once num_failed != 0',
       source: 'seamldr.c: while (curstate != MODULE_UPDATE_DONE && !READ_ONCE(update_ctrl.num_failed))',
-      guard: (s, c) =>
-        reads(s, c, 'leave') || (d.abort === 'leave' && s.update_ctrl.failed && inUpdate(s, c) && s.cpu.at(c).loop === Loop.SPIN),
+      guard: (s, c) => reads(s, c, 'leave') || (d.abort === 'leave' && s.update_ctrl.failed && inUpdate(s, c) && s.cpu.at(c).loop === Loop.SPIN),
       effect: (_s, n, c) => {
         n.cpu.at(c).stopper = Stopper.EXIT; // the ack of DONE moves to DONE+1, which nobody reads
       },

@@ -10,7 +10,8 @@ import { SeamcallLeaf, type Leaf } from '../../model/leaf.js';
 import type { TdxModule } from '../../model/module.js';
 import { TdxStatus } from '../../model/status.js';
 import type { Client, Ownership } from './ownership.js';
-import { BOOT_CPU, Crash, Hp, Kvm, Pm, Tsm, type Design, type N, type S, type Schema, type Variant } from './schema.js';
+import type { VmxConfig } from './spec.js';
+import { BOOT_CPU, Crash, Hp, Kvm, Pm, Tsm, type N, type S, type Schema } from './schema.js';
 
 export interface Seamcall {
   readonly cpu: number;
@@ -27,16 +28,6 @@ export interface VmxInstruction {
 export interface VmxAction extends Action<Schema> {
   readonly issues?: (s: S, actor: number) => Seamcall[];
   readonly vmx?: (s: S, actor: number) => VmxInstruction[];
-}
-
-export interface VmxConfig {
-  readonly cpus: number;
-  readonly design: Design;
-  readonly variant: Variant;
-  readonly hotplug: boolean;
-  readonly suspend: boolean;
-  readonly shutdown: boolean;
-  readonly crash: boolean;
 }
 
 const TRANSIT = new Set<number>([Hp.UP_KVM, Hp.UP_TDX, Hp.DOWN_TDX, Hp.DOWN_KVM]);
@@ -76,8 +67,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
   const kvmLoaded = (s: S): boolean => s.kvm !== Kvm.UNLOADED;
   const tdAllowed = (s: S): boolean => (design === 'kvm' ? s.kvm === Kvm.TDX : kvmLoaded(s) && own.tdxEnabled(s));
   /** KVM flushes the TD vCPU on `c` before it lets go of VMX there. */
-  const flushOn = (s: S, cs: readonly number[]): Seamcall[] =>
-    s.td_vcpu >= 0 && cs.includes(s.td_vcpu) ? [{ cpu: s.td_vcpu, client: 'KVM' }] : [];
+  const flushOn = (s: S, cs: readonly number[]): Seamcall[] => (s.td_vcpu >= 0 && cs.includes(s.td_vcpu) ? [{ cpu: s.td_vcpu, client: 'KVM' }] : []);
   const tsmQuiesce = (s: S): Seamcall[] => (s.tsm === Tsm.BOUND ? [{ cpu: BOOT_CPU, client: 'tdx_tsm' }] : []);
   const cpu = { actors: cpus, actorKind: 'CPU' } as const;
   const secondary = { ...cpu, context: 'cpuhp' } as const;
@@ -245,7 +235,8 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     {
       name: 'tdx_online_cpu',
       ...secondary,
-      description: design === 'kvm' ? "KVM's \"kvm/cpu/tdx:online\": tdx_cpu_enable()" : 'the TDX core\'s "virt/tdx:online": x86_virt_get_ref(), tdx_cpu_enable()',
+      description:
+        design === 'kvm' ? 'KVM\'s "kvm/cpu/tdx:online": tdx_cpu_enable()' : 'the TDX core\'s "virt/tdx:online": x86_virt_get_ref(), tdx_cpu_enable()',
       source: design === 'kvm' ? 'arch/x86/kvm/vmx/tdx.c: tdx_online_cpu()' : 'arch/x86/virt/vmx/tdx/tdx.c: tdx_online_cpu()',
       guard: (s, c) => onlineAllowed(s) && hp(s, c) === Hp.UP_KVM,
       effect: (s, n, c) => {
@@ -405,14 +396,18 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
         n.pm = design === 'kvm' ? Pm.VIRT_OFF : Pm.KVM_SHUT_DOWN;
         for (const c of all) if (s.cpu.at(c).kvm_virt) own.kvmPut(n, c);
       },
-      issues: (s) => flushOn(s, all.filter((c) => s.cpu.at(c).kvm_virt)),
+      issues: (s) =>
+        flushOn(
+          s,
+          all.filter((c) => s.cpu.at(c).kvm_virt),
+        ),
     },
     ...(design === 'refcount'
       ? [
           {
             name: 'tdx_shutdown: TDH.SYS.DISABLE',
             context: 'syscore',
-            description: 'the module is disabled so that a kexec\'d kernel can initialize it again',
+            description: "the module is disabled so that a kexec'd kernel can initialize it again",
             source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_shutdown() -> tdx_sys_disable() [DIS]',
             guard: (s: S) => normal(s) && s.pm === Pm.KVM_SHUT_DOWN,
             effect: (_s: S, n: N) => {
@@ -464,8 +459,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
       context: 'nmi',
       description: "the NMI shootdown stops this CPU: KVM's emergency callback, VMXOFF, halt",
       source: 'arch/x86/kernel/reboot.c: crash_nmi_callback() -> cpu_emergency_disable_virtualization()',
-      guard: (s, c) =>
-        (s.crash === Crash.SHOOTDOWN || s.crash === Crash.DISABLED) && c !== s.crash_cpu && hp(s, c) !== Hp.OFFLINE && hp(s, c) !== Hp.HALTED,
+      guard: (s, c) => (s.crash === Crash.SHOOTDOWN || s.crash === Crash.DISABLED) && c !== s.crash_cpu && hp(s, c) !== Hp.OFFLINE && hp(s, c) !== Hp.HALTED,
       effect: (s, n, c) => {
         n.cpu.at(c).hp = Hp.HALTED;
         if (s.cpu.at(c).vmxOn) own.emergencyVmxoff(n, c);

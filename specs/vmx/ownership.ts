@@ -30,9 +30,7 @@ export interface Ownership {
 
 export function ownership(design: Design, variant: Variant): Ownership {
   const tdxEnabled = (s: S | N): boolean =>
-    design === 'kvm'
-      ? s.kvm === Kvm.TDX
-      : s.tdx_module_status === TdxModuleStatus.TDX_MODULE_INITIALIZED && s.tdx_module.sys_state === SysState.SYS_READY;
+    design === 'kvm' ? s.kvm === Kvm.TDX : s.tdx_module_status === TdxModuleStatus.TDX_MODULE_INITIALIZED && s.tdx_module.sys_state === SysState.SYS_READY;
 
   // D19 (Yilun's first idea, seed 002): the tdx_tsm device goes before every VMXOFF and comes back at VMXON.
   const vmxon = (n: N, c: number): void => {

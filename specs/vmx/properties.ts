@@ -4,6 +4,7 @@
 // it is about the crash path's own order.
 
 import type { ActionRef, Invariant, TransitionProperty } from '../../checker/model.js';
+import { declareProperties, invariant, transition } from '../../checker/spec.js';
 import { CurrentVmcs } from '../../model/cpu.js';
 import { SysState } from '../../model/module.js';
 import type { VmxAction } from './actions.js';
@@ -13,6 +14,50 @@ import { BOOT_CPU, Crash, Hp, Pm, Tsm, type Design, type S, type Schema } from '
 const OUTSIDE_EMERGENCY = 'outside crash/forced shutdown (V6)';
 const normal = (s: S): boolean => s.crash === Crash.NONE;
 const POWER_OFF = new Set<number>([Pm.DEVICES_SHUT_DOWN, Pm.KVM_SHUT_DOWN, Pm.TDX_DISABLED, Pm.VIRT_OFF, Pm.HALTED]);
+
+/** Every property, declared once: `tdxmc list`, reports and the README table read these. */
+export const PROPERTIES = declareProperties({
+  V1: invariant(
+    `vmxOn iff the CPU has an owner: virtualization_nr_users > 0 counting KVM's and the TDX core's references (refcount), KVM having virtualization enabled (kvm) (${OUTSIDE_EMERGENCY})`,
+    'digest 7.3 V1; arch/x86/virt/hw.c: x86_virt_get_ref()/x86_virt_put_ref()',
+  ),
+  TsmBound: transition(
+    `availability: tdx_tsm is unbound only when TDX goes down with it or at power-off, so its bindings survive CPU offline and suspend (${OUTSIDE_EMERGENCY}); D19 gives this up`,
+    'digest 8 D19; seed 002 (Dan: removing the device on every async VMXOFF is "too violent")',
+  ),
+  V2: transition(
+    `a VMXOFF happens only when the last owner lets go (virtualization_nr_users 1 -> 0, or KVM alone) (${OUTSIDE_EMERGENCY})`,
+    'digest 7.3 V2; arch/x86/virt/hw.c: x86_virt_put_ref()',
+  ),
+  V3: transition(
+    `a SEAMCALL by KVM, the TDX core or tdx_tsm runs in VMX operation, under its own or the TDX core's reference (refcount) or where KVM has VMX on (kvm); else it #UDs (-EACCES) (${OUTSIDE_EMERGENCY})`,
+    'digest 7.3 V3, 7.1 I1; seed 002 (Yilun: "vmxoff is fatal to tdx_tsm driver")',
+  ),
+  V4: transition(
+    `while tdx_tsm is bound and may issue requests, no VMXOFF on a CPU its requests can run on (${OUTSIDE_EMERGENCY})`,
+    'digest 7.3 V4; seed 002 (Yilun: remove the device before VMXOFF; Dan: tie it to kvm_intel)',
+  ),
+  V5: transition(
+    `at VMXOFF on a CPU no TD vCPU is associated with it: TDH.VP.FLUSH ran first (${OUTSIDE_EMERGENCY})`,
+    'digest 7.3 V5; arch/x86/kvm/vmx/tdx.c: tdx_disable_virtualization_cpu()',
+  ),
+  V7: transition(
+    `a VMXOFF by syscore suspend or power-off happens with userspace frozen, so no KVM ioctl or tdx_tsm request is in flight (${OUTSIDE_EMERGENCY})`,
+    'digest 7.3 V7; seed 002 (Sean: "userspace tasks need to be frozen before the kernel fires off the suspend notifiers")',
+  ),
+  V8: transition(
+    `KVM's VMX instructions on a CPU run in VMX operation, and VMREAD/VMWRITE with a current VMCS: every path that lets go of VMX VMCLEARs first (${OUTSIDE_EMERGENCY})`,
+    'digest 7.3 V8; arch/x86/kvm/vmx/vmx.c: vmx_disable_virtualization_cpu() -> vmclear_local_loaded_vmcss()',
+  ),
+  V9: transition(
+    'on power-off and crash, the CPU that issues TDH.SYS.DISABLE leaves VMX operation only after it (checked during a crash too; refcount only: the KVM-owned design predates TDH.SYS.DISABLE)',
+    'digest 7.3 V9; [DIS] tdx_shutdown(), native_machine_crash_shutdown()',
+  ),
+  V10: transition(
+    `cpuhp order: VMX is on before tdx_cpu_enable() on a CPU coming up, and VMX goes off only in or after the TDX teardown on a CPU going down (${OUTSIDE_EMERGENCY})`,
+    'digest 7.3 V10; cpuhp: CPUHP_AP_KVM_ONLINE below CPUHP_AP_ONLINE_DYN',
+  ),
+});
 
 /** The CPUs whose VMX goes off in this step. */
 function vmxoffs(s: S, n: S, cpus: number): number[] {
@@ -24,12 +69,7 @@ function vmxoffs(s: S, n: S, cpus: number): number[] {
 export function vmxInvariants(cpus: number, design: Design, own: Ownership): Invariant<Schema>[] {
   return [
     {
-      name: 'V1',
-      description:
-        design === 'refcount'
-          ? `vmxOn iff virtualization_nr_users > 0, which counts KVM's and the TDX core's references (${OUTSIDE_EMERGENCY})`
-          : `vmxOn iff KVM has virtualization enabled on the CPU (${OUTSIDE_EMERGENCY})`,
-      source: 'digest 7.3 V1; arch/x86/virt/hw.c: x86_virt_get_ref()/x86_virt_put_ref()',
+      ...PROPERTIES.V1,
       holds: (s) => {
         if (!normal(s)) return true;
         for (let c = 0; c < cpus; c++) {
@@ -43,12 +83,7 @@ export function vmxInvariants(cpus: number, design: Design, own: Ownership): Inv
   ];
 }
 
-export function vmxTransitionProperties(
-  cpus: number,
-  design: Design,
-  own: Ownership,
-  actions: readonly VmxAction[],
-): TransitionProperty<Schema>[] {
+export function vmxTransitionProperties(cpus: number, design: Design, own: Ownership, actions: readonly VmxAction[]): TransitionProperty<Schema>[] {
   const named = (names: readonly string[]) => {
     const idx = new Set(actions.flatMap((a, i) => (names.includes(a.name) ? [i] : [])));
     return (a: ActionRef): boolean => idx.has(a.action);
@@ -61,24 +96,15 @@ export function vmxTransitionProperties(
 
   return [
     {
-      name: 'TsmBound',
-      description: `availability: tdx_tsm is unbound only when TDX goes down with it or at power-off, so its bindings survive CPU offline and suspend (${OUTSIDE_EMERGENCY}); D19 gives this up`,
-      source: 'digest 8 D19; seed 002 (Dan: removing the device on every async VMXOFF is "too violent")',
+      ...PROPERTIES.TsmBound,
       holds: (s, _a, n) => !normal(n) || s.tsm === Tsm.UNBOUND || n.tsm !== Tsm.UNBOUND || !own.tdxEnabled(n) || POWER_OFF.has(n.pm),
     },
     {
-      name: 'V2',
-      description: `a VMXOFF happens only when the last owner lets go (virtualization_nr_users 1 -> 0, or KVM alone) (${OUTSIDE_EMERGENCY})`,
-      source: 'digest 7.3 V2; arch/x86/virt/hw.c: x86_virt_put_ref()',
+      ...PROPERTIES.V2,
       holds: (s, _a, n) => !normal(n) || vmxoffs(s, n, cpus).every((c) => own.owners(s, c) === 1 && own.owners(n, c) === 0),
     },
     {
-      name: 'V3',
-      description:
-        design === 'refcount'
-          ? `a SEAMCALL by KVM, the TDX core or tdx_tsm runs in VMX operation, under its own or the TDX core's reference (${OUTSIDE_EMERGENCY})`
-          : `a SEAMCALL by KVM, the TDX core or tdx_tsm runs where KVM has VMX on; else it #UDs (-EACCES) (${OUTSIDE_EMERGENCY})`,
-      source: 'digest 7.3 V3, 7.1 I1; seed 002 (Yilun: "vmxoff is fatal to tdx_tsm driver")',
+      ...PROPERTIES.V3,
       holds: (s, a, n) => {
         if (!normal(n)) return true;
         const issued = actions[a.action]!.issues?.(s, a.actor) ?? [];
@@ -86,27 +112,19 @@ export function vmxTransitionProperties(
       },
     },
     {
-      name: 'V4',
-      description: `while tdx_tsm is bound and may issue requests, no VMXOFF on a CPU its requests can run on (${OUTSIDE_EMERGENCY})`,
-      source: 'digest 7.3 V4; seed 002 (Yilun: remove the device before VMXOFF; Dan: tie it to kvm_intel)',
+      ...PROPERTIES.V4,
       holds: (s, _a, n) => !normal(n) || s.tsm !== Tsm.BOUND || vmxoffs(s, n, cpus).every((c) => s.cpu.at(c).hp !== Hp.ONLINE),
     },
     {
-      name: 'V5',
-      description: `at VMXOFF on a CPU no TD vCPU is associated with it: TDH.VP.FLUSH ran first (${OUTSIDE_EMERGENCY})`,
-      source: 'digest 7.3 V5; arch/x86/kvm/vmx/tdx.c: tdx_disable_virtualization_cpu()',
+      ...PROPERTIES.V5,
       holds: (s, _a, n) => !normal(n) || vmxoffs(s, n, cpus).every((c) => n.td_vcpu !== c),
     },
     {
-      name: 'V7',
-      description: `a VMXOFF by syscore suspend or power-off happens with userspace frozen, so no KVM ioctl or tdx_tsm request is in flight (${OUTSIDE_EMERGENCY})`,
-      source: 'digest 7.3 V7; seed 002 (Sean: "userspace tasks need to be frozen before the kernel fires off the suspend notifiers")',
+      ...PROPERTIES.V7,
       holds: (s, a, n) => !normal(n) || !pmVmxoff(a) || vmxoffs(s, n, cpus).length === 0 || s.pm !== Pm.RUNNING,
     },
     {
-      name: 'V8',
-      description: `KVM's VMX instructions on a CPU run in VMX operation, and VMREAD/VMWRITE with a current VMCS: every path that lets go of VMX VMCLEARs first (${OUTSIDE_EMERGENCY})`,
-      source: 'digest 7.3 V8; arch/x86/kvm/vmx/vmx.c: vmx_disable_virtualization_cpu() -> vmclear_local_loaded_vmcss()',
+      ...PROPERTIES.V8,
       holds: (s, a, n) => {
         if (!normal(n)) return true;
         const executed = actions[a.action]!.vmx?.(s, a.actor) ?? [];
@@ -114,12 +132,7 @@ export function vmxTransitionProperties(
       },
     },
     {
-      name: 'V9',
-      description:
-        design === 'refcount'
-          ? 'on power-off and crash, the CPU that issues TDH.SYS.DISABLE leaves VMX operation only after it (checked during a crash too)'
-          : 'not applicable: the KVM-owned design predates TDH.SYS.DISABLE',
-      source: 'digest 7.3 V9; [DIS] tdx_shutdown(), native_machine_crash_shutdown()',
+      ...PROPERTIES.V9,
       holds: (s, a, n) => {
         if (design !== 'refcount' || !stopPath(a)) return true;
         const issuer = s.crash === Crash.NONE ? BOOT_CPU : s.crash_cpu;
@@ -127,9 +140,7 @@ export function vmxTransitionProperties(
       },
     },
     {
-      name: 'V10',
-      description: `cpuhp order: VMX is on before tdx_cpu_enable() on a CPU coming up, and VMX goes off only in or after the TDX teardown on a CPU going down (${OUTSIDE_EMERGENCY})`,
-      source: 'digest 7.3 V10; cpuhp: CPUHP_AP_KVM_ONLINE below CPUHP_AP_ONLINE_DYN',
+      ...PROPERTIES.V10,
       holds: (s, a, n) => {
         if (!normal(n) || !cpuhp(a)) return true;
         if (tdxOnline(a) && own.tdxEnabled(s) && !n.cpu.at(a.actor).vmxOn) return false;

@@ -2,13 +2,14 @@
 // tdx_tsm) keeps it while it needs it: KVM-owned VMXON before 2026, the refcounted
 // virtualization core after (digest 5, 7.3; seed 002).
 
-import type { Model, Spec } from '../../checker/model.js';
+import type { Model } from '../../checker/model.js';
+import { defineSpec, param, type ParamValues } from '../../checker/spec.js';
 import { TdxModule } from '../../model/module.js';
 import { cpuSymmetry, topology } from '../../model/topology.js';
-import { tdxEnable, vmxActions, type VmxConfig } from './actions.js';
+import { tdxEnable, vmxActions } from './actions.js';
 import { ownership } from './ownership.js';
-import { vmxInvariants, vmxTransitionProperties } from './properties.js';
-import { Crash, DESIGNS, Hp, Pm, Tsm, VARIANTS, vmxSchema, type Design, type Schema, type Variant } from './schema.js';
+import { PROPERTIES, vmxInvariants, vmxTransitionProperties } from './properties.js';
+import { Crash, DESIGNS, Hp, Pm, Tsm, VARIANTS, vmxSchema, type Schema } from './schema.js';
 
 export function vmxModel(cfg: VmxConfig): Model<Schema> {
   const topo = topology(cfg.cpus, 1);
@@ -40,42 +41,32 @@ export function vmxModel(cfg: VmxConfig): Model<Schema> {
   };
 }
 
-export const vmx: Spec = {
+const params = {
+  cpus: param.int(1, 4, 2, 'CPUs in one package; CPU 0 is the boot CPU and never goes offline'),
+  design: param.oneOf(
+    DESIGNS,
+    'refcount',
+    'refcount: x86_virt_get_ref()/put_ref() with the TDX core as owner (2026); kvm: KVM owns VMXON and brings TDX up (before 2026)',
+  ),
+  variant: param.oneOf(
+    VARIANTS,
+    'reference',
+    "reference (KVM-owned: tdx_tsm lives from tdx_enable() to tdx_cleanup(), Dan's design); D18 (KVM-owned only; refcount builds the reference): kvm_intel unload leaves tdx_tsm bound; D19: the tdx_tsm device is removed at every VMXOFF and re-added at VMXON",
+  ),
+  hotplug: param.bool(true, 'the administrator takes secondary CPUs offline and online'),
+  suspend: param.bool(true, 'system suspend and resume (theoretical with TDX: S3 is disabled, digest 3.10)'),
+  shutdown: param.bool(true, 'normal power-off'),
+  crash: param.bool(true, 'panic and the crash NMI shootdown (outside the safety properties, V6; D35)'),
+};
+export type VmxConfig = ParamValues<typeof params>;
+
+export const vmx = defineSpec({
   name: 'vmx',
   file: import.meta.url,
   description: 'VMXON ownership: KVM-owned (pre-2026) or the refcounted virtualization core, with KVM, TDs, tdx_tsm, cpuhp, suspend, power-off and crash',
-  params: [
-    { name: 'cpus', type: 'int', min: 1, max: 4, default: 2, description: 'CPUs in one package; CPU 0 is the boot CPU and never goes offline' },
-    {
-      name: 'design',
-      type: 'enum',
-      values: DESIGNS,
-      default: 'refcount',
-      description: 'refcount: x86_virt_get_ref()/put_ref() with the TDX core as owner (2026); kvm: KVM owns VMXON and brings TDX up (before 2026)',
-    },
-    {
-      name: 'variant',
-      type: 'enum',
-      values: VARIANTS,
-      default: 'reference',
-      description:
-        "reference (KVM-owned: tdx_tsm lives from tdx_enable() to tdx_cleanup(), Dan's design); D18 (KVM-owned only; refcount builds the reference): kvm_intel unload leaves tdx_tsm bound; D19: the tdx_tsm device is removed at every VMXOFF and re-added at VMXON",
-    },
-    { name: 'hotplug', type: 'bool', default: true, description: 'the administrator takes secondary CPUs offline and online' },
-    { name: 'suspend', type: 'bool', default: true, description: 'system suspend and resume (theoretical with TDX: S3 is disabled, digest 3.10)' },
-    { name: 'shutdown', type: 'bool', default: true, description: 'normal power-off' },
-    { name: 'crash', type: 'bool', default: true, description: 'panic and the crash NMI shootdown (outside the safety properties, V6; D35)' },
-  ],
-  build: (p) =>
-    vmxModel({
-      cpus: p['cpus'] as number,
-      design: p['design'] as Design,
-      variant: p['variant'] as Variant,
-      hotplug: p['hotplug'] as boolean,
-      suspend: p['suspend'] as boolean,
-      shutdown: p['shutdown'] as boolean,
-      crash: p['crash'] as boolean,
-    }),
+  params,
+  properties: PROPERTIES,
+  build: vmxModel,
   expectations: [
     {
       name: 'refcounted core',
@@ -84,9 +75,20 @@ export const vmx: Spec = {
       note: 'includes D35: SEAMCALLs on CPUs the crash shootdown has not stopped yet, after TDH.SYS.DISABLE (excluded by V6)',
     },
     { name: 'KVM-owned VMXON', params: { design: 'kvm' }, expect: { verdict: 'pass' } },
-    { name: 'D18 KVM-owned: kvm_intel unload under a live tdx_tsm', params: { design: 'kvm', variant: 'D18' }, expect: { verdict: 'violation', property: 'V4', traceLength: 4 } },
-    { name: 'D19 KVM-owned: remove tdx_tsm at every VMXOFF', params: { design: 'kvm', variant: 'D19' }, expect: { verdict: 'violation', property: 'TsmBound', traceLength: 5 } },
-    { name: 'D19 on the refcounted core', params: { design: 'refcount', variant: 'D19' }, expect: { verdict: 'violation', property: 'TsmBound', traceLength: 2 } },
+    {
+      name: 'D18 KVM-owned: kvm_intel unload under a live tdx_tsm',
+      params: { design: 'kvm', variant: 'D18' },
+      expect: { verdict: 'violation', property: 'V4', traceLength: 4 },
+    },
+    {
+      name: 'D19 KVM-owned: remove tdx_tsm at every VMXOFF',
+      params: { design: 'kvm', variant: 'D19' },
+      expect: { verdict: 'violation', property: 'TsmBound', traceLength: 5 },
+    },
+    {
+      name: 'D19 on the refcounted core',
+      params: { design: 'refcount', variant: 'D19' },
+      expect: { verdict: 'violation', property: 'TsmBound', traceLength: 2 },
+    },
   ],
-};
-
+});

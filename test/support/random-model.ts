@@ -38,16 +38,17 @@ const ACTORS = 2;
 export const modelSpecArb = (opts: { safety: boolean }): fc.Arbitrary<ModelSpec> =>
   fc.integer({ min: 1, max: 4 }).chain((k) => {
     const v = fc.integer({ min: 0, max: k });
-    const rule: fc.Arbitrary<RuleSpec> = fc.record({
-      whenX: fc.option(v),
-      whenF: fc.option(fc.boolean()),
-      whenA: fc.option(fc.integer({ min: 0, max: 2 })),
-      setX: fc.option(fc.oneof(fc.constant<'inc'>('inc'), fc.constant<'dec'>('dec'), v)),
-      setY: fc.option(fc.oneof(fc.constant<'copyX'>('copyX'), v)),
-      flipF: fc.boolean(),
-      bumpA: fc.boolean(),
-      perActor: fc.boolean(),
-    })
+    const rule: fc.Arbitrary<RuleSpec> = fc
+      .record({
+        whenX: fc.option(v),
+        whenF: fc.option(fc.boolean()),
+        whenA: fc.option(fc.integer({ min: 0, max: 2 })),
+        setX: fc.option(fc.oneof(fc.constant<'inc'>('inc'), fc.constant<'dec'>('dec'), v)),
+        setY: fc.option(fc.oneof(fc.constant<'copyX'>('copyX'), v)),
+        flipF: fc.boolean(),
+        bumpA: fc.boolean(),
+        perActor: fc.boolean(),
+      })
       // A rule without an actor leaves per-actor state alone, so the actors stay interchangeable.
       .map((r) => (r.perActor ? r : { ...r, whenA: null, bumpA: false }));
     return fc.record({
@@ -131,8 +132,7 @@ export function naiveSuccessors(m: ModelSpec, s: PlainState): PlainState[] {
 }
 
 export const naiveIsBad = (m: ModelSpec, s: PlainState): boolean =>
-  (m.bad !== null && s.x === m.bad.x && s.y === m.bad.y) ||
-  (naiveSuccessors(m, s).length === 0 && !(m.endX === null ? m.bad === null : s.x === m.endX));
+  (m.bad !== null && s.x === m.bad.x && s.y === m.bad.y) || (naiveSuccessors(m, s).length === 0 && !(m.endX === null ? m.bad === null : s.x === m.endX));
 
 /** The naive enumerator's count of orbits under swapping the two actors. */
 export function naiveOrbits(states: Iterable<string>): number {

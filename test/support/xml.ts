@@ -11,6 +11,7 @@ export interface XmlElement {
 
 const NAME = '[A-Za-z_][\\w.-]*';
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+// eslint-disable-next-line no-control-regex -- these controls are what XML forbids
 const FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 
 function decode(raw: string, where: string): string {

@@ -47,7 +47,7 @@ function medianOf<T extends { seconds: number }>(runs: T[]): T {
 }
 
 function ours(cpus: number, flags: string[] = []): Ours {
-  const r = spawnSync(process.execPath, [CHILD, 'lockstep', `cpus=${cpus}`, 'variant=ack', ...flags], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, [CHILD, `cpus=${cpus}`, 'variant=ack', ...flags], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`bench: tdxmc cpus=${cpus} ${flags.join(' ')} failed:\n${r.stderr}`);
   return JSON.parse(r.stdout) as Ours;
 }
@@ -89,7 +89,14 @@ function target(what: string, ok: boolean, detail: string): void {
 }
 
 const HEAD = ['run', 'states', 'seconds', 'states/s', 'B/state', 'peak RSS MiB'];
-const oursRow = (label: string, o: Ours) => [label, num(o.states), num(o.seconds, 2), num(o.states / o.seconds), num(o.storeBytesPerState, 1), mib(o.peakRssBytes)];
+const oursRow = (label: string, o: Ours) => [
+  label,
+  num(o.states),
+  num(o.seconds, 2),
+  num(o.states / o.seconds),
+  num(o.storeBytesPerState, 1),
+  mib(o.peakRssBytes),
+];
 const extRow = (label: string, e: ExternalRun) => [label, num(e.states), num(e.seconds, 2), num(e.states / e.seconds), '', mib(e.peakRssBytes)];
 /** Counts must match exactly: a mismatch is printed and fails the bench (exit 1). */
 const sameCount = (a: number, b: number, who: string) => {
@@ -97,6 +104,21 @@ const sameCount = (a: number, b: number, who: string) => {
   process.stdout.write(`  COUNT MISMATCH: tdxmc ${num(a)} vs ${who} ${num(b)}\n`);
   process.exitCode = 1;
 };
+
+/** Prints tdxmc's median run beside SPIN's (when SPIN ran) and returns the paired ratio of their times. */
+function besideSpin(os: Ours[], ss: ExternalRun[]): ReturnType<typeof pairedRatio> | undefined {
+  const o = medianOf(os);
+  const rows = [HEAD, oursRow('tdxmc', o)];
+  if (ss.length === 0) {
+    table(rows);
+    return undefined;
+  }
+  const s = medianOf(ss);
+  rows.push(extRow('SPIN -O2 -DSAFETY -DNOREDUCE', s));
+  table(rows);
+  sameCount(o.states, s.states, 'SPIN');
+  return pairedRatio(os, ss, (a, b) => a.seconds / b.seconds);
+}
 
 const haveSpin = has('spin') && has('gcc');
 const haveRumur = has('rumur') && has('cc');
@@ -107,21 +129,16 @@ process.stdout.write('\n');
 if (sections.has('raw')) {
   process.stdout.write(`Raw speed (cpus=${rawCpus}, one worker)\n`);
   const [os, ss] = sideBySide(() => ours(rawCpus, ['--workers=1']), haveSpin ? () => spin(rawCpus) : undefined);
-  const o = medianOf(os);
-  const rows = [HEAD, oursRow('tdxmc', o)];
-  if (ss.length > 0) {
-    const s = medianOf(ss);
-    rows.push(extRow('SPIN -O2 -DSAFETY -DNOREDUCE', s));
-    table(rows);
-    sameCount(o.states, s.states, 'SPIN');
-    const r = pairedRatio(os, ss, (a, b) => a.seconds / b.seconds);
-    target('at most half of SPIN\'s time', r.median <= 0.5, `${num(r.median, 2)} x SPIN${r.each}`);
-  } else table(rows);
+  const r = besideSpin(os, ss);
+  if (r) target("at most half of SPIN's time", r.median <= 0.5, `${num(r.median, 2)} x SPIN${r.each}`);
 }
 
 if (sections.has('parallel')) {
   process.stdout.write(`Parallel (cpus=${parallelCpus}, 1 vs ${Math.max(2, cores)} workers)\n`);
-  const [ones, manys] = sideBySide(() => ours(parallelCpus, ['--workers=1']), () => ours(parallelCpus, [`--workers=${Math.max(2, cores)}`]));
+  const [ones, manys] = sideBySide(
+    () => ours(parallelCpus, ['--workers=1']),
+    () => ours(parallelCpus, [`--workers=${Math.max(2, cores)}`]),
+  );
   const [one, many] = [medianOf(ones), medianOf(manys)];
   table([HEAD, oursRow('tdxmc, 1 worker', one), oursRow(`tdxmc, ${Math.max(2, cores)} workers`, many)]);
   sameCount(one.states, many.states, 'tdxmc 1 worker');
@@ -133,20 +150,11 @@ if (sections.has('scale')) {
   process.stdout.write(`Memory and scale (cpus=${scaleCpus}, ${cores} workers)\n`);
   const [os, ss] = sideBySide(() => ours(scaleCpus, [`--workers=${cores}`]), haveSpin ? () => spin(scaleCpus) : undefined);
   const o = medianOf(os);
-  const rows = [HEAD, oursRow('tdxmc', o)];
-  let ratio = '';
-  let fast = true;
-  if (ss.length > 0) {
-    const s = medianOf(ss);
-    rows.push(extRow('SPIN -O2 -DSAFETY -DNOREDUCE', s));
-    table(rows);
-    sameCount(o.states, s.states, 'SPIN');
-    const r = pairedRatio(os, ss, (a, b) => a.seconds / b.seconds);
-    ratio = `${num(r.median, 2)} x SPIN${r.each}, `;
-    fast = r.median < 0.5;
-  } else table(rows);
+  const r = besideSpin(os, ss);
+  const ratio = r === undefined ? '' : `${num(r.median, 2)} x SPIN${r.each}, `;
+  const fast = r === undefined || r.median < 0.5;
   target(
-    'under half of SPIN\'s time, visited store <= 16 B/state, peak RSS < 1 GiB',
+    "under half of SPIN's time, visited store <= 16 B/state, peak RSS < 1 GiB",
     fast && o.storeBytesPerState <= 16 && o.peakRssBytes < 2 ** 30,
     `${ratio}${num(o.storeBytesPerState, 1)} B/state, ${mib(o.peakRssBytes)} MiB`,
   );
@@ -164,7 +172,14 @@ if (sections.has('symmetry')) {
     const ratio = r ? pairedRatio(os, rs, (a, b) => b.seconds / a.seconds) : undefined;
     if (r) sameCount(o.states, r.states, 'Rumur');
     if (ratio && cpus === largest) atLargest = ratio;
-    rows.push([String(cpus), num(o.states), num(o.seconds, 2), r ? num(r.states) : 'n/a', r ? num(r.seconds, 2) : 'n/a', ratio ? `${num(ratio.median, 1)}x` : '']);
+    rows.push([
+      String(cpus),
+      num(o.states),
+      num(o.seconds, 2),
+      r ? num(r.states) : 'n/a',
+      r ? num(r.seconds, 2) : 'n/a',
+      ratio ? `${num(ratio.median, 1)}x` : '',
+    ]);
   }
   for (const cpus of symmetryAlone) {
     const o = medianOf(sideBySide(() => ours(cpus, ['--symmetry', '--workers=1']))[0]);

@@ -1,37 +1,33 @@
 // `tdxmc ci`: every spec's configurations against their expected verdicts, in parallel on
 // worker threads; one line per configuration, the failures, a tally, and on request JUnit XML,
-// SARIF and `--json`. Exit 0 all as expected, 1 any not, 2 bad input, 3 any run incomplete.
+// SARIF and `--json`. Exit 0 all as expected, 1 any not, 2 bad input or a model error, 3 any
+// run incomplete.
 
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
-import type { Spec } from '../model.js';
+import { configurationId, configurations } from '../ci/configuration.js';
+import { runGate, type GateRow } from '../ci/gate.js';
+import { renderJunit } from '../ci/junit.js';
+import { renderSarif } from '../ci/sarif.js';
+import { columns, failureLines, rowLine, tally, tallyLine } from '../ci/summary.js';
+import { UsageError } from '../exit.js';
 import { DEFAULT_REPORT_DIR } from '../report/write.js';
-import { configurationId, configurations } from './configuration.js';
-import { positive, positiveInt } from '../cli/flags.js';
-import { writeOut } from '../cli/out-file.js';
-import { runGate, type GateRow } from './gate.js';
-import { renderJunit } from './junit.js';
-import { parallelProgress } from './progress.js';
-import { renderSarif } from './sarif.js';
-import { columns, failureLines, rowLine, tally, tallyLine } from './summary.js';
+import { command, type CommandContext, type Values } from './command.js';
+import { positive, positiveInt } from './flags.js';
+import { writeOut } from './out-file.js';
+import { parallelProgress } from './parallel-progress.js';
+import { OUTPUT_OPTIONS, POOL_OPTIONS, REPORT_DIR } from './shared-options.js';
 
-export interface CommandContext {
-  readonly specs: readonly Spec[];
-  readonly version: string;
-  readonly out: NodeJS.WritableStream;
-  readonly err: NodeJS.WriteStream;
-}
-
-export const CI_USAGE = `ci options:
-  --only PATTERN                only configurations whose spec/name contains PATTERN (repeatable)
-  --report [DIR]                write reports of every counterexample, expected or not, into DIR
-                                (default ${DEFAULT_REPORT_DIR}/; without --report only unexpected ones go there)
-  --junit FILE                  write JUnit XML: one test case per configuration
-  --sarif FILE                  write SARIF 2.1.0: one result per unexpected counterexample
-  --jobs N                      worker threads (default: the machine's available parallelism)
-  --timeout SECONDS             budget for the whole run; unfinished configurations are incomplete
-  --json                        print exactly one JSON object on stdout
-  --quiet                       no progress line`;
+const options = {
+  only: { type: 'string', value: 'PATTERN', multiple: true, help: 'only configurations whose spec/name contains PATTERN, case-insensitive (repeatable)' },
+  report: {
+    ...REPORT_DIR,
+    help: 'write the reports of every counterexample and model error, expected or not, into DIR; without --report only unexpected ones go there',
+  },
+  junit: { type: 'string', value: 'FILE', help: 'write JUnit XML: one test case per configuration' },
+  sarif: { type: 'string', value: 'FILE', help: 'write SARIF 2.1.0: one result per unexpected counterexample or model error' },
+  ...POOL_OPTIONS,
+  ...OUTPUT_OPTIONS,
+} as const;
 
 const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
 
@@ -53,25 +49,25 @@ function rowJson(r: GateRow) {
   };
 }
 
-export async function ciCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    strict: true,
-    options: {
-      only: { type: 'string', multiple: true },
-      report: { type: 'string' },
-      junit: { type: 'string' },
-      sarif: { type: 'string' },
-      jobs: { type: 'string' },
-      timeout: { type: 'string' },
-      json: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      debug: { type: 'boolean' },
-    },
-  });
+export const ciCommand = command({
+  name: 'ci',
+  args: '[options]',
+  summary: "check every spec's configurations against their expected verdicts",
+  options,
+  examples: [
+    ['tdxmc ci', 'every configuration of every spec'],
+    ['tdxmc ci --only init/D22 --only lockstep', 'those whose spec/name contains a pattern'],
+    ['tdxmc ci --report reports --junit reports/junit.xml --sarif reports/tdxmc.sarif', 'as a CI job runs it'],
+  ],
+  exits: '0 every configuration as expected, 1 some not, 2 bad input or a model error, 3 some run incomplete',
+  run: ci,
+});
+
+async function ci(values: Values<typeof options>, positionals: string[], ctx: CommandContext): Promise<number> {
+  if (positionals.length > 0) throw new UsageError(`ci: takes no spec (got ${positionals.join(', ')}); --only selects configurations`);
   const workers = positiveInt('--jobs', values.jobs) ?? availableParallelism();
   const timeout = positive('--timeout', values.timeout, false);
-  const configs = configurations(ctx.specs, values.only ?? []);
+  const configs = configurations(ctx.specs, values.only);
   const cols = columns(configs);
   const human = !values.json;
   const progress = values.quiet ? undefined : parallelProgress(ctx.err, configs.length);
@@ -84,7 +80,9 @@ export async function ciCommand(args: readonly string[], ctx: CommandContext): P
 
   const specCount = new Set(configs.map((c) => c.spec.name)).size;
   const threads = Math.min(workers, configs.length);
-  say([`tdxmc ci: ${plural(configs.length, 'configuration')} of ${plural(specCount, 'spec')} on ${plural(threads, 'worker thread')}${timeout === undefined ? '' : `, ${timeout} s budget`}`]);
+  say([
+    `tdxmc ci: ${plural(configs.length, 'configuration')} of ${plural(specCount, 'spec')} on ${plural(threads, 'worker thread')}${timeout === undefined ? '' : `, ${timeout} s budget`}`,
+  ]);
   const ready: (GateRow | undefined)[] = configs.map(() => undefined);
   let printed = 0;
   const gate = await runGate(configs, {

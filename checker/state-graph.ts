@@ -1,11 +1,13 @@
 // The explored state graph of a small run, as a graphlib multigraph: every reachable state a
-// node, every transition an edge named by its action instance, properties broken marked, and
-// the counterexample's states and steps numbered along it (markCounterexample). The engine's stores keep no edges,
-// so this walks the model itself, with full states; it refuses runs above `maxNodes`.
+// node, every transition an edge named by its action instance, every property broken marked,
+// and the counterexample's states and steps numbered along it (markCounterexample). The
+// visited stores keep no edges, so this drives the successor step itself with full states as
+// keys; it refuses runs above `maxNodes`. Reports render the graph (report/dot.ts).
 
 import { Graph } from '@dagrejs/graphlib';
-import type { Violation } from '../check.js';
-import type { CompiledModel } from '../compiled.js';
+import type { Violation } from './check.js';
+import type { CompiledModel } from './compiled.js';
+import { Expansion, Successors } from './expand.js';
 
 export interface StateNode {
   readonly state: unknown;
@@ -45,17 +47,23 @@ export class GraphTooLarge extends Error {
 
 export function stateGraph(cm: CompiledModel, title: string, maxNodes: number): StateGraph {
   const g: StateGraph = new Graph({ directed: true, multigraph: true });
-  const W = cm.words;
   const ids = new Map<string, string>();
   const states: Uint32Array[] = [];
-  const cur = new Uint32Array(W);
-  const next = new Uint32Array(W);
+  // Every broken transition property is recorded here, so the step does not stop at the first.
+  const succ = new Successors(cm, undefined, false);
+  const { cur, next } = succ;
   const sv = cm.layout.newView();
   const nv = cm.layout.newView();
   sv.bind(cur);
   nv.bind(next);
   const model = cm.model;
   const tps = model.transitionProperties ?? [];
+  const threw = (): never => {
+    const f = succ.fault!;
+    throw new Error(`model threw in ${f.phase}${f.ref >= 0 ? ` of ${cm.label(f.ref)}` : ''}: ${f.cause instanceof Error ? f.cause.message : String(f.cause)}`, {
+      cause: f.cause,
+    });
+  };
 
   /** The node of the state in `words`, added (and queued) when new. */
   const nodeOf = (words: Uint32Array, depth: number, initial: boolean): string => {
@@ -74,24 +82,26 @@ export function stateGraph(cm: CompiledModel, title: string, maxNodes: number): 
   };
 
   for (let i = 0; i < model.init.length; i++) {
-    cm.writeInit(i, cur);
-    nodeOf(cur, 0, true);
+    if (!succ.initial(i)) threw();
+    nodeOf(next, 0, true);
   }
+  let from = '';
+  let depth = 0;
+  const edge = (ref: number): boolean => {
+    const r = cm.refs[ref]!;
+    const violates = tps.filter((p) => !p.holds(sv.read, r, nv.read)).map((p) => p.name);
+    const to = nodeOf(next, depth + 1, false);
+    g.setEdge({ v: from, w: to, name: cm.label(ref) }, { label: cm.label(ref), action: r.name, actor: r.actor < 0 ? null : r.actor, violates });
+    return true;
+  };
   for (let k = 0; k < states.length; k++) {
-    const from = `s${k}`;
+    from = `s${k}`;
     const node = g.node(from);
+    depth = node.depth;
     cur.set(states[k]!);
-    let enabled = false;
-    cm.refs.forEach((r, ref) => {
-      if (!cm.guards[ref]!(sv.read, r.actor)) return;
-      enabled = true;
-      next.set(cur);
-      cm.effects[ref]!(sv.read, nv.write, r.actor);
-      const violates = tps.filter((p) => !p.holds(sv.read, r, nv.read)).map((p) => p.name);
-      const to = nodeOf(next, node.depth + 1, false);
-      g.setEdge({ v: from, w: to, name: cm.label(ref) }, { label: cm.label(ref), action: r.name, actor: r.actor < 0 ? null : r.actor, violates });
-    });
-    if (!enabled && !model.isEndState(sv.read)) g.setNode(from, { ...node, deadlock: true });
+    const how = succ.expand(edge);
+    if (how === Expansion.Fault) threw();
+    if (how === Expansion.Deadlock) g.setNode(from, { ...node, deadlock: true });
   }
 
   g.setGraph({ title });

@@ -2,27 +2,27 @@
 // configuration and a proposal (the current parameters with --vs-set's changed) property by
 // property and prints what holds in each, then the traces of what the proposal breaks.
 
-import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
-import { UsageError } from '../cli/exit.js';
-import type { Params, Spec } from '../model.js';
+import { breaks, compare, compareExit, errorsOf, resultOf, type Comparison, type Side, type SideName } from '../ci/compare.js';
+import { propertiesOf } from '../ci/configuration.js';
+import type { JobResult } from '../ci/job.js';
+import { UsageError } from '../exit.js';
+import type { Params, Spec } from '../spec.js';
 import { resolveParams } from '../params.js';
 import { paramText } from '../report/values.js';
-import type { CommandContext } from './ci-command.js';
-import { nonNegativeInt, positive, positiveInt } from '../cli/flags.js';
-import { requireSpec } from '../cli/spec-arg.js';
-import { breaks, compare, compareExit, resultOf, type Comparison, type Side } from './compare.js';
-import { propertiesOf } from './configuration.js';
-import { parallelProgress, type ParallelProgress } from './progress.js';
-import type { JobResult } from './job.js';
+import { command, type CommandContext, type Values } from './command.js';
+import { nonNegativeInt, positive, positiveInt, strategy } from './flags.js';
+import { parallelProgress, type ParallelProgress } from './parallel-progress.js';
+import { OUTPUT_OPTIONS, POOL_OPTIONS, SEARCH_OPTIONS, SET } from './shared-options.js';
+import { requireSpec } from './spec-arg.js';
 
-export const DIFF_USAGE = `diff options:
-  --set name=value              the current design's parameters (repeatable)
-  --vs-set name=value           the proposal: the current parameters with these changed (repeatable)
-  --search bfs|dfs, --max-states N, --max-depth N    as for check, on both sides
-  --jobs N, --timeout SECONDS   as for ci
-  --json                        print exactly one JSON object on stdout
-  --quiet                       no progress line`;
+const options = {
+  set: { ...SET, help: "the current design's parameters (repeatable)" },
+  'vs-set': { ...SET, help: 'the proposal: the current parameters with these changed (repeatable)' },
+  ...SEARCH_OPTIONS,
+  ...POOL_OPTIONS,
+  ...OUTPUT_OPTIONS,
+} as const;
 
 const assigned = (a: string): string => a.slice(0, a.indexOf('='));
 
@@ -45,6 +45,8 @@ function cell(property: string, r: JobResult | undefined): string {
   return `${property === 'deadlock' ? 'REACHED' : 'BROKEN'} in ${a.traceLength} steps`;
 }
 
+const whose = (side: SideName): string => (side === 'current' ? 'The current design' : 'The proposal');
+
 function render(c: Comparison): string {
   const cur = c.current.params;
   const pro = c.proposal.params;
@@ -57,14 +59,28 @@ function render(c: Comparison): string {
     `  proposal:  ${paramText(only(c.proposal))}`,
     '',
   ];
-  const rows = [['property', 'current', 'proposal'], ...c.properties.map((p) => [p.name, cell(p.name, resultOf(c.current, p.name)), cell(p.name, resultOf(c.proposal, p.name))])];
+  const rows = [
+    ['property', 'current', 'proposal'],
+    ...c.properties.map((p) => [p.name, cell(p.name, resultOf(c.current, p.name)), cell(p.name, resultOf(c.proposal, p.name))]),
+  ];
   const w = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) out.push(`  ${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]}`.trimEnd());
   out.push(`  (each property checked alone over every reachable state; ${c.current.seconds.toFixed(2)} s + ${c.proposal.seconds.toFixed(2)} s)`, '');
 
+  const errors = errorsOf(c);
+  if (errors.length > 0) {
+    out.push(...errors.map((e) => `${whose(e.side)} could not be checked: ${e.error}.`), 'Nothing is concluded about the properties: fix the model first.');
+    return out.join('\n');
+  }
   const broken = breaks(c);
-  const fixed = c.properties.filter((p) => resultOf(c.current, p.name)?.actual.property !== undefined && resultOf(c.proposal, p.name)?.actual.verdict === 'pass');
-  out.push(broken.length === 0 ? 'The proposal breaks no property that holds in the current design.' : `The proposal breaks ${broken.length === 1 ? 'a property' : `${broken.length} properties`} that hold${broken.length === 1 ? 's' : ''} in the current design: ${broken.map((p) => p.name).join(', ')}.`);
+  const fixed = c.properties.filter(
+    (p) => resultOf(c.current, p.name)?.actual.property !== undefined && resultOf(c.proposal, p.name)?.actual.verdict === 'pass',
+  );
+  out.push(
+    broken.length === 0
+      ? 'The proposal breaks no property that holds in the current design.'
+      : `The proposal breaks ${broken.length === 1 ? 'a property' : `${broken.length} properties`} that hold${broken.length === 1 ? 's' : ''} in the current design: ${broken.map((p) => p.name).join(', ')}.`,
+  );
   if (fixed.length > 0) out.push(`It fixes: ${fixed.map((p) => p.name).join(', ')}.`);
   for (const p of broken) out.push('', `==== ${p.name}: broken by the proposal ====`, '', resultOf(c.proposal, p.name)!.text!.trimEnd());
   return out.join('\n');
@@ -76,39 +92,40 @@ function json(c: Comparison) {
     spec: c.spec.name,
     current: { params: c.current.params },
     proposal: { params: c.proposal.params },
-    properties: c.properties.map((p) => ({ name: p.name, description: p.description, current: actual(c.current, p.name), proposal: actual(c.proposal, p.name) })),
+    properties: c.properties.map((p) => ({
+      name: p.name,
+      description: p.description,
+      current: actual(c.current, p.name),
+      proposal: actual(c.proposal, p.name),
+    })),
+    errors: errorsOf(c),
     breaks: breaks(c).map((p) => ({ name: p.name, violation: resultOf(c.proposal, p.name)!.json!.violation })),
   };
 }
 
-export async function diffCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      set: { type: 'string', multiple: true },
-      'vs-set': { type: 'string', multiple: true },
-      search: { type: 'string' },
-      'max-states': { type: 'string' },
-      'max-depth': { type: 'string' },
-      jobs: { type: 'string' },
-      timeout: { type: 'string' },
-      json: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      debug: { type: 'boolean' },
-    },
-  });
+export const diffCommand = command({
+  name: 'diff',
+  args: '<spec> [options]',
+  summary: 'compare two configurations of a spec property by property',
+  options,
+  examples: [
+    ['tdxmc diff lockstep --vs-set variant=nolock', 'what a proposed design breaks, property by property'],
+    ['tdxmc diff lockstep --set cpus=3 --set variant=nolock --vs-set variant=ack --json', 'what it fixes, as JSON'],
+  ],
+  exits: '0 the proposal breaks no property that holds now, 1 it breaks one, 2 bad input or a model error (either side), 3 a run incomplete',
+  run: diff,
+});
+
+async function diff(values: Values<typeof options>, positionals: string[], ctx: CommandContext): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`diff: one spec (got ${positionals.length === 0 ? 'none' : positionals.join(', ')})`);
   const spec = requireSpec(positionals[0], 'diff', ctx.specs);
   if (spec.file === undefined) throw new UsageError(`spec ${spec.name} has no \`file\` (import.meta.url): a worker cannot load it`);
-  const vs = values['vs-set'] ?? [];
+  const vs = values['vs-set'];
   if (vs.length === 0) throw new UsageError('diff: --vs-set name=value: what does the proposal change?');
-  const sets = values.set ?? [];
+  const sets = values.set;
   const current = side(spec, sets, 'current');
   const proposal = side(spec, [...sets.filter((a) => !vs.some((b) => assigned(b) === assigned(a))), ...vs], 'proposal');
-  const search = values.search ?? 'bfs';
-  if (search !== 'bfs' && search !== 'dfs') throw new UsageError(`--search: '${search}' is not bfs or dfs`);
+  const search = strategy(values.search);
   const maxStates = positiveInt('--max-states', values['max-states']);
   const maxDepth = nonNegativeInt('--max-depth', values['max-depth']);
   const timeout = positive('--timeout', values.timeout, false);
@@ -131,5 +148,6 @@ export async function diffCommand(args: readonly string[], ctx: CommandContext):
   });
   progress?.end();
   ctx.out.write(values.json ? JSON.stringify(json(c)) + '\n' : render(c) + '\n');
+  for (const e of errorsOf(c)) ctx.err.write(`tdxmc: model error (${e.side}): ${e.error}\n`);
   return compareExit(c);
 }

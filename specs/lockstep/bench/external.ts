@@ -1,4 +1,4 @@
-// SPIN and Rumur on the same lockstep model (specs/lockstep/lockstep.pml, lockstep.m), built
+// SPIN and Rumur on the same lockstep model (lockstep.pml, lockstep.m beside the spec), built
 // and run in a temporary directory. Times are the verifier's own run, not its compilation.
 
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,8 @@ export interface ExternalRun {
   peakRssBytes: number | undefined;
 }
 
-const SPECS = fileURLToPath(new URL('../../../specs/lockstep/', import.meta.url));
+/** The spec's folder in the sources (this module runs from dist/, which has no .pml or .m). */
+const SPECS = fileURLToPath(new URL('../../../../specs/lockstep/', import.meta.url));
 
 export const has = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 

@@ -1,0 +1,201 @@
+// The one successor step every search drives (TLC's getNextStates, Stateright's next_state):
+// the enabled action instances of a state through the compiled guards, each effect applied to
+// a copy, the transition properties judged, the successor canonicalised under symmetry and
+// handed to the caller's sink. BFS, DFS, the parallel workers, the state graph and trace
+// replay call it; no other file loops over actions.
+//
+// A model function that throws becomes a located `Fault` (phase, action instance, property),
+// a value the search turns into a model error with the trace to the state: nothing escapes.
+
+import type { CompiledModel } from './compiled.js';
+import type { Read, RecordDomain, Write } from './domain.js';
+import type { Canonicalizer } from './symmetry.js';
+
+/** Which model function threw. */
+export type ModelPhase = 'init' | 'guard' | 'effect' | 'invariant' | 'transition property' | 'end state';
+
+/** A model function that threw, as the engine locates it. */
+export interface Fault {
+  readonly phase: ModelPhase;
+  /** The action instance (CompiledModel.refs index) whose guard or effect threw or whose step was judged; -1 if none. */
+  readonly ref: number;
+  /** The property that threw (CompiledModel.propertyNames index), or -1. */
+  readonly property: number;
+  /** The initial-state writer that threw (phase 'init'), or -1. */
+  readonly init: number;
+  readonly cause: unknown;
+}
+
+/** How an expansion ended. */
+export const enum Expansion {
+  /** Every successor went to the sink. */
+  Done,
+  /** The sink asked to stop. */
+  Stopped,
+  /** No action is enabled and the state is not a legal end state. */
+  Deadlock,
+  /** A transition property failed: `property` and `ref` say which and on which step. */
+  Violation,
+  /** A model function threw: see `fault`. */
+  Fault,
+}
+
+/**
+ * Receives each successor in `next` (canonical under symmetry), reached by action instance
+ * `ref`; returns false to stop the expansion. The state expanded stays in `cur`.
+ */
+export type Sink = (ref: number) => boolean;
+
+/** Where expand() was when something threw: only model functions' throws are faults. */
+const enum At {
+  Guard,
+  End,
+  Effect,
+  Step,
+  Engine,
+}
+
+export class Successors<D extends RecordDomain = RecordDomain> {
+  /** The state to expand: the caller writes it here. */
+  readonly cur: Uint32Array;
+  /** Each successor in turn; also where `initial` writes. */
+  readonly next: Uint32Array;
+  /** Transitions fired per action instance (their sum is `transitions`). */
+  readonly fired: Float64Array;
+  transitions = 0;
+  /** After `Expansion.Violation`: the transition property broken (propertyNames index). */
+  property = -1;
+  /** After `Expansion.Violation`: the step's action instance. */
+  ref = -1;
+  /** After `Expansion.Fault`, or `initial`/`invariant` reporting one. */
+  fault: Fault | undefined;
+
+  private readonly s: Read<D>;
+  private readonly nr: Read<D>;
+  private readonly nw: Write<D>;
+  private readonly en: Int32Array;
+  private readonly judge: boolean;
+
+  /**
+   * `canon`: store canonical successors (symmetry). `judgeSteps`: check transition properties
+   * (the state graph records every broken one itself, so it turns this off).
+   */
+  constructor(
+    readonly cm: CompiledModel<D>,
+    readonly canon: Canonicalizer | undefined,
+    judgeSteps = true,
+  ) {
+    const b = cm.stepBuffers();
+    this.cur = b.cur;
+    this.next = b.next;
+    this.s = b.s;
+    this.nr = b.nr;
+    this.nw = b.nw;
+    this.en = new Int32Array(cm.refs.length);
+    this.fired = new Float64Array(cm.refs.length);
+    this.judge = judgeSteps && (cm.model.transitionProperties?.length ?? 0) > 0;
+  }
+
+  /**
+   * Expands the state in `cur`, handing each successor to `sink`. Allocates nothing. Without a
+   * sink it only tells whether the state is a deadlock (Deadlock, Done or Fault).
+   */
+  expand(sink: Sink | null): Expansion {
+    const { cm, cur, next, s, nr, nw, en, fired, canon } = this;
+    const W = cur.length;
+    let at = At.Guard;
+    let ref = -1;
+    try {
+      const n = cm.enabled(s, en);
+      if (n === 0) {
+        at = At.End;
+        return cm.model.isEndState(s) ? Expansion.Done : Expansion.Deadlock;
+      }
+      if (sink === null) return Expansion.Done;
+      for (let e = 0; e < n; e++) {
+        ref = en[e]!;
+        for (let k = 0; k < W; k++) next[k] = cur[k]!;
+        at = At.Effect;
+        cm.apply(ref, s, nw);
+        this.transitions++;
+        fired[ref]!++;
+        if (this.judge) {
+          at = At.Step;
+          const p = cm.firstViolatedStep(s, ref, nr);
+          if (p >= 0) {
+            this.property = p;
+            this.ref = ref;
+            return Expansion.Violation;
+          }
+        }
+        at = At.Engine;
+        if (canon !== undefined) canon.canon(next);
+        if (!sink(ref)) return Expansion.Stopped;
+      }
+      return Expansion.Done;
+    } catch (e) {
+      if (at === At.Engine) throw e;
+      this.fault = this.locate(at, ref, e);
+      return Expansion.Fault;
+    }
+  }
+
+  /** Index of the first invariant the state in `next` breaks, -1 if none, -2 if one threw (`fault`). */
+  invariant(): number {
+    try {
+      return this.cm.firstViolated(this.nr);
+    } catch (e) {
+      const inv = this.cm.model.invariants;
+      const i = firstThrowing(inv.length, (k) => inv[k]!.holds(this.nr));
+      this.fault = { phase: 'invariant', ref: -1, property: i, init: -1, cause: e };
+      return -2;
+    }
+  }
+
+  /** Writes initial state `i` into `next` (canonical under symmetry); false if its writer threw (`fault`). */
+  initial(i: number): boolean {
+    try {
+      this.cm.writeInit(i, this.next);
+    } catch (e) {
+      this.fault = { phase: 'init', ref: -1, property: -1, init: i, cause: e };
+      return false;
+    }
+    this.canon?.canon(this.next);
+    return true;
+  }
+
+  /**
+   * Which function threw: the same call again, one function at a time (model functions are
+   * pure), so the hot loop keeps no record of which guard or property it is in.
+   */
+  private locate(at: At, ref: number, cause: unknown): Fault {
+    const { cm, s, nr } = this;
+    switch (at) {
+      case At.Guard:
+        ref = firstThrowing(cm.refs.length, (k) => cm.guards[k]!(s, cm.actors[k]!));
+        return { phase: 'guard', ref, property: -1, init: -1, cause };
+      case At.End:
+        return { phase: 'end state', ref: -1, property: -1, init: -1, cause };
+      case At.Effect:
+        return { phase: 'effect', ref, property: -1, init: -1, cause };
+      default: {
+        const tp = cm.model.transitionProperties ?? [];
+        const r = cm.refs[ref]!;
+        const i = firstThrowing(tp.length, (k) => tp[k]!.holds(s, r, nr));
+        return { phase: 'transition property', ref, property: i < 0 ? -1 : cm.model.invariants.length + i, init: -1, cause };
+      }
+    }
+  }
+}
+
+/** The first k in 0..n-1 for which `call(k)` throws, or -1. */
+function firstThrowing(n: number, call: (k: number) => unknown): number {
+  for (let k = 0; k < n; k++) {
+    try {
+      call(k);
+    } catch {
+      return k;
+    }
+  }
+  return -1;
+}

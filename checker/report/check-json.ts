@@ -1,0 +1,53 @@
+// The `--json` object of `tdxmc check` (and the head of the JSON report): exactly the documented
+// keys first (spec, params, verdict, counts, violation or error), then a few optional extras
+// that scripts may ignore.
+
+import type { CheckOutcome, ModelError, Params, TraceStep } from '../index.js';
+import { coverage, type Coverage } from './coverage.js';
+
+type JsonTrace = { action: string | null; actor: number | null; state: unknown }[];
+
+export interface CheckJson {
+  spec: string;
+  params: Params;
+  verdict: CheckOutcome['verdict'];
+  distinctStates: number;
+  transitions: number;
+  maxDepth: number;
+  seconds: number;
+  /** Probability that fingerprint collisions merged states (0 with --exact). */
+  collisionProbability: number;
+  violation?: {
+    property: string;
+    trace: JsonTrace;
+  };
+  /** The model function that threw (verdict 'error'), and the trace to the state where it did. */
+  error?: Pick<ModelError, 'phase' | 'action' | 'actor' | 'property' | 'init' | 'message' | 'depth' | 'stateNumber'> & { trace: JsonTrace };
+  /** Which bound stopped an incomplete run. */
+  stoppedBy?: string;
+  /** Transitions fired per action (and per actor), and the actions that never fired. */
+  coverage?: Coverage;
+}
+
+const jsonTrace = (trace: readonly TraceStep[]): JsonTrace => trace.map((t) => ({ action: t.action, actor: t.actor, state: t.state }));
+
+export function checkJson(spec: string, params: Params, o: CheckOutcome): CheckJson {
+  const j: CheckJson = {
+    spec,
+    params,
+    verdict: o.verdict,
+    distinctStates: o.stats.distinctStates,
+    transitions: o.stats.transitions,
+    maxDepth: o.stats.maxDepth,
+    seconds: Number(o.stats.seconds.toFixed(3)),
+    collisionProbability: o.stats.collisionProbability,
+  };
+  if (o.violation) j.violation = { property: o.violation.property.name, trace: jsonTrace(o.violation.trace) };
+  if (o.error) {
+    const { phase, action, actor, property, init, message, depth, stateNumber, trace } = o.error;
+    j.error = { phase, action, actor, property, init, message, depth, stateNumber, trace: jsonTrace(trace) };
+  }
+  if (o.stoppedBy) j.stoppedBy = o.stoppedBy;
+  j.coverage = coverage(o);
+  return j;
+}
