@@ -62,7 +62,6 @@ export class Successors<D extends RecordDomain = RecordDomain> {
   readonly next: Uint32Array;
   /** Transitions fired per action instance (their sum is `transitions`). */
   readonly fired: Float64Array;
-  transitions = 0;
   /** After `Expansion.Violation`: the transition property broken (propertyNames index). */
   property = -1;
   /** After `Expansion.Violation`: the step's action instance. */
@@ -96,12 +95,19 @@ export class Successors<D extends RecordDomain = RecordDomain> {
     this.judge = judgeSteps && (cm.model.transitionProperties?.length ?? 0) > 0;
   }
 
+  /** Transitions fired so far. */
+  get transitions(): number {
+    let t = 0;
+    for (let i = 0; i < this.fired.length; i++) t += this.fired[i]!;
+    return t;
+  }
+
   /**
    * Expands the state in `cur`, handing each successor to `sink`. Allocates nothing. Without a
    * sink it only tells whether the state is a deadlock (Deadlock, Done or Fault).
    */
   expand(sink: Sink | null): Expansion {
-    const { cm, cur, next, s, nr, nw, en, fired, canon } = this;
+    const { cm, cur, next, s, nr, nw, en, fired, canon, judge } = this;
     const W = cur.length;
     let at = At.Guard;
     let ref = -1;
@@ -117,9 +123,8 @@ export class Successors<D extends RecordDomain = RecordDomain> {
         for (let k = 0; k < W; k++) next[k] = cur[k]!;
         at = At.Effect;
         cm.apply(ref, s, nw);
-        this.transitions++;
         fired[ref]!++;
-        if (this.judge) {
+        if (judge) {
           at = At.Step;
           const p = cm.firstViolatedStep(s, ref, nr);
           if (p >= 0) {

@@ -144,7 +144,6 @@ function run(): void {
   };
   parentPort!.postMessage(done);
   outCount = 0;
-  succ.transitions = 0;
   succ.fired.fill(0);
   found = false;
   cut = false;
