@@ -66,6 +66,8 @@ export interface CheckOutcome {
   reduced: boolean;
   violation?: Violation;
   stoppedBy?: SearchResult['stoppedBy'];
+  /** Set exactly when the verdict is 'unreachable': the reachability targets no reachable state meets. */
+  unreachable?: PropertyDecl[];
   /** Set exactly when the verdict is 'error'; `stats` still say what was explored before it. */
   error?: ModelError;
   compiled: CompiledModel;
@@ -78,8 +80,8 @@ export const DEADLOCK: PropertyDecl = {
 
 export function propertyDecl(cm: CompiledModel, index: number): PropertyDecl {
   if (index < 0) return DEADLOCK;
-  const inv = cm.model.invariants;
-  const p = index < inv.length ? inv[index]! : cm.model.transitionProperties![index - inv.length]!;
+  const m = cm.model;
+  const p = [...m.invariants, ...(m.transitionProperties ?? []), ...(m.targets ?? [])][index]!;
   return { name: p.name, description: p.description, ...(p.source === undefined ? {} : { source: p.source }) };
 }
 
@@ -116,6 +118,7 @@ function outcome<D extends RecordDomain>(cm: CompiledModel<D>, r: SearchResult, 
   const reduced = (opts.symmetry ?? false) && (cm.model.symmetry?.length ?? 0) > 0;
   const out: CheckOutcome = { verdict: r.verdict, stats: r.stats, reduced, compiled: cm as unknown as CompiledModel };
   if (r.stoppedBy) out.stoppedBy = r.stoppedBy;
+  if (r.unreached) out.unreachable = r.unreached.map((t) => propertyDecl(cm as unknown as CompiledModel, cm.firstTarget + t));
   const f = r.found;
   if (f === undefined) return out;
   if (f.init === undefined || f.steps === undefined) throw new Error('internal: a finding without its path');
@@ -159,6 +162,7 @@ export function describeModelError(e: ModelError): string {
     invariant: `invariant ${e.property}`,
     'transition property': `transition property ${e.property} on ${action}`,
     'end state': 'the end-state predicate',
+    target: `reachability target ${e.property}`,
   };
   const where = e.phase === 'init' ? '' : ` at depth ${e.depth} (state #${e.stateNumber})`;
   return `${what[e.phase]} threw ${JSON.stringify(e.message)}${where}`;

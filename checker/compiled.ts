@@ -32,8 +32,10 @@ export class CompiledModel<D extends RecordDomain = RecordDomain> {
   readonly guards: ((s: Read<D>, actor: number) => boolean)[];
   readonly effects: ((s: Read<D>, next: Write<D>, actor: number) => void)[];
   readonly actors: Int32Array;
-  /** Property names in report order: invariants, then transition properties. */
+  /** Property names in report order: invariants, transition properties, then reachability targets. */
   readonly propertyNames: readonly string[];
+  /** The index in `propertyNames` of the first reachability target. */
+  readonly firstTarget: number;
   /**
    * Writes the enabled action instances of `s` into `out` and returns how many. Generated with
    * one call site per action, so each call site sees one guard and V8 can inline it; a loop
@@ -55,7 +57,8 @@ export class CompiledModel<D extends RecordDomain = RecordDomain> {
     this.guards = refs.map((r) => model.actions[r.action]!.guard);
     this.effects = refs.map((r) => model.actions[r.action]!.effect);
     this.actors = Int32Array.from(refs.map((r) => r.actor));
-    this.propertyNames = [...model.invariants.map((p) => p.name), ...(model.transitionProperties ?? []).map((p) => p.name)];
+    this.propertyNames = [...model.invariants, ...(model.transitionProperties ?? []), ...(model.targets ?? [])].map((p) => p.name);
+    this.firstTarget = this.propertyNames.length - (model.targets?.length ?? 0);
     const G = model.actions.map((a) => a.guard);
     const E = model.actions.map((a) => a.effect);
     const enabledSrc: string[] = ['let n = 0;'];

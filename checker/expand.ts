@@ -12,7 +12,7 @@ import type { Read, RecordDomain, Write } from './domain.js';
 import type { Canonicalizer } from './symmetry.js';
 
 /** Which model function threw. */
-export type ModelPhase = 'init' | 'guard' | 'effect' | 'invariant' | 'transition property' | 'end state';
+export type ModelPhase = 'init' | 'guard' | 'effect' | 'invariant' | 'transition property' | 'end state' | 'target';
 
 /** A model function that threw, as the engine locates it. */
 export interface Fault {
@@ -66,8 +66,13 @@ export class Successors<D extends RecordDomain = RecordDomain> {
   property = -1;
   /** After `Expansion.Violation`: the step's action instance. */
   ref = -1;
-  /** After `Expansion.Fault`, or `initial`/`invariant` reporting one. */
+  /** After `Expansion.Fault`, or `initial`/`judge` reporting one. */
   fault: Fault | undefined;
+  /** Which reachability targets (Model.targets) a judged state reached. */
+  readonly reached: Uint8Array;
+  /** The targets not reached yet: the first `open` entries. */
+  private readonly unreached: Int32Array;
+  private open: number;
 
   private readonly s: Read<D>;
   private readonly nr: Read<D>;
@@ -93,6 +98,10 @@ export class Successors<D extends RecordDomain = RecordDomain> {
     this.en = new Int32Array(cm.refs.length);
     this.fired = new Float64Array(cm.refs.length);
     this.judge = judgeSteps && (cm.model.transitionProperties?.length ?? 0) > 0;
+    const targets = cm.model.targets?.length ?? 0;
+    this.reached = new Uint8Array(targets);
+    this.unreached = Int32Array.from({ length: targets }, (_, i) => i);
+    this.open = targets;
   }
 
   /** Transitions fired so far. */
@@ -145,16 +154,37 @@ export class Successors<D extends RecordDomain = RecordDomain> {
     }
   }
 
-  /** Index of the first invariant the state in `next` breaks, -1 if none, -2 if one threw (`fault`). */
-  invariant(): number {
+  /**
+   * Judges the state in `next`, just stored: the index of the first invariant it breaks, -1 if
+   * none, -2 if an invariant or a reachability target threw (`fault`). Marks the targets it
+   * reaches; once every target is reached this costs nothing more.
+   */
+  judgeState(): number {
+    const { cm, nr } = this;
     try {
-      return this.cm.firstViolated(this.nr);
+      const p = cm.firstViolated(nr);
+      if (p >= 0 || this.open === 0) return p;
     } catch (e) {
-      const inv = this.cm.model.invariants;
-      const i = firstThrowing(inv.length, (k) => inv[k]!.holds(this.nr));
+      const inv = cm.model.invariants;
+      const i = firstThrowing(inv.length, (k) => inv[k]!.holds(nr));
       this.fault = { phase: 'invariant', ref: -1, property: i, init: -1, cause: e };
       return -2;
     }
+    const targets = cm.model.targets!;
+    const { unreached, reached } = this;
+    let t = 0;
+    try {
+      for (let k = 0; k < this.open; k++) {
+        t = unreached[k]!;
+        if (!targets[t]!.reached(nr)) continue;
+        reached[t] = 1;
+        unreached[k--] = unreached[--this.open]!;
+      }
+    } catch (e) {
+      this.fault = { phase: 'target', ref: -1, property: cm.firstTarget + t, init: -1, cause: e };
+      return -2;
+    }
+    return -1;
   }
 
   /** Writes initial state `i` into `next` (canonical under symmetry); false if its writer threw (`fault`). */

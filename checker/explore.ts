@@ -8,7 +8,7 @@ import type { CompiledModel } from './compiled.js';
 import { Expansion, Successors, type Fault } from './expand.js';
 import { collisionProbability } from './fingerprint.js';
 import { ParentLinks } from './links.js';
-import type { FoundPath, SearchOptions, SearchResult } from './result.js';
+import { complete, type FoundPath, type SearchOptions, type SearchResult } from './result.js';
 import { ExactStore, FingerprintStore, type VisitedStore } from './store.js';
 
 /** Default memory budget: half of the machine's RAM. */
@@ -73,7 +73,7 @@ export class Exploration<D extends RecordDomain> {
       const id = store.size - 1;
       this.links?.add(ParentLinks.root(i), 0);
       this.opts.onState?.(succ.next);
-      const p = succ.invariant();
+      const p = succ.judgeState();
       if (p !== -1) {
         this.found = { property: p, length: 0, state: id, init: i, steps: [], ...(p === -2 ? { fault: succ.fault! } : {}) };
         return false;
@@ -159,6 +159,6 @@ export class Exploration<D extends RecordDomain> {
     const f = this.found;
     if (f) return { verdict: f.fault ? 'error' : f.property < 0 ? 'deadlock' : 'violation', stats, found: f };
     if (this.stoppedBy || this.cut) return { verdict: 'incomplete', stats, stoppedBy: this.stoppedBy ?? 'max-depth' };
-    return { verdict: 'pass', stats };
+    return complete(stats, this.succ.reached);
   }
 }

@@ -45,6 +45,18 @@ export interface TransitionProperty<D extends RecordDomain> {
   readonly holds: (s: Read<D>, action: ActionRef, next: Read<D>) => boolean;
 }
 
+/**
+ * A state a run must be able to reach (Murphi's and TLC's cover, a guard against vacuity): a
+ * search that explores everything within its bounds and never stores a state where `reached`
+ * holds ends `unreachable`. Judged on stored states, canonical under symmetry.
+ */
+export interface ReachabilityTarget<D extends RecordDomain> {
+  readonly name: string;
+  readonly description: string;
+  readonly source?: Source;
+  readonly reached: (s: Read<D>) => boolean;
+}
+
 /** Identifies one action instance: the action's index in `Model.actions` and its actor. */
 export interface ActionRef {
   readonly action: number;
@@ -66,6 +78,7 @@ export interface Model<D extends RecordDomain = RecordDomain> {
   readonly actions: readonly Action<D>[];
   readonly invariants: readonly Invariant<D>[];
   readonly transitionProperties?: readonly TransitionProperty<D>[];
+  readonly targets?: readonly ReachabilityTarget<D>[];
   /** States with no enabled action that are legal ends; any other such state is a deadlock. */
   readonly isEndState: (s: Read<D>) => boolean;
   readonly symmetry?: readonly Symmetry[];

@@ -3,11 +3,12 @@
 
 import type { AnyModel } from './model.js';
 
-export const propertyNamesOf = (m: AnyModel): string[] => [...m.invariants, ...(m.transitionProperties ?? [])].map((p) => p.name);
+export const propertyNamesOf = (m: AnyModel): string[] => [...m.invariants, ...(m.transitionProperties ?? []), ...(m.targets ?? [])].map((p) => p.name);
 
 /** The model without the named properties. */
 export const withoutProperties = (m: AnyModel, ...names: string[]): AnyModel => ({
   ...m,
   invariants: m.invariants.filter((p) => !names.includes(p.name)),
   transitionProperties: (m.transitionProperties ?? []).filter((p) => !names.includes(p.name)),
+  targets: (m.targets ?? []).filter((p) => !names.includes(p.name)),
 });

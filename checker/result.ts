@@ -3,7 +3,7 @@
 
 import type { Fault } from './expand.js';
 
-export type Verdict = 'pass' | 'violation' | 'deadlock' | 'incomplete' | 'error';
+export type Verdict = 'pass' | 'violation' | 'deadlock' | 'unreachable' | 'incomplete' | 'error';
 
 export interface SearchStats {
   distinctStates: number;
@@ -41,6 +41,14 @@ export interface SearchResult {
   found?: FoundPath;
   /** Why a run is incomplete: which bound stopped it. */
   stoppedBy?: 'max-states' | 'max-depth' | 'memory' | 'time';
+  /** The reachability targets (Model.targets indices) no stored state reached, of a search that explored everything. */
+  unreached?: number[];
+}
+
+/** The verdict of a search that explored everything within its bounds and found nothing: pass, unless a target stayed out of reach. */
+export function complete(stats: SearchStats, reached: Uint8Array): SearchResult {
+  const unreached = [...reached.keys()].filter((t) => reached[t] === 0);
+  return unreached.length > 0 ? { verdict: 'unreachable', stats, unreached } : { verdict: 'pass', stats };
 }
 
 export interface Progress {

@@ -87,12 +87,14 @@ export interface PropertyDecl {
 
 /** A spec's property as declared: the model's invariant or transition property spreads it and adds `holds`. */
 export interface DeclaredProperty extends PropertyDecl {
-  readonly kind: 'invariant' | 'transition';
+  readonly kind: 'invariant' | 'transition' | 'target';
 }
 
 type Unnamed = Omit<DeclaredProperty, 'name'>;
 export const invariant = (description: string, source?: Source): Unnamed => ({ kind: 'invariant', description, ...(source === undefined ? {} : { source }) });
 export const transition = (description: string, source?: Source): Unnamed => ({ kind: 'transition', description, ...(source === undefined ? {} : { source }) });
+/** A reachability target: a state a run must be able to reach (the model's `targets`). */
+export const target = (description: string, source?: Source): Unnamed => ({ kind: 'target', description, ...(source === undefined ? {} : { source }) });
 
 /** A spec's properties keyed by name, in the order `list` shows them. */
 export function declareProperties<const K extends string>(table: Readonly<Record<K, Unnamed>>): { readonly [N in K]: DeclaredProperty } {
@@ -123,8 +125,23 @@ export interface Expectation<P = Params> {
   readonly expect:
     | { readonly verdict: 'pass' }
     | { readonly verdict: 'violation'; readonly property: string; readonly traceLength?: number }
-    | { readonly verdict: 'deadlock'; readonly traceLength?: number };
+    | { readonly verdict: 'deadlock'; readonly traceLength?: number }
+    | { readonly verdict: 'unreachable'; readonly property: string };
   readonly note?: string;
+}
+
+/**
+ * A configuration in which `property` fails for the reason it exists: a known-bad parameter
+ * value, or a change to the built model (`mutate`, see checker/mutate.ts) that writes the bug
+ * the property is there to catch. A `violation` (or `unreachable`) expectation is a witness too.
+ */
+export interface Witness<P = Params, M extends AnyModel = AnyModel> {
+  readonly property: string;
+  /** The bug, in a reviewer's words: 'LP.INIT before SEAMLDR.INSTALL finished on every CPU'. */
+  readonly name: string;
+  readonly params?: P;
+  /** The changed model (a method, so a spec's witness may take its own model type). */
+  mutate?(m: M): AnyModel;
 }
 
 export interface Spec {
@@ -138,22 +155,26 @@ export interface Spec {
   /** Builds the model for fully validated parameters (defaults filled in). */
   readonly build: (params: Params) => AnyModel;
   readonly expectations?: readonly Expectation[];
+  readonly witnesses?: readonly Witness[];
 }
 
-export interface SpecDefinition<PS extends ParamSpecs> {
+export interface SpecDefinition<PS extends ParamSpecs, M extends AnyModel> {
   readonly name: string;
   readonly file?: string;
   readonly description: string;
   readonly params: PS;
   /** From `declareProperties`. */
   readonly properties: Readonly<Record<string, DeclaredProperty>>;
-  readonly build: (p: ParamValues<PS>) => AnyModel;
+  readonly build: (p: ParamValues<PS>) => M;
   readonly expectations?: readonly Expectation<ExpectationParams<PS>>[];
+  readonly witnesses?: readonly Witness<ExpectationParams<PS>, M>[];
 }
 
 const isParamValue = (v: unknown): v is ParamValue => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean';
+/** Typed expectation parameters as the untyped record the rest of the checker reads. */
+const valuesOf = (p: object): Params => Object.fromEntries(Object.entries(p).flatMap(([k, v]) => (isParamValue(v) ? [[k, v] as const] : [])));
 
-export function defineSpec<const PS extends ParamSpecs>(d: SpecDefinition<PS>): Spec {
+export function defineSpec<const PS extends ParamSpecs, M extends AnyModel>(d: SpecDefinition<PS, M>): Spec {
   const params: ParamDecl[] = Object.entries(d.params).map(([name, p]) => ({ name, ...p }));
   /** Narrows validated parameters to the declared types; a caller that skipped validation gets an error naming the parameter. */
   function assertDeclared(p: Params): asserts p is Params & ParamValues<PS> {
@@ -172,13 +193,9 @@ export function defineSpec<const PS extends ParamSpecs>(d: SpecDefinition<PS>): 
       assertDeclared(p);
       return d.build(p);
     },
-    ...(d.expectations === undefined
+    ...(d.expectations === undefined ? {} : { expectations: d.expectations.map((e) => ({ ...e, params: valuesOf(e.params) })) }),
+    ...(d.witnesses === undefined
       ? {}
-      : {
-          expectations: d.expectations.map((e) => ({
-            ...e,
-            params: Object.fromEntries(Object.entries(e.params).flatMap(([k, v]) => (isParamValue(v) ? [[k, v] as const] : []))),
-          })),
-        }),
+      : { witnesses: d.witnesses.map(({ params, ...w }) => ({ ...w, ...(params === undefined ? {} : { params: valuesOf(params) }) })) }),
   };
 }

@@ -170,4 +170,31 @@ describe('search engine laws', () => {
       }
     }
   });
+
+  it('a reachability target is unreachable exactly when no reachable state meets it, in every search and under symmetry', () => {
+    fc.assert(
+      fc.property(modelSpecArb({ safety: false }), fc.nat(), fc.nat(), (spec, tx, ty) => {
+        const want = { x: tx % (spec.k + 1), y: ty % (spec.k + 1) };
+        const model = buildModel(spec);
+        const withTarget = {
+          ...model,
+          targets: [{ name: 'Meet', description: 'x and y as wanted', reached: (s: { x: number; y: number }) => s.x === want.x && s.y === want.y }],
+        };
+        const meets = [...naiveExplore(spec).states.keys()].some((k) => {
+          const st = JSON.parse(k) as PlainState;
+          return st.x === want.x && st.y === want.y;
+        });
+        for (const search of ['bfs', 'dfs'] as const) {
+          for (const symmetry of [false, true]) {
+            const r = check(withTarget, { search, symmetry });
+            expect(r.verdict).toBe(meets ? 'pass' : 'unreachable');
+            expect(r.unreachable?.map((t) => t.name)).toEqual(meets ? undefined : ['Meet']);
+          }
+        }
+        // A bound that cuts the search leaves the question open.
+        if (!meets) expect(check(withTarget, { maxStates: 1 }).verdict).toBe(naiveExplore(spec).distinct > 1 ? 'incomplete' : 'unreachable');
+      }),
+      RUNS,
+    );
+  });
 });

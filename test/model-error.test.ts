@@ -11,7 +11,7 @@ import { replay } from '../checker/trace.js';
 import { buildModel, modelSpecArb, naiveExplore, naiveSuccessors, type ModelSpec, type PlainState } from './support/random-model.js';
 
 type Poisoned = Exclude<ModelPhase, 'init'>;
-const PHASES: readonly Poisoned[] = ['guard', 'effect', 'invariant', 'transition property', 'end state'];
+const PHASES: readonly Poisoned[] = ['guard', 'effect', 'invariant', 'transition property', 'end state', 'target'];
 
 const boom = (): never => {
   throw new Error('poisoned');
@@ -42,6 +42,8 @@ function poisoned(m: ModelSpec, phase: Poisoned, p: PlainState, rule: number) {
       return { ...model, transitionProperties: [{ name: 'PoisonStep', description: 'throws on steps from p', holds: (s: S) => (at(s) ? boom() : true) }] };
     case 'end state':
       return { ...model, isEndState: (s: S) => (at(s) ? boom() : model.isEndState(s)) };
+    case 'target':
+      return { ...model, targets: [{ name: 'PoisonTarget', description: 'throws at p', reached: (s: S) => (at(s) ? boom() : false) }] };
   }
 }
 
@@ -79,7 +81,7 @@ describe('model errors', () => {
           const e = r.error!;
           expect(e.phase).toBe(phase);
           expect(e.message).toBe('poisoned');
-          expect(e.property).toBe(phase === 'invariant' ? 'Poison' : phase === 'transition property' ? 'PoisonStep' : null);
+          expect(e.property).toBe({ invariant: 'Poison', 'transition property': 'PoisonStep', target: 'PoisonTarget' }[phase as string] ?? null);
           const expected =
             phase === 'guard'
               ? { action: `r${rule}`, actor: m.rules[rule]!.perActor ? 0 : null }

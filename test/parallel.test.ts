@@ -35,6 +35,7 @@ const summary = (r: SearchResult) => ({
   state: r.found?.state,
   steps: r.found?.steps,
   fault: r.found?.fault && { phase: r.found.fault.phase, ref: r.found.fault.ref, property: r.found.fault.property },
+  unreached: r.unreached,
 });
 
 describe('parallel BFS', () => {
@@ -68,11 +69,30 @@ describe('parallel BFS on a model that throws', () => {
       const { poisoned } = (await import(new URL('./fixtures/poisoned-spec.mjs', import.meta.url).href)) as {
         poisoned: { name: string; file: string; build: (p: { phase: string }) => AnyModel };
       };
-      const params = { phase };
+      const params = { phase, target: 'none' };
       const cm = new CompiledModel(poisoned.build(params));
       const one = bfs(cm);
       expect(one.verdict).toBe('error');
       expect(one.found?.fault?.phase).toBe(phase);
+      const two = await parallelBfs(cm, { module: poisoned.file, name: poisoned.name, params, skipProperties: [] }, {}, 2, 1 << 7);
+      expect(summary(two)).toEqual(summary(one));
+    });
+  }
+});
+
+describe('parallel BFS with reachability targets', () => {
+  for (const [target, verdict] of [
+    ['reachable', 'pass'],
+    ['unreachable', 'unreachable'],
+  ] as const) {
+    it(`a ${target} target: ${verdict}, as one thread`, async () => {
+      const { poisoned } = (await import(new URL('./fixtures/poisoned-spec.mjs', import.meta.url).href)) as {
+        poisoned: { name: string; file: string; build: (p: { phase: string; target: string }) => AnyModel };
+      };
+      const params = { phase: 'none', target };
+      const cm = new CompiledModel(poisoned.build(params));
+      const one = bfs(cm);
+      expect(one.verdict).toBe(verdict);
       const two = await parallelBfs(cm, { module: poisoned.file, name: poisoned.name, params, skipProperties: [] }, {}, 2, 1 << 7);
       expect(summary(two)).toEqual(summary(one));
     });

@@ -36,7 +36,7 @@ export function settingsText(e: Expectation): string {
 export function propertiesOf(spec: Spec, params: Params): PropertyDecl[] {
   const m = spec.build(params);
   const decl = (x: PropertyDecl): PropertyDecl => ({ name: x.name, description: x.description, ...(x.source === undefined ? {} : { source: x.source }) });
-  return [...m.invariants.map(decl), ...(m.transitionProperties ?? []).map(decl), DEADLOCK];
+  return [...m.invariants, ...(m.transitionProperties ?? []), ...(m.targets ?? [])].map(decl).concat(DEADLOCK);
 }
 
 /** A configuration's search options as `check` takes them. */
@@ -64,13 +64,16 @@ function optionsError(o: ConfigOptions): string | undefined {
 
 function expectError(e: Expectation['expect'], properties: readonly PropertyDecl[]): string | undefined {
   const v = e as { verdict?: unknown; property?: unknown; traceLength?: unknown };
-  if (v.verdict !== 'pass' && v.verdict !== 'violation' && v.verdict !== 'deadlock')
-    return `expected verdict '${String(v.verdict)}' is not pass, violation or deadlock`;
+  if (v.verdict !== 'pass' && v.verdict !== 'violation' && v.verdict !== 'deadlock' && v.verdict !== 'unreachable')
+    return `expected verdict '${String(v.verdict)}' is not pass, violation, deadlock or unreachable`;
   const named = properties.filter((p) => p !== DEADLOCK);
   if (v.verdict === 'violation' && !named.some((p) => p.name === v.property)) {
     return `expected property '${String(v.property)}' is not one of the model's (${named.map((p) => p.name).join(', ')})`;
   }
-  if (v.traceLength !== undefined && (v.verdict === 'pass' || !isInt(v.traceLength, 0)))
+  if (v.verdict === 'unreachable' && (typeof v.property !== 'string' || !v.property.split(', ').every((t) => named.some((p) => p.name === t)))) {
+    return `expected unreachable '${String(v.property)}' names no reachability target of the model (${named.map((p) => p.name).join(', ')})`;
+  }
+  if (v.traceLength !== undefined && (v.verdict === 'pass' || v.verdict === 'unreachable' || !isInt(v.traceLength, 0)))
     return `traceLength ${String(v.traceLength)} needs a violation or deadlock and a non-negative integer`;
   return undefined;
 }

@@ -11,7 +11,7 @@ export type Expected = Expectation['expect'];
 /** What a run showed, as plain data (it crosses from a worker thread). */
 export interface Actual {
   readonly verdict: Verdict;
-  /** The violated property, or `deadlock`. */
+  /** The violated property, `deadlock`, or the targets no state reached (comma-separated). */
   readonly property?: string;
   /** The counterexample's length in steps (trace entries minus the initial state). */
   readonly traceLength?: number;
@@ -25,6 +25,7 @@ export function actualOf(o: CheckOutcome): Actual {
   return {
     verdict: o.verdict,
     ...(o.violation ? { property: o.violation.property.name, traceLength: o.violation.trace.length - 1 } : {}),
+    ...(o.unreachable ? { property: o.unreachable.map((t) => t.name).join(', ') } : {}),
     ...(o.stoppedBy ? { stoppedBy: o.stoppedBy } : {}),
     ...(o.error ? { error: describeModelError(o.error) } : {}),
   };
@@ -32,16 +33,17 @@ export function actualOf(o: CheckOutcome): Actual {
 
 export function passes(e: Expected, a: Actual): boolean {
   if (a.error !== undefined || a.verdict !== e.verdict) return false;
-  if (e.verdict === 'violation' && a.property !== e.property) return false;
-  return e.verdict === 'pass' || e.traceLength === undefined || a.traceLength === e.traceLength;
+  if ((e.verdict === 'violation' || e.verdict === 'unreachable') && a.property !== e.property) return false;
+  return e.verdict === 'pass' || e.verdict === 'unreachable' || e.traceLength === undefined || a.traceLength === e.traceLength;
 }
 
 const steps = (n: number | undefined): string => (n === undefined ? '' : ` in ${n} step${n === 1 ? '' : 's'}`);
 
-/** `violation of SerialInstall in 17 steps`, `pass`, `deadlock`. */
+/** `violation of SerialInstall in 17 steps`, `pass`, `deadlock`, `unreachable R1`. */
 export function expectedText(e: Expected): string {
   if (e.verdict === 'pass') return 'pass';
   if (e.verdict === 'violation') return `violation of ${e.property}${steps(e.traceLength)}`;
+  if (e.verdict === 'unreachable') return `unreachable ${e.property}`;
   return `deadlock${steps(e.traceLength)}`;
 }
 
@@ -50,6 +52,7 @@ export function actualText(a: Actual): string {
   if (a.error !== undefined) return `error: ${a.error}`;
   if (a.verdict === 'violation') return `violation of ${a.property}${steps(a.traceLength)}`;
   if (a.verdict === 'deadlock') return `deadlock${steps(a.traceLength)}`;
+  if (a.verdict === 'unreachable') return `unreachable ${a.property}`;
   if (a.verdict === 'incomplete') return `incomplete${a.stoppedBy === undefined ? '' : ` (stopped by ${a.stoppedBy})`}`;
   return 'pass';
 }

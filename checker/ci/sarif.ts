@@ -88,8 +88,8 @@ export function renderSarif(rows: readonly GateRow[], version: string): string {
       ];
     }
     if (!unexpectedViolation(r)) return [];
-    const verb = a.property === 'deadlock' ? 'reached' : 'violated';
-    return [result(r, `${r.config.spec.name}/${a.property!}`, a.property!, `${what}: ${a.property} ${verb} in ${a.traceLength} steps; expected ${expected}.`)];
+    const broke = a.verdict === 'unreachable' ? 'never reached' : `${a.property === 'deadlock' ? 'reached' : 'violated'} in ${a.traceLength} steps`;
+    return [result(r, `${r.config.spec.name}/${a.property!}`, a.property!, `${what}: ${a.property} ${broke}; expected ${expected}.`)];
   });
   const log = {
     $schema: SARIF_SCHEMA,

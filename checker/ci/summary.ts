@@ -50,6 +50,7 @@ export function why(e: Expected, a: Actual): string {
       : `the search stopped at its bound (${a.stoppedBy ?? 'unknown'}) before a verdict: raise the bound or shrink the configuration`;
   }
   if (a.verdict === 'pass') return 'no reachable state breaks it any more: the known-bad design no longer fails (or the model lost the behaviour)';
+  if (a.verdict === 'unreachable' && e.verdict !== 'unreachable') return `no reachable state meets ${a.property}: the model lost a behaviour it must keep`;
   if (e.verdict === 'pass') return `${a.property} is broken: see the counterexample`;
   if (e.verdict === 'violation' && a.property !== e.property) return `it fails for another reason (${a.property}) than the expected ${e.property}`;
   if (e.verdict !== a.verdict) return `it ends in ${a.verdict} where ${e.verdict} was expected`;

@@ -30,6 +30,7 @@ const EXIT_OF: Record<CheckOutcome['verdict'], number> = {
   pass: EXIT.pass,
   violation: EXIT.violation,
   deadlock: EXIT.violation,
+  unreachable: EXIT.violation,
   error: EXIT.badInput,
   incomplete: EXIT.incomplete,
 };
@@ -44,7 +45,7 @@ export const checkCommand = command({
     ['tdxmc check lockstep --set variant=nolock --report', 'a known-bad variant: its trace into reports/'],
     ['tdxmc check lockstep --search dfs --json', 'one JSON object on stdout'],
   ],
-  exits: '0 pass, 1 violation or deadlock, 2 bad input or model error, 3 incomplete',
+  exits: '0 pass, 1 violation, deadlock or unreachable target, 2 bad input or model error, 3 incomplete',
   async run(values, positionals, ctx) {
     if (positionals.length > 1) throw new UsageError(`check: one spec at a time (got ${positionals.join(', ')})`);
     const spec = requireSpec(positionals[0], 'check', ctx.specs);

@@ -42,6 +42,7 @@ function cell(property: string, r: JobResult | undefined): string {
   if (a.error !== undefined) return 'error';
   if (a.verdict === 'incomplete') return `incomplete (${a.stoppedBy ?? 'bound'})`;
   if (a.property === undefined) return property === 'deadlock' ? 'none' : 'holds';
+  if (a.verdict === 'unreachable') return 'UNREACHABLE';
   return `${property === 'deadlock' ? 'REACHED' : 'BROKEN'} in ${a.traceLength} steps`;
 }
 

@@ -25,7 +25,8 @@ function coverageLines(o: CheckOutcome): string[] {
 export function renderCheck(spec: string, params: Params, o: CheckOutcome, search: string): string {
   const s = o.stats;
   const out: string[] = [];
-  const title = o.violation ? `${o.verdict}: ${o.violation.property.name}` : o.verdict;
+  const failed = o.violation ? [o.violation.property] : (o.unreachable ?? []);
+  const title = failed.length > 0 ? `${o.verdict}: ${failed.map((p) => p.name).join(', ')}` : o.verdict;
   out.push(`${spec} ${paramText(params)}: ${title}`);
   const rate = s.seconds > 0 ? s.distinctStates / s.seconds : 0;
   out.push(
@@ -38,6 +39,10 @@ export function renderCheck(spec: string, params: Params, o: CheckOutcome, searc
   );
   out.push(...coverageLines(o));
   if (o.verdict === 'incomplete' && o.stoppedBy) out.push(`  stopped by --${o.stoppedBy}: not every reachable state was explored`);
+  for (const t of o.unreachable ?? []) {
+    out.push('', `Reachability target ${t.name} is never reached: ${t.description}`);
+    if (t.source) out.push(`  source: ${t.source}`);
+  }
   if (o.violation) {
     const v = o.violation;
     out.push('', `${v.kind === 'deadlock' ? 'Deadlock' : `Property ${v.property.name}`}: ${v.property.description}`);

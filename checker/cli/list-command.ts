@@ -22,7 +22,7 @@ export const listCommand = command({
       name: s.name,
       description: s.description,
       params: s.params,
-      properties: s.properties.map((p) => ({ name: p.name, description: p.description, ...(p.source === undefined ? {} : { source: p.source }) })),
+      properties: s.properties.map((p) => ({ name: p.name, kind: p.kind, description: p.description, ...(p.source === undefined ? {} : { source: p.source }) })),
     }));
     if (values.json) {
       ctx.out.write(JSON.stringify(rows, null, 2) + '\n');
@@ -36,7 +36,7 @@ export const listCommand = command({
         out.push(`    ${p.name} = ${String(p.default)}  (${range})  ${p.description}`);
       }
       out.push('  properties:');
-      for (const p of r.properties) out.push(`    ${p.name}: ${p.description}`);
+      for (const p of r.properties) out.push(`    ${p.name}${p.kind === 'invariant' ? '' : ` (${p.kind})`}: ${p.description}`);
       out.push('');
     }
     ctx.out.write(out.join('\n'));

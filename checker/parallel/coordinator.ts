@@ -13,7 +13,7 @@ import type { CompiledModel } from '../compiled.js';
 import { defaultMemory } from '../explore.js';
 import { collisionProbability } from '../fingerprint.js';
 import { RecentFingerprints } from '../store.js';
-import type { SearchOptions, SearchResult } from '../result.js';
+import { complete, type SearchOptions, type SearchResult } from '../result.js';
 import { Ctrl, type LevelDone, type LevelResume, type LevelStart, type ModelSource, type WorkerInit } from './protocol.js';
 import { SharedTable } from './shared-table.js';
 
@@ -92,7 +92,7 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
       // An initial state that breaks an invariant or throws is left to the sequential search.
       if (!succ.initial(i)) return await sequential(pool, cm, opts);
       if (table.insert(succ.next, 0) === 0) continue;
-      if (succ.invariant() !== -1) return await sequential(pool, cm, opts);
+      if (succ.judgeState() !== -1) return await sequential(pool, cm, opts);
       seeds.push(succ.next.slice());
     }
 
@@ -168,6 +168,7 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
       for (const r of results) {
         transitions += r.transitions;
         for (let i = 0; i < fired.length; i++) fired[i]! += r.fired[i]!;
+        r.reached.forEach((hit, t) => (succ.reached[t]! |= hit));
         found ||= r.found;
         cut ||= r.cut;
         next += r.outCount;
@@ -193,7 +194,7 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
     }
     await pool.close();
     const seconds = (performance.now() - started) / 1000;
-    return cut ? { verdict: 'incomplete', stoppedBy: 'max-depth', stats: stats(seconds) } : { verdict: 'pass', stats: stats(seconds) };
+    return cut ? { verdict: 'incomplete', stoppedBy: 'max-depth', stats: stats(seconds) } : complete(stats(seconds), succ.reached);
   } catch (e) {
     await pool.close();
     throw e;

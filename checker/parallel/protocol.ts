@@ -76,6 +76,8 @@ export interface LevelDone {
   fired: Float64Array;
   /** Something in this level stops the search: a violation, a deadlock, a model that threw. */
   found: boolean;
+  /** The reachability targets this worker's states reached so far. */
+  reached: Uint8Array;
   cut: boolean;
   overMaxStates: boolean;
 }

@@ -62,7 +62,7 @@ function sink(): boolean {
     return true;
   }
   if (table.insert(next, 0) === 0) return true;
-  if (succ.invariant() !== -1) return stop();
+  if (succ.judgeState() !== -1) return stop();
   emit();
   return true;
 }
@@ -138,6 +138,7 @@ function run(): void {
     outCount,
     transitions: succ.transitions,
     fired: succ.fired,
+    reached: succ.reached,
     found,
     cut,
     overMaxStates,

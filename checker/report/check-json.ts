@@ -23,6 +23,8 @@ export interface CheckJson {
   };
   /** The model function that threw (verdict 'error'), and the trace to the state where it did. */
   error?: Pick<ModelError, 'phase' | 'action' | 'actor' | 'property' | 'init' | 'message' | 'depth' | 'stateNumber'> & { trace: JsonTrace };
+  /** The reachability targets no reachable state meets (verdict 'unreachable'). */
+  unreachable?: string[];
   /** Which bound stopped an incomplete run. */
   stoppedBy?: string;
   /** Transitions fired per action (and per actor), and the actions that never fired. */
@@ -47,6 +49,7 @@ export function checkJson(spec: string, params: Params, o: CheckOutcome): CheckJ
     const { phase, action, actor, property, init, message, depth, stateNumber, trace } = o.error;
     j.error = { phase, action, actor, property, init, message, depth, stateNumber, trace: jsonTrace(trace) };
   }
+  if (o.unreachable) j.unreachable = o.unreachable.map((t) => t.name);
   if (o.stoppedBy) j.stoppedBy = o.stoppedBy;
   j.coverage = coverage(o);
   return j;

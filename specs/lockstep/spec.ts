@@ -4,6 +4,7 @@
 
 import { array, bool, enumOf, int, record, type Read, type Write } from '../../checker/domain.js';
 import type { Model } from '../../checker/model.js';
+import { mutateAction } from '../../checker/mutate.js';
 import { declareProperties, defineSpec, invariant, param } from '../../checker/spec.js';
 
 export const Stage = enumOf(['START', 'SHUTDOWN', 'INSTALL', 'LPINIT', 'RESTORE', 'DONE']);
@@ -193,5 +194,17 @@ export const lockstep = defineSpec({
     { name: 'reference', params: { cpus: 4, variant: 'ack' }, expect: { verdict: 'pass' } },
     { name: 'no acknowledgement', params: { cpus: 4, variant: 'noack' }, expect: { verdict: 'violation', property: 'Lockstep', traceLength: 2 } },
     { name: 'no install lock', params: { cpus: 4, variant: 'nolock' }, expect: { verdict: 'violation', property: 'SerialInstall', traceLength: 17 } },
+  ],
+  witnesses: [
+    {
+      property: 'VmcsRestored',
+      name: 'SEAMLDR.INSTALL returns without reloading the current VMCS',
+      mutate: (m) => mutateAction(m, 'finish', { effect: (old) => (s, x, i) => (old(s, x, i), s.cur.get(i) === Stage.INSTALL && x.vmcs.set(i, false)) }),
+    },
+    {
+      property: 'UpdateComplete',
+      name: 'RESTORE finishes without the new module running',
+      mutate: (m) => mutateAction(m, 'finish', { effect: (old) => (s, x, i) => (old(s, x, i), s.cur.get(i) === Stage.RESTORE && (x.module = Module.NONE)) }),
+    },
   ],
 });
