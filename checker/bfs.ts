@@ -72,7 +72,7 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
     if (nid < 0) return nid === -1;
     // State numbers are insertion order, which the parent links follow too.
     if (links !== undefined) links.add(id, ref);
-    const p = succ.invariant();
+    const p = succ.judgeState();
     if (p !== -1) {
       x.maxDepthSeen = depth + 1;
       if (p === -2) x.found = x.invariantAt(p, depth + 1, nid);

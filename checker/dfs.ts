@@ -53,7 +53,7 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
   const sink = (ref: number): boolean => {
     const nid = x.admit(atBound);
     if (nid < 0) return nid === -1;
-    const p = succ.invariant();
+    const p = succ.judgeState();
     if (p !== -1) {
       path = onPath(path, depth, ref);
       x.found = x.invariantAt(p, depth + 1, nid);
