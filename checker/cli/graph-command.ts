@@ -42,16 +42,20 @@ export const graphCommand = command({
     const { p, model } = buildModel(spec, values.set);
     const title = `${spec.name} ${paramText(p.params)}`;
     const cm = new CompiledModel(model);
+    const tooLarge = (what: string): UsageError =>
+      new UsageError(`graph: ${title} has ${what}; the graph is for small runs (lower the parameters or raise --max-nodes)`);
+    // The search first, bounded like the graph: it names a model error as `check` does and
+    // finds the counterexample to mark.
+    const outcome = check(cm, { exact: true, maxStates: maxNodes });
+    if (outcome.error) throw new UsageError(`model error: ${describeModelError(outcome.error)}`, { cause: outcome.error.cause });
+    if (outcome.stoppedBy === 'max-states') throw tooLarge(`more than ${maxNodes.toLocaleString('en-US')} states`);
     let g;
     try {
       g = stateGraph(cm, title, maxNodes);
     } catch (e) {
       if (!(e instanceof GraphTooLarge)) throw new UsageError(`spec ${spec.name}: ${(e as Error).message}`, { cause: e });
-      throw new UsageError(`graph: ${title} has ${e.message}; the graph is for small runs (lower the parameters or raise --max-nodes)`);
+      throw tooLarge(e.message);
     }
-    // The graph is small, so the search for its counterexample is quick.
-    const outcome = check(cm, { exact: true });
-    if (outcome.error) throw new UsageError(`model error: ${describeModelError(outcome.error)}`, { cause: outcome.error.cause });
     if (outcome.violation) markCounterexample(g, cm, outcome.violation);
     const text = format === 'dot' ? renderDot(g) : JSON.stringify(graphJson.write(g), null, 1) + '\n';
     if (values.out === undefined) ctx.out.write(text);
