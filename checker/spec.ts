@@ -144,6 +144,16 @@ export interface Witness<P = Params, M extends AnyModel = AnyModel> {
   mutate?(m: M): AnyModel;
 }
 
+/**
+ * What `tdxmc audit` holds the spec to: a least score, and the surviving mutants accepted with
+ * a reason (a field kept only for reports, a deliberate abstraction), by their names as the
+ * audit prints them (`stop_machine without its write of cpu[].stopper`).
+ */
+export interface AuditLine {
+  readonly floor?: number;
+  readonly accepted?: readonly { readonly mutant: string; readonly reason: string }[];
+}
+
 export interface Spec {
   readonly name: string;
   /** The spec's module URL (`import.meta.url`), so reports can point at a property's line. */
@@ -156,6 +166,7 @@ export interface Spec {
   readonly build: (params: Params) => AnyModel;
   readonly expectations?: readonly Expectation[];
   readonly witnesses?: readonly Witness[];
+  readonly audit?: AuditLine;
 }
 
 export interface SpecDefinition<PS extends ParamSpecs, M extends AnyModel> {
@@ -168,6 +179,7 @@ export interface SpecDefinition<PS extends ParamSpecs, M extends AnyModel> {
   readonly build: (p: ParamValues<PS>) => M;
   readonly expectations?: readonly Expectation<ExpectationParams<PS>>[];
   readonly witnesses?: readonly Witness<ExpectationParams<PS>, M>[];
+  readonly audit?: AuditLine;
 }
 
 const isParamValue = (v: unknown): v is ParamValue => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean';
@@ -197,5 +209,6 @@ export function defineSpec<const PS extends ParamSpecs, M extends AnyModel>(d: S
     ...(d.witnesses === undefined
       ? {}
       : { witnesses: d.witnesses.map(({ params, ...w }) => ({ ...w, ...(params === undefined ? {} : { params: valuesOf(params) }) })) }),
+    ...(d.audit === undefined ? {} : { audit: d.audit }),
   };
 }

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type * as Main from '../checker/cli/main.js';
 import { built } from './support/built.js';
 
-const { main } = await built<typeof Main>('checker/cli/main.js');
-const COMMANDS = ['list', 'check', 'graph', 'ci', 'diff'];
+const { main, COMMANDS: commands } = await built<typeof Main>('checker/cli/main.js');
+const COMMANDS = commands.map((c) => c.name);
 const BIN = fileURLToPath(new URL('../bin/tdxmc.js', import.meta.url));
 
 async function tdxmc(...argv: string[]) {

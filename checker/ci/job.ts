@@ -2,6 +2,7 @@
 // name (the worker shares no objects with the main thread), checked, and returned as plain data
 // with its counterexample's reports written and its text report rendered.
 
+import { mutate, type Mutant } from '../mutants.js';
 import { check, type CheckOutcome } from '../check.js';
 import { checkJson, type CheckJson } from '../report/check-json.js';
 import type { ConfigOptions, Params, Spec } from '../spec.js';
@@ -29,6 +30,8 @@ export interface Job {
   readonly reports?: { readonly dir: string; readonly all: boolean };
   /** The tdx-mc version, for reports. */
   readonly version: string;
+  /** Check this mutant of the model instead (`tdxmc audit`). */
+  readonly mutant?: Mutant;
 }
 
 export interface JobStats {
@@ -69,7 +72,8 @@ export async function runJob(job: Job, onProgress: (p: Progress) => void): Promi
   let outcome: CheckOutcome;
   try {
     spec = await loadSpec(job.module, job.spec);
-    const model = spec.build(job.params);
+    const built = spec.build(job.params);
+    const model = job.mutant === undefined ? built : mutate(built, job.mutant);
     outcome = check(job.property === undefined ? model : focusOn(model, job.property), { ...checkOptions(job.options), onProgress, progressInterval: 1 });
   } catch (e) {
     return failedJob(`${job.spec}: ${(e as Error).message}`);

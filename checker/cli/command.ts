@@ -52,6 +52,8 @@ export interface Command<T extends OptionTable = OptionTable> {
   readonly examples: readonly (readonly [string, string])[];
   /** What the exit codes mean for this command, beyond the common classes. */
   readonly exits: string;
+  /** Terms an option takes, each with one line (audit's operators), shown after the options. */
+  readonly terms?: { readonly title: string; readonly items: readonly (readonly [string, string])[] };
   run(values: Values<T>, positionals: string[], ctx: CommandContext): number | Promise<number>;
 }
 

@@ -24,6 +24,12 @@ function optionsBlock(info: CommandInfo): string[] {
   return Object.keys(info.options).flatMap((name) => optionLines(name, info));
 }
 
+function termsBlock(terms: NonNullable<CommandInfo['terms']>): string[] {
+  const w = Math.max(...terms.items.map(([t]) => t.length));
+  const lines = ([t, what]: readonly [string, string]): string[] => wrap(what, WIDTH - w - 4).map((l, i) => `  ${(i === 0 ? t : '').padEnd(w)}  ${l}`);
+  return [`${terms.title}:`, ...terms.items.flatMap(lines), ''];
+}
+
 export function commandHelp(info: CommandInfo): string {
   return [
     `usage: ${usageLine(info)}`,
@@ -33,6 +39,7 @@ export function commandHelp(info: CommandInfo): string {
     'options:',
     ...optionsBlock(info),
     '',
+    ...(info.terms === undefined ? [] : termsBlock(info.terms)),
     'examples:',
     ...info.examples.flatMap(([cmd, what]) => [`  # ${what}`, `  ${cmd}`]),
     '',

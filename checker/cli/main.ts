@@ -4,6 +4,7 @@
 
 import { EXIT, UsageError } from '../exit.js';
 import { ciCommand } from './ci-command.js';
+import { auditCommand } from './audit-command.js';
 import { checkCommand } from './check-command.js';
 import type { CommandContext } from './command.js';
 import { diffCommand } from './diff-command.js';
@@ -11,7 +12,7 @@ import { graphCommand } from './graph-command.js';
 import { commandHelp, topHelp } from './help.js';
 import { listCommand } from './list-command.js';
 
-const COMMANDS = [listCommand, checkCommand, graphCommand, ciCommand, diffCommand];
+export const COMMANDS = [listCommand, checkCommand, graphCommand, ciCommand, diffCommand, auditCommand];
 
 function commandNamed(name: string | undefined) {
   const cmd = COMMANDS.find((c) => c.name === name);
