@@ -2,8 +2,9 @@
 // environment boots another module or updates the module under the TD (digest 6, 7.4; seed 004).
 
 import { array, bool, enumOf, record, type Read, type Write } from '../../checker/domain.js';
-import type { Action, ActionRef, Model } from '../../checker/model.js';
-import { declareProperties, defineSpec, invariant, param, transition, type ParamValues } from '../../checker/spec.js';
+import type { Action, ActionRef, Model, ReachabilityTarget } from '../../checker/model.js';
+import { dropAction, mutateAction } from '../../checker/mutate.js';
+import { declareProperties, defineSpec, invariant, param, target, transition, type ParamValues } from '../../checker/spec.js';
 import { guestCpuidBit, type CpuidBitKind } from '../../model/cpuid.js';
 import { bitNames, moduleVersions, sameConfigurable, type ModuleVersion } from './modules.js';
 
@@ -68,6 +69,8 @@ export const PROPERTIES = declareProperties({
     'digest 7.4 C2; intel-tdx.rst (KVM_TDX_CAPABILITIES); whether KVM rejects other bits is [ASSUMPTION]',
   ),
   C4: transition("a TD-preserving update leaves an initialized TD's CPUID unchanged", 'digest 7.4 C4 [DERIVED from the update compat criteria, digest 4.3]'),
+  TdRuns: target('the TD is initialized and every vCPU has its CPUID (KVM_SET_CPUID2)', 'digest 6.2 (documented flow)'),
+  UpdateUnderTd: target('a TD-preserving update ran under the initialized TD: it runs on a module other than the one it was initialized under', 'digest 6.3'),
 });
 
 export function cpuidModel(p: CpuidParams): Model<Schema> {
@@ -106,6 +109,10 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
     return true;
   };
   const initialized = (s: S): boolean => s.td === TdState.TD_STATE_INITIALIZED;
+  const allCpuidSet = (s: S): boolean => {
+    for (let v = 0; v < p.vcpus; v++) if (s.vcpu.get(v) !== VcpuState.CPUID_SET) return false;
+    return true;
+  };
   const vcpuActor = { actors: p.vcpus, actorKind: 'vCPU', context: 'task' } as const;
 
   const updates = modules.map((m, target): Action<Schema> => ({
@@ -230,10 +237,13 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
         },
       },
     ],
-    isEndState: (s) => {
-      for (let v = 0; v < p.vcpus; v++) if (s.vcpu.get(v) !== VcpuState.CPUID_SET) return false;
-      return true;
-    },
+    isEndState: (s) => allCpuidSet(s),
+    targets: [
+      { ...PROPERTIES.TdRuns, reached: (s) => initialized(s) && allCpuidSet(s) },
+      ...(p.update && p.update_keeps_td_cpuid && modules.length > 1
+        ? [{ ...PROPERTIES.UpdateUnderTd, reached: (s: S) => initialized(s) && s.loaded !== s.tdModule } satisfies ReachabilityTarget<Schema>]
+        : []),
+    ],
     // vCPUs are interchangeable, except vCPU 0 under D31, whose CPUID feeds KVM_TDX_INIT_VM.
     ...(p.vcpus - (p.variant === 'D31' ? 1 : 0) > 1 ? { symmetry: [{ index: 'vcpu', from: p.variant === 'D31' ? 1 : 0, to: p.vcpus }] } : {}),
   };
@@ -273,6 +283,36 @@ export const cpuid = defineSpec({
   params,
   properties: PROPERTIES,
   build: cpuidModel,
+  witnesses: [
+    {
+      property: 'C2',
+      name: "D31: INIT_VM takes vCPU 0's whole CPUID, fixed bits included",
+      params: { variant: 'D31' },
+      mutate: (m) => m,
+    },
+    {
+      property: 'C3',
+      name: 'KVM_TDX_GET_CPUID misses the configured bits: userspace sets 0 where the TD reads 1',
+      mutate: (m) =>
+        mutateAction(m, 'KVM_TDX_GET_CPUID', {
+          effect: (old) => (s, n, v) => {
+            old(s, n, v);
+            n.vmmCpuid['configurable_0'] = Bit['0'];
+          },
+        }),
+    },
+    { property: 'TdRuns', name: 'KVM_SET_CPUID2 never runs', mutate: (m) => dropAction(m, 'KVM_SET_CPUID2') },
+    {
+      property: 'UpdateUnderTd',
+      name: 'updates only before KVM_TDX_INIT_VM',
+      mutate: (m) => ({
+        ...m,
+        actions: m.actions.map((a) =>
+          a.name.startsWith('seamldr_install_module(') ? { ...a, guard: (s: S, c: number) => s.td === TdState.TD_STATE_UNINITIALIZED && a.guard(s, c) } : a,
+        ),
+      }),
+    },
+  ],
   expectations: [
     { name: 'reference', params: {}, expect: { verdict: 'pass' } },
     { name: 'D31 SET_CPUID2 before INIT_VM', params: { variant: 'D31' }, expect: { verdict: 'violation', property: 'C1', traceLength: 2 } },
@@ -280,5 +320,12 @@ export const cpuid = defineSpec({
     { name: 'unknown configurable bits left 0', params: { unknown_configurable: 'leave0' }, expect: { verdict: 'violation', property: 'C5', traceLength: 2 } },
     { name: 'update adds configurable bits', params: { update_adds_configurable: true }, expect: { verdict: 'violation', property: 'C5', traceLength: 3 } },
     { name: "update re-derives a TD's CPUID", params: { update_keeps_td_cpuid: false }, expect: { verdict: 'violation', property: 'C4', traceLength: 3 } },
+    {
+      name: 'smallest layout, one vCPU, no drift, no updates',
+      params: { configurable: 0, fixed0: 0, native: 0, vcpus: 1, flip_fixed: false, more_configurable: false, update: false },
+      expect: { verdict: 'pass' },
+    },
+    { name: 'no fixed-1 bits', params: { fixed1: 0 }, expect: { verdict: 'pass' } },
+    { name: 'largest layout, three vCPUs', params: { configurable: 3, fixed0: 2, fixed1: 3, native: 2, vcpus: 3 }, expect: { verdict: 'pass' } },
   ],
 });

@@ -5,7 +5,7 @@
 
 import type { Action } from '../../checker/model.js';
 import { CurrentVmcs } from '../../model/cpu.js';
-import { TdxModuleStatus } from '../../model/kernel.js';
+import { Errno, TdxModuleStatus, tdxCpuEnable } from '../../model/kernel.js';
 import { SeamcallLeaf, type Leaf } from '../../model/leaf.js';
 import type { TdxModule } from '../../model/module.js';
 import { TdxStatus } from '../../model/status.js';
@@ -24,46 +24,64 @@ export interface VmxInstruction {
   readonly needsVmcs: boolean;
 }
 
-/** An action plus the SEAMCALLs (V3) and VMX instructions (V8) it executes, read from its pre-state. */
+/**
+ * An action plus what it executes, read from its pre-state: SEAMCALLs (V3), VMX instructions
+ * (V8), and the CPUs on which it calls tdx_cpu_enable() (V10).
+ */
 export interface VmxAction extends Action<Schema> {
   readonly issues?: (s: S, actor: number) => Seamcall[];
   readonly vmx?: (s: S, actor: number) => VmxInstruction[];
+  readonly tdxCpuEnable?: (s: S, actor: number) => number[];
 }
 
-const TRANSIT = new Set<number>([Hp.UP_KVM, Hp.UP_TDX, Hp.DOWN_TDX, Hp.DOWN_KVM]);
+const TRANSIT = new Set<number>([Hp.UP_KVM, Hp.UP_TDX_VMX, Hp.UP_TDX, Hp.DOWN_TDX, Hp.DOWN_KVM]);
 
-/** Runs one leaf through the shared dispatcher; a step's guard makes failure a model error. */
-function mustSucceed(tdx: TdxModule, n: N, cpu: number, leaf: Leaf, args: { tdmrs?: number; tdmr?: number } = {}): void {
-  const st = tdx.seamcall(n.tdx_module, cpu, leaf, { vmxOn: n.cpu.at(cpu).vmxOn, ...args });
-  if (st !== TdxStatus.TDX_SUCCESS) throw new Error(`${SeamcallLeaf.names[leaf]} on CPU ${cpu}: ${TdxStatus.names[st]}`);
+/**
+ * tdx_cpu_enable() on `cpu`, as the CPU's VMX state is: TDH.SYS.INIT (once) and TDH.SYS.LP.INIT
+ * unless tdx_lp_initialized; without VMX the first SEAMCALL #UDs (-EACCES). 0 or the errno.
+ */
+function cpuEnable(tdx: TdxModule, n: N, cpu: number): number {
+  const lp = n.cpu.at(cpu);
+  if (!lp.tdx_lp_initialized && !lp.vmxOn) return Errno['-EACCES'];
+  return tdxCpuEnable(n, lp, tdx, n.tdx_module, cpu);
 }
 
 /**
- * tdx_enable() as one step (specs/init checks its inside): TDH.SYS.INIT, TDH.SYS.LP.INIT on
- * every CPU, CONFIG, KEY.CONFIG per package, TDMR.INIT. Needs VMX on every CPU.
+ * init_tdx_module() as one step once every CPU did tdx_cpu_enable() (specs/init checks its
+ * inside): CONFIG, KEY.CONFIG on the first CPU of each package, TDMR.INIT. A failure leaves
+ * TDX_MODULE_ERROR: no retry, TDX stays off.
  */
-export function tdxEnable(tdx: TdxModule, n: N): void {
-  const t = tdx.topology;
-  mustSucceed(tdx, n, BOOT_CPU, SeamcallLeaf.TDH_SYS_INIT);
-  for (let c = 0; c < t.cpus; c++) mustSucceed(tdx, n, c, SeamcallLeaf.TDH_SYS_LP_INIT);
-  mustSucceed(tdx, n, BOOT_CPU, SeamcallLeaf.TDH_SYS_CONFIG, { tdmrs: 1 });
-  for (const cpus of t.cpusOf) mustSucceed(tdx, n, cpus[0]!, SeamcallLeaf.TDH_SYS_KEY_CONFIG);
-  while (!tdx.allTdmrsInitialized(n.tdx_module)) mustSucceed(tdx, n, BOOT_CPU, SeamcallLeaf.TDH_SYS_TDMR_INIT, { tdmr: 0 });
-  n.tdx_module_status = TdxModuleStatus.TDX_MODULE_INITIALIZED;
+function initTdxModule(tdx: TdxModule, n: N): boolean {
+  const ok = (cpu: number, leaf: Leaf, args: { tdmrs?: number; tdmr?: number } = {}): boolean =>
+    tdx.seamcall(n.tdx_module, cpu, leaf, { vmxOn: n.cpu.at(cpu).vmxOn, ...args }) === TdxStatus.TDX_SUCCESS;
+  let done = ok(BOOT_CPU, SeamcallLeaf.TDH_SYS_CONFIG, { tdmrs: 1 }) && tdx.topology.cpusOf.every((cs) => ok(cs[0]!, SeamcallLeaf.TDH_SYS_KEY_CONFIG));
+  while (done && !tdx.allTdmrsInitialized(n.tdx_module)) done = ok(BOOT_CPU, SeamcallLeaf.TDH_SYS_TDMR_INIT, { tdmr: 0 });
+  n.tdx_module_status = done ? TdxModuleStatus.TDX_MODULE_INITIALIZED : TdxModuleStatus.TDX_MODULE_ERROR;
+  return done;
 }
 
 export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxAction[] {
   const { cpus, design, variant } = cfg;
+  const t = tdx.topology;
   const all = Array.from({ length: cpus }, (_, c) => c);
-  const normal = (s: S): boolean => s.crash === Crash.NONE;
+  /** Refcount: boot is over once tdx_enable() (subsys_initcall) has returned; nothing else runs before. */
+  const booted = (s: S): boolean => design === 'kvm' || s.tdx_module_status !== TdxModuleStatus.TDX_MODULE_UNINITIALIZED;
+  const normal = (s: S): boolean => s.crash === Crash.NONE && booted(s);
   const running = (s: S): boolean => normal(s) && s.pm === Pm.RUNNING;
   const inTransit = (s: S): boolean => all.some((c) => TRANSIT.has(s.cpu.at(c).hp));
   const hp = (s: S, c: number): number => s.cpu.at(c).hp;
-  /** A task or IRQ may run on `c`: it is active, and no crash NMI has stopped it yet (D35: crash shootdown races). */
-  const clientMayRun = (s: S, c: number): boolean =>
-    s.pm === Pm.RUNNING &&
-    hp(s, c) === Hp.ONLINE &&
-    (s.crash === Crash.NONE || ((s.crash === Crash.SHOOTDOWN || s.crash === Crash.DISABLED) && c !== s.crash_cpu));
+  /** A task already in the kernel may run on `c`: it is active, and no crash NMI has stopped it yet (D35: crash shootdown races). */
+  const taskMayRun = (s: S, c: number): boolean =>
+    booted(s) && hp(s, c) === Hp.ONLINE && (s.crash === Crash.NONE || ((s.crash === Crash.SHOOTDOWN || s.crash === Crash.DISABLED) && c !== s.crash_cpu));
+  /** A task or IRQ may start on `c`: userspace is not frozen. */
+  const clientMayRun = (s: S, c: number): boolean => s.pm === Pm.RUNNING && taskMayRun(s, c);
+  /** The request is in flight, or userspace runs and may start it (V7). */
+  const mayRequest = (s: S, inFlight: boolean): boolean => inFlight || s.pm === Pm.RUNNING;
+  const noRequest = (s: S): boolean => !s.request.kvm_run && !s.request.tsm;
+  /** tdx_sys_disable(): a failure is only pr_err()ed (a #UD without VMX is V3's to report). */
+  const sysDisable = (n: N, cpu: number): void => {
+    tdx.seamcall(n.tdx_module, cpu, SeamcallLeaf.TDH_SYS_DISABLE, { vmxOn: n.cpu.at(cpu).vmxOn });
+  };
   const kvmLoaded = (s: S): boolean => s.kvm !== Kvm.UNLOADED;
   const tdAllowed = (s: S): boolean => (design === 'kvm' ? s.kvm === Kvm.TDX : kvmLoaded(s) && own.tdxEnabled(s));
   /** KVM flushes the TD vCPU on `c` before it lets go of VMX there. */
@@ -94,6 +112,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
       guard: (s) => running(s) && s.kvm === Kvm.LOADED && !s.td && !inTransit(s),
       effect: (s, n) => {
         n.kvm = Kvm.UNLOADED;
+        if (design === 'refcount') n.kvm_unloaded = true;
         for (const c of all) if (s.cpu.at(c).kvm_virt) own.kvmPut(n, c);
       },
     },
@@ -110,13 +129,18 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
         running(s) &&
         s.kvm === Kvm.LOADED &&
         !inTransit(s) &&
+        s.tdx_module_status !== TdxModuleStatus.TDX_MODULE_ERROR &&
         (s.tdx_module_status === TdxModuleStatus.TDX_MODULE_INITIALIZED || all.every((c) => hp(s, c) === Hp.ONLINE)),
       effect: (s, n) => {
-        if (s.tdx_module_status !== TdxModuleStatus.TDX_MODULE_INITIALIZED) tdxEnable(tdx, n);
+        // cpuhp_setup_state("kvm/cpu/tdx:online") runs tdx_cpu_enable() on every online CPU; a failure removes the state again.
+        const online = all.filter((c) => hp(s, c) === Hp.ONLINE);
+        if (!online.every((c) => cpuEnable(tdx, n, c) === Errno['0'])) return;
+        if (s.tdx_module_status !== TdxModuleStatus.TDX_MODULE_INITIALIZED && !initTdxModule(tdx, n)) return;
         n.kvm = Kvm.TDX;
         n.tsm = Tsm.BOUND;
       },
       issues: (s) => (s.tdx_module_status === TdxModuleStatus.TDX_MODULE_INITIALIZED ? [] : all.map((c) => ({ cpu: c, client: 'TDX core' }))),
+      tdxCpuEnable: (s) => all.filter((c) => hp(s, c) === Hp.ONLINE),
     },
     {
       name: 'tdx_cleanup',
@@ -126,7 +150,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
           ? 'D18: kvm_intel unload leaves the tdx_tsm device alone'
           : 'kvm_intel unload: the tdx_tsm device is deleted (driver remove(), whose SEAMCALLs cannot fail) before VMXOFF',
       source: 'arch/x86/kvm/vmx/tdx.c: tdx_cleanup(); seed 002 (vt_exit() / tdx_cleanup())',
-      guard: (s) => running(s) && s.kvm === Kvm.TDX && !s.td && !inTransit(s),
+      guard: (s) => running(s) && s.kvm === Kvm.TDX && !s.td && !s.request.tsm && !inTransit(s),
       effect: (_s, n) => {
         n.kvm = Kvm.LOADED;
         if (variant !== 'D18') n.tsm = Tsm.UNBOUND;
@@ -139,8 +163,9 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     {
       name: 'KVM_CREATE_VM(KVM_X86_TDX_VM)',
       context: 'task',
-      source: 'arch/x86/kvm/vmx/tdx.c: tdx_vm_init()',
-      guard: (s) => running(s) && !s.td && tdAllowed(s),
+      description: 'the HKID is programmed on every package under cpus_read_lock: each package needs an online CPU',
+      source: 'arch/x86/kvm/vmx/tdx.c: tdx_vm_init(), __tdx_td_init()',
+      guard: (s) => running(s) && !s.td && tdAllowed(s) && !inTransit(s) && t.cpusOf.every((cs) => cs.some((c) => hp(s, c) === Hp.ONLINE)),
       effect: (_s, n) => {
         n.td = true;
       },
@@ -150,7 +175,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
       context: 'task',
       description: "the TD's last fd closes: TDH.VP.FLUSH on its vCPU's CPU, HKID released",
       source: 'arch/x86/kvm/vmx/tdx.c: tdx_mmu_release_hkid()',
-      guard: (s) => running(s) && s.td,
+      guard: (s) => running(s) && s.td && !s.request.kvm_run,
       effect: (_s, n) => {
         n.td = false;
         n.td_vcpu = -1;
@@ -161,11 +186,12 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
       name: 'TDH.VP.ENTER',
       ...cpu,
       context: 'task',
-      description: "KVM_RUN of the TD's vCPU on this CPU (it must have been flushed from any other CPU)",
+      description: "KVM_RUN of the TD's vCPU on this CPU (it must have been flushed from any other CPU); the ioctl stays in flight until it returns",
       source: 'arch/x86/kvm/vmx/tdx.c: tdx_vcpu_run()',
-      guard: (s, c) => s.td && clientMayRun(s, c) && (s.td_vcpu === -1 || s.td_vcpu === c),
+      guard: (s, c) => s.td && mayRequest(s, s.request.kvm_run) && taskMayRun(s, c) && (s.td_vcpu === -1 || s.td_vcpu === c),
       effect: (_s, n, c) => {
         n.td_vcpu = c;
+        n.request.kvm_run = true;
       },
       issues: (_s, c) => [{ cpu: c, client: 'KVM' }],
     },
@@ -211,16 +237,98 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
       name: 'tdx_tsm request',
       ...cpu,
       context: 'task',
-      description: 'a TDX Connect request from userspace: SEAMCALLs on the CPU its task runs on',
+      description: 'a TDX Connect request from userspace: a SEAMCALL on the CPU its task runs on now; in flight until it returns',
       source: 'seed 002 (Yilun: the tdx_tsm driver uses SEAMCALLs)',
-      guard: (s, c) => s.tsm === Tsm.BOUND && clientMayRun(s, c),
-      effect: () => {},
+      guard: (s, c) => s.tsm === Tsm.BOUND && mayRequest(s, s.request.tsm) && taskMayRun(s, c),
+      effect: (_s, n) => {
+        n.request.tsm = true;
+      },
       issues: (_s, c) => [{ cpu: c, client: 'tdx_tsm' }],
     },
+    // The ioctl returns to userspace (KVM_RUN also on a pending signal: the freezer's).
+    ...(
+      [
+        ['KVM_RUN returns', 'kvm_run', 'virt/kvm/kvm_main.c: kvm_vcpu_ioctl()'],
+        ['tdx_tsm request returns', 'tsm', 'seed 002 (tdx_tsm requests from userspace)'],
+      ] as const
+    ).map(([name, field, source]): VmxAction => ({
+      name,
+      context: 'task',
+      source,
+      guard: (s) => s.request[field],
+      effect: (_s, n) => {
+        n.request[field] = false;
+      },
+    })),
   ];
 
   // cpuhp: the boot CPU stays; one CPU in transit at a time (cpus_write_lock).
   const startsTransit = (s: S, c: number): boolean => c !== BOOT_CPU && !inTransit(s);
+  /** tdx_cpu_enable()'s SEAMCALLs on `c`: none once tdx_lp_initialized. */
+  const enableIssues = (s: S, c: number): Seamcall[] => (s.cpu.at(c).tdx_lp_initialized ? [] : [{ cpu: c, client: 'TDX core' }]);
+  /** A failed online callback: cpuhp rolls the CPU back down through KVM's teardown. */
+  const onlineResult = (s: S, n: N, c: number, ret: number): void => {
+    if (hp(s, c) !== Hp.ONLINE) n.cpu.at(c).hp = ret === Errno['0'] ? Hp.UP_TDX : Hp.DOWN_KVM;
+  };
+
+  // Refcount: the TDX core's "virt/tdx:online" is registered at boot (cpuhp_setup_state runs it
+  // on each online CPU, one at a time) and on every later online. Two steps, so that the order of
+  // x86_virt_get_ref() and tdx_cpu_enable() is observable (V10).
+  const atBoot = (s: S): boolean => !booted(s);
+  const midCallback = (s: S): boolean => all.some((c) => s.cpu.at(c).tdx_ref && !s.cpu.at(c).tdx_lp_initialized);
+  const refcountOnline: VmxAction[] = [
+    {
+      name: 'tdx_online_cpu: x86_virt_get_ref',
+      ...secondary,
+      description: 'the TDX core takes its VMX reference (VMXON if it is the first)',
+      source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_online_cpu(); arch/x86/virt/hw.c: x86_virt_get_ref()',
+      guard: (s, c) => (atBoot(s) ? hp(s, c) === Hp.ONLINE && !s.cpu.at(c).tdx_ref && !midCallback(s) : onlineAllowed(s) && hp(s, c) === Hp.UP_KVM),
+      effect: (s, n, c) => {
+        if (hp(s, c) === Hp.UP_KVM) n.cpu.at(c).hp = Hp.UP_TDX_VMX;
+        own.tdxGet(n, c);
+      },
+    },
+    {
+      name: 'tdx_online_cpu: tdx_cpu_enable',
+      ...secondary,
+      description: 'TDH.SYS.INIT (first CPU) and TDH.SYS.LP.INIT unless tdx_lp_initialized; on failure the reference goes again',
+      source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_online_cpu() -> tdx_cpu_enable()',
+      guard: (s, c) => (atBoot(s) ? s.cpu.at(c).tdx_ref && !s.cpu.at(c).tdx_lp_initialized : onlineAllowed(s) && hp(s, c) === Hp.UP_TDX_VMX),
+      effect: (s, n, c) => {
+        const ret = cpuEnable(tdx, n, c);
+        if (ret !== Errno['0']) own.tdxPut(n, c);
+        onlineResult(s, n, c, ret);
+      },
+      issues: enableIssues,
+      tdxCpuEnable: (_s, c) => [c],
+    },
+    {
+      name: 'tdx_enable: init_tdx_module',
+      context: 'task',
+      description: 'every CPU did tdx_cpu_enable(): CONFIG, KEY.CONFIG per package, TDMR.INIT; then tdx-host (tdx_tsm) binds',
+      source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_enable() (subsys_initcall) -> init_tdx_module()',
+      guard: (s) => atBoot(s) && all.every((c) => s.cpu.at(c).tdx_lp_initialized),
+      effect: (_s, n) => {
+        if (initTdxModule(tdx, n)) n.tsm = Tsm.BOUND;
+      },
+      issues: () => [BOOT_CPU, ...t.cpusOf.map((cs) => cs[0]!)].map((c) => ({ cpu: c, client: 'TDX core' })),
+    },
+  ];
+  // KVM-owned: KVM's "kvm/cpu/tdx:online" exists while TDX is brought up; VMX is KVM's, from the state below.
+  const kvmTdxOnline: VmxAction = {
+    name: 'tdx_online_cpu',
+    ...secondary,
+    description: 'KVM\'s "kvm/cpu/tdx:online": tdx_cpu_enable()',
+    source: 'arch/x86/kvm/vmx/tdx.c: tdx_online_cpu()',
+    guard: (s, c) => onlineAllowed(s) && hp(s, c) === Hp.UP_KVM,
+    effect: (s, n, c) => {
+      onlineResult(s, n, c, s.kvm === Kvm.TDX ? cpuEnable(tdx, n, c) : Errno['0']);
+    },
+    issues: (s, c) => (s.kvm === Kvm.TDX ? enableIssues(s, c) : []),
+    tdxCpuEnable: (s, c) => (s.kvm === Kvm.TDX ? [c] : []),
+  };
+  /** tdx_offline_cpu()'s -EBUSY: TDs hold HKIDs and no other CPU of this package is online. */
+  const lastOfPackage = (s: S, c: number): boolean => s.td && !t.cpusOf[t.pkgOf[c]!]!.some((o) => o !== c && hp(s, o) === Hp.ONLINE);
   const cpuhp: VmxAction[] = [
     {
       name: 'kvm_online_cpu',
@@ -232,19 +340,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
         if (kvmLoaded(s)) own.kvmGet(n, c);
       },
     },
-    {
-      name: 'tdx_online_cpu',
-      ...secondary,
-      description:
-        design === 'kvm' ? 'KVM\'s "kvm/cpu/tdx:online": tdx_cpu_enable()' : 'the TDX core\'s "virt/tdx:online": x86_virt_get_ref(), tdx_cpu_enable()',
-      source: design === 'kvm' ? 'arch/x86/kvm/vmx/tdx.c: tdx_online_cpu()' : 'arch/x86/virt/vmx/tdx/tdx.c: tdx_online_cpu()',
-      guard: (s, c) => onlineAllowed(s) && hp(s, c) === Hp.UP_KVM,
-      effect: (s, n, c) => {
-        n.cpu.at(c).hp = Hp.UP_TDX;
-        // Every CPU did TDH.SYS.LP.INIT at tdx_enable() and tdx_lp_initialized survives offline: no SEAMCALL.
-        if (design === 'refcount' && own.tdxEnabled(s)) own.tdxGet(n, c);
-      },
-    },
+    ...(design === 'refcount' ? refcountOnline : [kvmTdxOnline]),
     {
       name: 'sched_cpu_activate',
       ...secondary,
@@ -267,12 +363,25 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     {
       name: 'tdx_offline_cpu',
       ...secondary,
-      description: design === 'kvm' ? 'the HKID last-CPU-of-package check' : 'WBINVD if the cache is incoherent, then x86_virt_put_ref()',
+      description:
+        design === 'kvm'
+          ? 'the HKID last-CPU-of-package check passed'
+          : 'the HKID last-CPU-of-package check passed: WBINVD if the cache is incoherent, then x86_virt_put_ref()',
       source: design === 'kvm' ? 'arch/x86/kvm/vmx/tdx.c: tdx_offline_cpu()' : 'arch/x86/virt/vmx/tdx/tdx.c: tdx_offline_cpu()',
-      guard: (s, c) => offlineAllowed(s) && hp(s, c) === Hp.DOWN_TDX,
-      effect: (s, n, c) => {
+      guard: (s, c) => offlineAllowed(s) && hp(s, c) === Hp.DOWN_TDX && !lastOfPackage(s, c),
+      effect: (_s, n, c) => {
         n.cpu.at(c).hp = Hp.DOWN_KVM;
-        if (s.cpu.at(c).tdx_ref) own.tdxPut(n, c);
+        if (design === 'refcount') own.tdxPut(n, c);
+      },
+    },
+    {
+      name: 'tdx_offline_cpu: -EBUSY',
+      ...secondary,
+      description: 'the last online CPU of its package while TDs hold HKIDs: refused before anything is torn down; cpuhp rolls back (sched_cpu_activate)',
+      source: design === 'kvm' ? 'arch/x86/kvm/vmx/tdx.c: tdx_offline_cpu()' : 'arch/x86/virt/vmx/tdx/tdx.c: tdx_offline_cpu()',
+      guard: (s, c) => offlineAllowed(s) && hp(s, c) === Hp.DOWN_TDX && lastOfPackage(s, c),
+      effect: (_s, n, c) => {
+        n.cpu.at(c).hp = Hp.ONLINE;
       },
     },
     {
@@ -292,9 +401,9 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
   const freeze: VmxAction = {
     name: 'freeze_processes',
     context: 'task',
-    description: 'userspace stopped: no KVM ioctl or tdx_tsm request is in flight from here on',
+    description: "userspace stopped: waits until no KVM ioctl or tdx_tsm request is in flight (KVM_RUN exits on the freezer's signal)",
     source: 'kernel/power/process.c: freeze_processes(); seed 002 (Sean: "userspace tasks need to be frozen")',
-    guard: (s) => running(s) && !inTransit(s),
+    guard: (s) => running(s) && !inTransit(s) && noRequest(s),
     effect: (_s, n) => {
       n.pm = Pm.FROZEN;
     },
@@ -334,9 +443,9 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
             context: 'syscore',
             source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_suspend()',
             guard: (s: S) => normal(s) && s.pm === Pm.KVM_SUSPENDED,
-            effect: (s: S, n: N) => {
+            effect: (_s: S, n: N) => {
               n.pm = Pm.SYSCORE_SUSPENDED;
-              if (s.cpu.at(BOOT_CPU).tdx_ref) own.tdxPut(n, BOOT_CPU);
+              own.tdxPut(n, BOOT_CPU);
             },
           },
           {
@@ -344,9 +453,9 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
             context: 'syscore',
             source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_resume()',
             guard: (s: S) => normal(s) && s.pm === Pm.SYSCORE_SUSPENDED,
-            effect: (s: S, n: N) => {
+            effect: (_s: S, n: N) => {
               n.pm = Pm.TDX_RESUMED;
-              if (own.tdxEnabled(s)) own.tdxGet(n, BOOT_CPU);
+              own.tdxGet(n, BOOT_CPU);
             },
           },
         ]
@@ -412,7 +521,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
             guard: (s: S) => normal(s) && s.pm === Pm.KVM_SHUT_DOWN,
             effect: (_s: S, n: N) => {
               n.pm = Pm.TDX_DISABLED;
-              mustSucceed(tdx, n, BOOT_CPU, SeamcallLeaf.TDH_SYS_DISABLE);
+              sysDisable(n, BOOT_CPU);
             },
             issues: () => [{ cpu: BOOT_CPU, client: 'TDX core' as const }],
           },
@@ -424,7 +533,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
             guard: (s: S) => normal(s) && s.pm === Pm.TDX_DISABLED,
             effect: (s: S, n: N) => {
               n.pm = Pm.VIRT_OFF;
-              for (const c of all) if (s.cpu.at(c).tdx_ref) own.tdxPut(n, c);
+              for (const c of all) if (hp(s, c) === Hp.ONLINE) own.tdxPut(n, c);
             },
           },
         ]
@@ -475,7 +584,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
             guard: (s: S) => s.crash === Crash.SHOOTDOWN,
             effect: (s: S, n: N) => {
               n.crash = Crash.DISABLED;
-              mustSucceed(tdx, n, s.crash_cpu, SeamcallLeaf.TDH_SYS_DISABLE);
+              sysDisable(n, s.crash_cpu);
             },
             issues: (s: S) => [{ cpu: s.crash_cpu, client: 'TDX core' as const }],
           },

@@ -5,7 +5,7 @@
 import { CurrentVmcs } from '../../model/cpu.js';
 import { SysState } from '../../model/module.js';
 import { TdxModuleStatus } from '../../model/kernel.js';
-import { Kvm, Tsm, type Design, type N, type S, type Variant } from './schema.js';
+import { Kvm, MAX_OWNERS, Tsm, type Design, type N, type S, type Variant } from './schema.js';
 
 /** Who issues a SEAMCALL (V3). */
 export type Client = 'TDX core' | 'KVM' | 'tdx_tsm';
@@ -41,13 +41,23 @@ export function ownership(design: Design, variant: Variant): Ownership {
     if (variant === 'D19') n.tsm = Tsm.UNBOUND;
     n.cpu.at(c).vmxOn = false;
   };
+  // hw.c counts without an upper bound and WARNs on a put at zero; here a count outside 0..owners
+  // is a named violation (V1), not a value outside the field's domain.
   const getRef = (n: N, c: number): void => {
     const cpu = n.cpu.at(c);
+    if (cpu.virtualization_nr_users === MAX_OWNERS) {
+      n.ref_warn = true;
+      return;
+    }
     cpu.virtualization_nr_users = cpu.virtualization_nr_users + 1;
     if (cpu.virtualization_nr_users === 1) vmxon(n, c);
   };
   const putRef = (n: N, c: number): void => {
     const cpu = n.cpu.at(c);
+    if (cpu.virtualization_nr_users === 0) {
+      n.ref_warn = true; // x86_virt_put_ref(): WARN_ON_ONCE(!this_cpu_read(virtualization_nr_users))
+      return;
+    }
     cpu.virtualization_nr_users = cpu.virtualization_nr_users - 1;
     if (cpu.virtualization_nr_users === 0) vmxoff(n, c);
   };

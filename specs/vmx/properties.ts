@@ -3,22 +3,27 @@
 // off" (seed 002, Sean) and SEAMCALLs racing the shootdown may fail (D35). V9 is the exception:
 // it is about the crash path's own order.
 
-import type { ActionRef, Invariant, TransitionProperty } from '../../checker/model.js';
-import { declareProperties, invariant, transition } from '../../checker/spec.js';
+import type { ActionRef, Invariant, ReachabilityTarget, TransitionProperty } from '../../checker/model.js';
+import { declareProperties, invariant, target, transition } from '../../checker/spec.js';
 import { CurrentVmcs } from '../../model/cpu.js';
 import { SysState } from '../../model/module.js';
+import type { Topology } from '../../model/topology.js';
 import type { VmxAction } from './actions.js';
 import type { Ownership } from './ownership.js';
-import { BOOT_CPU, Crash, Hp, Pm, Tsm, type Design, type S, type Schema } from './schema.js';
+import type { VmxConfig } from './spec.js';
+import { BOOT_CPU, Crash, Hp, Kvm, Pm, Tsm, type Design, type S, type Schema } from './schema.js';
 
 const OUTSIDE_EMERGENCY = 'outside crash/forced shutdown (V6)';
 const normal = (s: S): boolean => s.crash === Crash.NONE;
 const POWER_OFF = new Set<number>([Pm.DEVICES_SHUT_DOWN, Pm.KVM_SHUT_DOWN, Pm.TDX_DISABLED, Pm.VIRT_OFF, Pm.HALTED]);
+/** cpuhp positions below the TDX state on the way down: the TDX teardown is behind the CPU. */
+const PAST_TDX_TEARDOWN = new Set<number>([Hp.DOWN_KVM, Hp.OFFLINE]);
+const GOING_DOWN = new Set<number>([Hp.DOWN_TDX, Hp.DOWN_KVM]);
 
 /** Every property, declared once: `tdxmc list`, reports and the README table read these. */
 export const PROPERTIES = declareProperties({
   V1: invariant(
-    `vmxOn iff the CPU has an owner: virtualization_nr_users > 0 counting KVM's and the TDX core's references (refcount), KVM having virtualization enabled (kvm) (${OUTSIDE_EMERGENCY})`,
+    `vmxOn iff the CPU has an owner: virtualization_nr_users > 0 counting KVM's and the TDX core's references (refcount), KVM having virtualization enabled (kvm) (${OUTSIDE_EMERGENCY}); and never an x86_virt_put_ref() without a reference (its WARN_ON_ONCE) or more references than owners`,
     'digest 7.3 V1; arch/x86/virt/hw.c: x86_virt_get_ref()/x86_virt_put_ref()',
   ),
   TsmBound: transition(
@@ -42,7 +47,7 @@ export const PROPERTIES = declareProperties({
     'digest 7.3 V5; arch/x86/kvm/vmx/tdx.c: tdx_disable_virtualization_cpu()',
   ),
   V7: transition(
-    `a VMXOFF by syscore suspend or power-off happens with userspace frozen, so no KVM ioctl or tdx_tsm request is in flight (${OUTSIDE_EMERGENCY})`,
+    `a VMXOFF on the suspend or power-off path (a syscore step, or any step once the system left RUNNING) happens with no KVM_RUN ioctl or tdx_tsm request in flight: the freezer waited for them (${OUTSIDE_EMERGENCY})`,
     'digest 7.3 V7; seed 002 (Sean: "userspace tasks need to be frozen before the kernel fires off the suspend notifiers")',
   ),
   V8: transition(
@@ -54,9 +59,19 @@ export const PROPERTIES = declareProperties({
     'digest 7.3 V9; [DIS] tdx_shutdown(), native_machine_crash_shutdown()',
   ),
   V10: transition(
-    `cpuhp order: VMX is on before tdx_cpu_enable() on a CPU coming up, and VMX goes off only in or after the TDX teardown on a CPU going down (${OUTSIDE_EMERGENCY})`,
-    'digest 7.3 V10; cpuhp: CPUHP_AP_KVM_ONLINE below CPUHP_AP_ONLINE_DYN',
+    `cpuhp order: a CPU is in VMX operation whenever tdx_cpu_enable() runs on it; a cpuhp VMXOFF happens only past the TDX teardown and never on the last online CPU of a package while a TD holds an HKID; a refused offline (-EBUSY) leaves VMX and its references as they were (${OUTSIDE_EMERGENCY})`,
+    'digest 7.3 V10, 3.7; arch/x86/virt/vmx/tdx/tdx.c: tdx_online_cpu(), tdx_offline_cpu(); cpuhp: CPUHP_AP_KVM_ONLINE below CPUHP_AP_ONLINE_DYN',
   ),
+  TdRuns: target("a TD's vCPU runs: TDH.VP.ENTER on a CPU in VMX operation", 'digest 5.1; arch/x86/kvm/vmx/tdx.c: tdx_vcpu_run()'),
+  TsmServes: target('tdx_tsm serves a request: bound, with a request in flight', 'seed 002; digest 5.2'),
+  TdxWithoutKvm: target(
+    "refcount: after kvm_intel unloaded, tdx_tsm is bound and every online CPU stays in VMX operation on the TDX core's reference alone",
+    'digest 5.3 ("VMX therefore stays on for as long as TDX is enabled, however KVM loads and unloads")',
+  ),
+  CpuOffline: target('hotplug: a secondary CPU completes offline, out of VMX operation', 'digest 3.7, 5.4'),
+  SuspendResume: target('suspend: syscore suspend ran and the system is resuming', 'digest 3.10, 5.4'),
+  PowerOff: target('power-off completes (machine_power_off)', 'digest 5.4; kernel/reboot.c'),
+  CrashKexec: target('crash: the crashing CPU reaches kexec', 'digest 5.4; arch/x86/kernel/crash.c'),
 });
 
 /** The CPUs whose VMX goes off in this step. */
@@ -71,6 +86,7 @@ export function vmxInvariants(cpus: number, design: Design, own: Ownership): Inv
     {
       ...PROPERTIES.V1,
       holds: (s) => {
+        if (s.ref_warn) return false;
         if (!normal(s)) return true;
         for (let c = 0; c < cpus; c++) {
           const cpu = s.cpu.at(c);
@@ -83,15 +99,12 @@ export function vmxInvariants(cpus: number, design: Design, own: Ownership): Inv
   ];
 }
 
-export function vmxTransitionProperties(cpus: number, design: Design, own: Ownership, actions: readonly VmxAction[]): TransitionProperty<Schema>[] {
+export function vmxTransitionProperties(t: Topology, design: Design, own: Ownership, actions: readonly VmxAction[]): TransitionProperty<Schema>[] {
+  const cpus = t.cpus;
   const named = (names: readonly string[]) => {
     const idx = new Set(actions.flatMap((a, i) => (names.includes(a.name) ? [i] : [])));
     return (a: ActionRef): boolean => idx.has(a.action);
   };
-  const cpuhp = named(['kvm_online_cpu', 'tdx_online_cpu', 'sched_cpu_activate', 'sched_cpu_deactivate', 'tdx_offline_cpu', 'kvm_offline_cpu']);
-  const tdxTeardown = named(['tdx_offline_cpu', 'kvm_offline_cpu']);
-  const tdxOnline = named(['tdx_online_cpu']);
-  const pmVmxoff = named(['kvm_suspend', 'tdx_suspend', 'kvm_shutdown', 'tdx_shutdown_cpu']);
   const stopPath = named(['kvm_shutdown', 'tdx_shutdown_cpu', 'x86_virt_emergency_disable_virtualization_cpu']);
 
   return [
@@ -121,7 +134,11 @@ export function vmxTransitionProperties(cpus: number, design: Design, own: Owner
     },
     {
       ...PROPERTIES.V7,
-      holds: (s, a, n) => !normal(n) || !pmVmxoff(a) || vmxoffs(s, n, cpus).length === 0 || s.pm !== Pm.RUNNING,
+      holds: (s, a, n) => {
+        if (!normal(n) || vmxoffs(s, n, cpus).length === 0) return true;
+        const pmPath = actions[a.action]!.context === 'syscore' || s.pm !== Pm.RUNNING;
+        return !pmPath || (!s.request.kvm_run && !s.request.tsm);
+      },
     },
     {
       ...PROPERTIES.V8,
@@ -142,10 +159,44 @@ export function vmxTransitionProperties(cpus: number, design: Design, own: Owner
     {
       ...PROPERTIES.V10,
       holds: (s, a, n) => {
-        if (!normal(n) || !cpuhp(a)) return true;
-        if (tdxOnline(a) && own.tdxEnabled(s) && !n.cpu.at(a.actor).vmxOn) return false;
-        return vmxoffs(s, n, cpus).length === 0 || tdxTeardown(a);
+        if (!normal(n)) return true;
+        const act = actions[a.action]!;
+        if (!(act.tdxCpuEnable?.(s, a.actor) ?? []).every((c) => s.cpu.at(c).vmxOn)) return false;
+        if (act.context !== 'cpuhp') return true;
+        const c = a.actor;
+        // A rollback to ONLINE (the -EBUSY) must not have let go of anything: the check comes first.
+        if (GOING_DOWN.has(s.cpu.at(c).hp) && n.cpu.at(c).hp === Hp.ONLINE) {
+          if (s.cpu.at(c).vmxOn !== n.cpu.at(c).vmxOn || own.owners(s, c) !== own.owners(n, c)) return false;
+        }
+        const othersOnline = (o: number): boolean => t.cpusOf[t.pkgOf[o]!]!.some((p) => p !== o && n.cpu.at(p).hp === Hp.ONLINE);
+        return vmxoffs(s, n, cpus).every((o) => PAST_TDX_TEARDOWN.has(n.cpu.at(o).hp) && (!s.td || othersOnline(o)));
       },
     },
   ];
+}
+
+/** The states a run must be able to reach, for the parts of the model this configuration has. */
+export function vmxTargets(cfg: VmxConfig, own: Ownership): ReachabilityTarget<Schema>[] {
+  const all = Array.from({ length: cfg.cpus }, (_, c) => c);
+  const out: ReachabilityTarget<Schema>[] = [
+    { ...PROPERTIES.TdRuns, reached: (s) => normal(s) && s.td_vcpu >= 0 && s.cpu.at(s.td_vcpu).vmxOn },
+    { ...PROPERTIES.TsmServes, reached: (s) => normal(s) && s.tsm === Tsm.BOUND && s.request.tsm },
+  ];
+  if (cfg.design === 'refcount') {
+    out.push({
+      ...PROPERTIES.TdxWithoutKvm,
+      reached: (s) =>
+        normal(s) &&
+        s.kvm_unloaded &&
+        s.kvm === Kvm.UNLOADED &&
+        s.tsm === Tsm.BOUND &&
+        own.tdxEnabled(s) &&
+        all.every((c) => s.cpu.at(c).hp !== Hp.ONLINE || s.cpu.at(c).vmxOn),
+    });
+  }
+  if (cfg.hotplug && cfg.cpus > 1) out.push({ ...PROPERTIES.CpuOffline, reached: (s) => all.some((c) => s.cpu.at(c).hp === Hp.OFFLINE && !s.cpu.at(c).vmxOn) });
+  if (cfg.suspend) out.push({ ...PROPERTIES.SuspendResume, reached: (s) => s.pm === Pm.RESUMING });
+  if (cfg.shutdown) out.push({ ...PROPERTIES.PowerOff, reached: (s) => s.pm === Pm.HALTED });
+  if (cfg.crash) out.push({ ...PROPERTIES.CrashKexec, reached: (s) => s.crash === Crash.KEXEC });
+  return out;
 }

@@ -3,11 +3,14 @@
 
 import { array, bool, enumOf, int, record, type Read, type Write } from '../../checker/domain.js';
 import { CpuFields } from '../../model/cpu.js';
-import { KernelFields } from '../../model/kernel.js';
+import { KernelFields, KernelCpuFields } from '../../model/kernel.js';
 import type { TdxModule } from '../../model/module.js';
 
 /** The boot CPU: never offline (no CPU0 hotplug); syscore, reboot and one-off task steps run here. */
 export const BOOT_CPU = 0;
+
+/** The owners that may hold a VMX reference on a CPU: KVM and the TDX core. */
+export const MAX_OWNERS = 2;
 
 export const DESIGNS = ['refcount', 'kvm'] as const;
 export type Design = (typeof DESIGNS)[number];
@@ -16,11 +19,12 @@ export type Variant = (typeof VARIANTS)[number];
 
 /**
  * Where a CPU is in the cpuhp state machine, bottom-up: CPUHP_AP_KVM_ONLINE (KVM's VMXON or
- * reference), the TDX state in CPUHP_AP_ONLINE_DYN, then CPUHP_AP_ACTIVE (tasks may run here).
+ * reference), the TDX state in CPUHP_AP_ONLINE_DYN (refcount: UP_TDX_VMX between its
+ * x86_virt_get_ref() and its tdx_cpu_enable()), then CPUHP_AP_ACTIVE (tasks may run here).
  * Offline walks back down: sched_cpu_deactivate, the TDX teardown, sched_cpu_wait_empty, KVM's
  * teardown. HALTED: stopped by the crash NMI shootdown.
  */
-export const Hp = enumOf(['OFFLINE', 'UP_KVM', 'UP_TDX', 'ONLINE', 'DOWN_TDX', 'DOWN_KVM', 'HALTED']);
+export const Hp = enumOf(['OFFLINE', 'UP_KVM', 'UP_TDX_VMX', 'UP_TDX', 'ONLINE', 'DOWN_TDX', 'DOWN_KVM', 'HALTED']);
 
 /** Suspend (kernel/power/suspend.c) and power-off (kernel/reboot.c) phases. */
 export const Pm = enumOf([
@@ -59,6 +63,14 @@ export function vmxSchema(cpus: number, tdx: TdxModule) {
     crash: Crash,
     crash_cpu: int(-1, cpus - 1, { ref: 'cpu' }),
     tdx_module_status: KernelFields.tdx_module_status,
+    sysinit_done: KernelFields.sysinit_done,
+    sysinit_ret: KernelFields.sysinit_ret,
+    /** A userspace request in the kernel (entered, not yet returned): the freezer waits for it (V7). */
+    request: record({ kvm_run: bool(), tsm: bool() }),
+    /** x86_virt_put_ref() without a reference (its WARN_ON_ONCE), or more references than owners: a counting bug (V1). */
+    ref_warn: bool(),
+    /** kvm_intel has been unloaded since boot (the target that TDX keeps VMX without KVM). */
+    kvm_unloaded: bool(),
     tdx_module: tdx.domain,
     cpu: array(
       cpus,
@@ -71,8 +83,9 @@ export function vmxSchema(cpus: number, tdx: TdxModule) {
         kvm_virt: bool(),
         /** Refcount design: the TDX core's cpuhp state holds a reference on this CPU. */
         tdx_ref: bool(),
+        tdx_lp_initialized: KernelCpuFields.tdx_lp_initialized,
         /** Refcount design: hw.c's per-CPU virtualization_nr_users. */
-        virtualization_nr_users: int(0, 2),
+        virtualization_nr_users: int(0, MAX_OWNERS),
       }),
       { index: 'cpu' },
     ),

@@ -6,13 +6,14 @@ import type { Model } from '../../checker/model.js';
 import { defineSpec, param, type ParamValues } from '../../checker/spec.js';
 import { TdxModule } from '../../model/module.js';
 import { cpuSymmetry, topology } from '../../model/topology.js';
-import { tdxEnable, vmxActions } from './actions.js';
+import { vmxActions } from './actions.js';
 import { ownership } from './ownership.js';
-import { PROPERTIES, vmxInvariants, vmxTransitionProperties } from './properties.js';
-import { Crash, DESIGNS, Hp, Pm, Tsm, VARIANTS, vmxSchema, type Schema } from './schema.js';
+import { PROPERTIES, vmxInvariants, vmxTargets, vmxTransitionProperties } from './properties.js';
+import { VMX_WITNESSES } from './witnesses.js';
+import { Crash, DESIGNS, Hp, Pm, VARIANTS, vmxSchema, type Schema } from './schema.js';
 
 export function vmxModel(cfg: VmxConfig): Model<Schema> {
-  const topo = topology(cfg.cpus, 1);
+  const topo = topology(cfg.cpus, Math.min(cfg.packages, cfg.cpus));
   const tdx = new TdxModule(topo, { tdmrs: 1, tdmrChunks: 1 });
   const own = ownership(cfg.design, cfg.variant);
   const actions = vmxActions(cfg, own, tdx);
@@ -23,26 +24,27 @@ export function vmxModel(cfg: VmxConfig): Model<Schema> {
         n.td_vcpu = -1;
         n.crash_cpu = -1;
         tdx.load(n.tdx_module);
+        // Every CPU is up (smp_init); refcount starts at subsys_initcall, in tdx_enable().
         for (let c = 0; c < cfg.cpus; c++) n.cpu.at(c).hp = Hp.ONLINE;
-        if (cfg.design === 'refcount') {
-          // subsys_initcall: the TDX core's cpuhp state takes a reference on every CPU, then
-          // initializes the module; tdx-host's device (tdx_tsm here) appears once it is up.
-          for (let c = 0; c < cfg.cpus; c++) own.tdxGet(n, c);
-          tdxEnable(tdx, n);
-          n.tsm = Tsm.BOUND;
-        }
       },
     ],
     actions,
     invariants: vmxInvariants(cfg.cpus, cfg.design, own),
-    transitionProperties: vmxTransitionProperties(cfg.cpus, cfg.design, own, actions),
+    transitionProperties: vmxTransitionProperties(topo, cfg.design, own, actions),
+    targets: vmxTargets(cfg, own),
     isEndState: (s) => s.pm === Pm.HALTED || s.crash === Crash.KEXEC,
     symmetry: cpuSymmetry(topo, [0]),
   };
 }
 
 const params = {
-  cpus: param.int(1, 4, 2, 'CPUs in one package; CPU 0 is the boot CPU and never goes offline'),
+  cpus: param.int(1, 4, 2, 'CPUs; CPU 0 is the boot CPU and never goes offline'),
+  packages: param.int(
+    1,
+    2,
+    1,
+    'packages, CPUs spread evenly (at most one per CPU); with 2, a secondary package can lose its last online CPU (tdx_offline_cpu -EBUSY)',
+  ),
   design: param.oneOf(
     DESIGNS,
     'refcount',
@@ -67,6 +69,7 @@ export const vmx = defineSpec({
   params,
   properties: PROPERTIES,
   build: vmxModel,
+  witnesses: VMX_WITNESSES,
   expectations: [
     {
       name: 'refcounted core',
@@ -88,7 +91,23 @@ export const vmx = defineSpec({
     {
       name: 'D19 on the refcounted core',
       params: { design: 'refcount', variant: 'D19' },
-      expect: { verdict: 'violation', property: 'TsmBound', traceLength: 2 },
+      expect: { verdict: 'violation', property: 'TsmBound', traceLength: 7 },
+      note: 'five boot steps (tdx_enable at subsys_initcall), then CPU 1 offline',
+    },
+    {
+      name: 'two packages: the -EBUSY offline refusal',
+      params: { design: 'refcount', packages: 2 },
+      expect: { verdict: 'pass' },
+    },
+    {
+      name: 'KVM-owned, two packages, three CPUs',
+      params: { design: 'kvm', packages: 2, cpus: 3 },
+      expect: { verdict: 'pass' },
+    },
+    {
+      name: 'one CPU, no hotplug, suspend, power-off or crash',
+      params: { cpus: 1, hotplug: false, suspend: false, shutdown: false, crash: false },
+      expect: { verdict: 'pass' },
     },
   ],
 });
