@@ -11,6 +11,8 @@ import { parallelBfs } from './parallel/coordinator.js';
 import { withoutProperties } from './properties.js';
 import type { ModelPhase } from './expand.js';
 import type { FoundPath, SearchOptions, SearchResult, SearchStats, Verdict } from './result.js';
+import { defaultMemory } from './explore.js';
+import { fairnessOf, findLasso, recordGraph } from './liveness.js';
 import { buildTrace, type TraceStep } from './trace.js';
 
 export type Strategy = 'bfs' | 'dfs';
@@ -19,15 +21,19 @@ export interface CheckOptions extends SearchOptions {
   search?: Strategy;
   /** Properties not to check (by name), to see what else a configuration breaks. */
   skipProperties?: readonly string[];
+  /** Check the model's liveness properties once the safety search passes (default true). */
+  liveness?: boolean;
 }
 
 export interface Violation {
   /** The violated property, or the deadlock pseudo-property. */
   property: PropertyDecl;
-  kind: 'invariant' | 'transition' | 'deadlock';
+  kind: 'invariant' | 'transition' | 'deadlock' | 'liveness';
   trace: TraceStep[];
   /** Action instance indices of the trace, for replay. */
   steps: number[];
+  /** A liveness violation's lasso: the index in `trace` of the state where its cycle starts (and ends). */
+  loopStart?: number;
 }
 
 /** A model function that threw, located: what `tdxmc` prints as one line and reports as a trace. */
@@ -59,6 +65,17 @@ export interface ModelError {
   readonly cause: unknown;
 }
 
+export interface LivenessReport {
+  /** The liveness properties checked; empty when skipped. */
+  readonly checked: readonly string[];
+  /** Why they were not checked: `--no-liveness`, symmetry, or the safety verdict. */
+  readonly skipped?: string;
+  readonly seconds: number;
+  /** Bytes of the recorded graph. */
+  readonly bytes: number;
+  readonly edges: number;
+}
+
 export interface CheckOutcome {
   verdict: Verdict;
   stats: SearchStats;
@@ -66,6 +83,8 @@ export interface CheckOutcome {
   reduced: boolean;
   violation?: Violation;
   stoppedBy?: SearchResult['stoppedBy'];
+  /** The liveness check, when the model has liveness properties: which were checked, or why none was. */
+  liveness?: LivenessReport;
   /** Set exactly when the verdict is 'unreachable': the reachability targets no reachable state meets. */
   unreachable?: PropertyDecl[];
   /** Set exactly when the verdict is 'error'; `stats` still say what was explored before it. */
@@ -120,7 +139,10 @@ function outcome<D extends RecordDomain>(cm: CompiledModel<D>, r: SearchResult, 
   if (r.stoppedBy) out.stoppedBy = r.stoppedBy;
   if (r.unreached) out.unreachable = r.unreached.map((t) => propertyDecl(cm as unknown as CompiledModel, cm.firstTarget + t));
   const f = r.found;
-  if (f === undefined) return out;
+  if (f === undefined) {
+    checkLiveness(cm as unknown as CompiledModel, out, opts);
+    return out;
+  }
   if (f.init === undefined || f.steps === undefined) throw new Error('internal: a finding without its path');
   const { trace, steps } =
     f.fault?.phase === 'init' ? { trace: [], steps: [] } : buildTrace(cm, f.init, f.steps, opts.symmetry ? cm.canonicalizer() : undefined);
@@ -130,6 +152,48 @@ function outcome<D extends RecordDomain>(cm: CompiledModel<D>, r: SearchResult, 
     out.violation = { property: propertyDecl(cm as unknown as CompiledModel, f.property), kind, trace, steps };
   }
   return out;
+}
+
+/**
+ * Checks the liveness properties of a model whose safety search passed: the reachable graph
+ * is recorded again and searched for fair cycles (liveness.ts). Symmetry reduction is not
+ * sound for them here, so it skips them, and says so.
+ */
+function checkLiveness(cm: CompiledModel, out: CheckOutcome, opts: CheckOptions): void {
+  const props = cm.model.liveness ?? [];
+  if (props.length === 0) return;
+  const skip = (skipped: string): void => void (out.liveness = { checked: [], skipped, seconds: 0, bytes: 0, edges: 0 });
+  if (opts.liveness === false) return skip('--no-liveness');
+  if (out.verdict !== 'pass') return skip(`the safety verdict is ${out.verdict}`);
+  if (opts.symmetry && out.reduced) return skip('symmetry reduction is not sound for liveness here');
+  const started = performance.now();
+  const r = recordGraph(cm, props, opts.maxStates ?? Infinity, opts.memory ?? defaultMemory());
+  const seconds = (): number => (performance.now() - started) / 1000;
+  if (r.kind === 'stopped') {
+    // A liveness verdict needs the whole graph: a bound makes it incomplete, never a pass.
+    out.verdict = 'incomplete';
+    out.stoppedBy = r.why === 'max-states' ? 'max-states' : 'memory';
+    out.liveness = { checked: [], skipped: `the graph could not be recorded (${r.why})`, seconds: seconds(), bytes: 0, edges: 0 };
+    return;
+  }
+  const fair = fairnessOf(cm);
+  const checked: string[] = [];
+  for (let p = 0; p < props.length && out.verdict === 'pass'; p++) {
+    checked.push(props[p]!.name);
+    const lasso = findLasso(r.graph, p, props[p]!.form, fair);
+    if (lasso === undefined) continue;
+    const { trace, steps } = buildTrace(cm, lasso.init, lasso.steps);
+    const { name, description, source } = props[p]!;
+    out.verdict = 'violation';
+    out.violation = {
+      property: { name, description, ...(source === undefined ? {} : { source }) },
+      kind: 'liveness',
+      trace,
+      steps,
+      loopStart: lasso.loopStart,
+    };
+  }
+  out.liveness = { checked, seconds: seconds(), bytes: r.bytes, edges: r.graph.target.length };
 }
 
 function modelError(cm: CompiledModel, f: FoundPath, trace: TraceStep[], steps: number[]): ModelError {

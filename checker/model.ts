@@ -28,6 +28,13 @@ export interface Action<D extends RecordDomain> {
   readonly target?: string | ((s: Read<D>, actor: number) => string | undefined);
   readonly description?: string;
   readonly source?: Source;
+  /**
+   * Which paths liveness counts as fair for this action, per instance: `weak` (the default) —
+   * an instance enabled from some point on for ever is taken infinitely often; `strong` — one
+   * enabled infinitely often is taken infinitely often; `none` — the environment (a fault, a
+   * hotplug, an NMI) may never act, so "the update may fail" is no liveness violation.
+   */
+  readonly fairness?: 'weak' | 'strong' | 'none';
 }
 
 export interface Invariant<D extends RecordDomain> {
@@ -57,6 +64,22 @@ export interface ReachabilityTarget<D extends RecordDomain> {
   readonly reached: (s: Read<D>) => boolean;
 }
 
+/**
+ * A liveness property, checked on fair paths (see `Action.fairness`), of one of three forms: `eventually` — every
+ * path from an initial state meets `to`; `leadsTo` — from every reachable state where `from`
+ * holds, every path meets `to`; `alwaysEventually` — `to` holds again and again (SPIN's
+ * progress). A path that ends in a legal end state stays there for ever.
+ */
+export interface LivenessProperty<D extends RecordDomain> {
+  readonly name: string;
+  readonly description: string;
+  readonly source?: Source;
+  readonly form: 'eventually' | 'leadsTo' | 'alwaysEventually';
+  /** leadsTo's trigger. */
+  readonly from?: (s: Read<D>) => boolean;
+  readonly to: (s: Read<D>) => boolean;
+}
+
 /** Identifies one action instance: the action's index in `Model.actions` and its actor. */
 export interface ActionRef {
   readonly action: number;
@@ -79,6 +102,7 @@ export interface Model<D extends RecordDomain = RecordDomain> {
   readonly invariants: readonly Invariant<D>[];
   readonly transitionProperties?: readonly TransitionProperty<D>[];
   readonly targets?: readonly ReachabilityTarget<D>[];
+  readonly liveness?: readonly LivenessProperty<D>[];
   /** States with no enabled action that are legal ends; any other such state is a deadlock. */
   readonly isEndState: (s: Read<D>) => boolean;
   readonly symmetry?: readonly Symmetry[];

@@ -3,7 +3,8 @@
 
 import type { AnyModel } from './model.js';
 
-export const propertyNamesOf = (m: AnyModel): string[] => [...m.invariants, ...(m.transitionProperties ?? []), ...(m.targets ?? [])].map((p) => p.name);
+export const propertyNamesOf = (m: AnyModel): string[] =>
+  [...m.invariants, ...(m.transitionProperties ?? []), ...(m.targets ?? []), ...(m.liveness ?? [])].map((p) => p.name);
 
 /** The model without the named properties. */
 export const withoutProperties = (m: AnyModel, ...names: string[]): AnyModel => ({
@@ -11,4 +12,5 @@ export const withoutProperties = (m: AnyModel, ...names: string[]): AnyModel => 
   invariants: m.invariants.filter((p) => !names.includes(p.name)),
   transitionProperties: (m.transitionProperties ?? []).filter((p) => !names.includes(p.name)),
   targets: (m.targets ?? []).filter((p) => !names.includes(p.name)),
+  liveness: (m.liveness ?? []).filter((p) => !names.includes(p.name)),
 });

@@ -87,12 +87,14 @@ export interface PropertyDecl {
 
 /** A spec's property as declared: the model's invariant or transition property spreads it and adds `holds`. */
 export interface DeclaredProperty extends PropertyDecl {
-  readonly kind: 'invariant' | 'transition' | 'target';
+  readonly kind: 'invariant' | 'transition' | 'target' | 'liveness';
 }
 
 type Unnamed = Omit<DeclaredProperty, 'name'>;
 export const invariant = (description: string, source?: Source): Unnamed => ({ kind: 'invariant', description, ...(source === undefined ? {} : { source }) });
 export const transition = (description: string, source?: Source): Unnamed => ({ kind: 'transition', description, ...(source === undefined ? {} : { source }) });
+/** A liveness property (the model's `liveness`: eventually, leadsTo or alwaysEventually). */
+export const eventually = (description: string, source?: Source): Unnamed => ({ kind: 'liveness', description, ...(source === undefined ? {} : { source }) });
 /** A reachability target: a state a run must be able to reach (the model's `targets`). */
 export const target = (description: string, source?: Source): Unnamed => ({ kind: 'target', description, ...(source === undefined ? {} : { source }) });
 

@@ -68,10 +68,10 @@ describe('tdxmc list', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/lockstep:/);
     expect(r.out).toMatch(/cpus = 4 {2}\(1\.\.64\)/);
-    expect(r.out).toMatch(/variant = ack {2}\(ack\|noack\|nolock\)/);
+    expect(r.out).toMatch(/variant = ack {2}\(ack\|noack\|nolock\|retry\)/);
     for (const p of ['Lockstep', 'SerialInstall', 'VmcsRestored', 'UpdateComplete']) expect(r.out).toContain(`${p}:`);
     const j = JSON.parse(tdxmc('list', '--json').out);
-    expect(j.find((s: { name: string }) => s.name === 'lockstep').properties).toHaveLength(4);
+    expect(j.find((s: { name: string }) => s.name === 'lockstep').properties).toHaveLength(5);
   });
 });
 
@@ -167,6 +167,6 @@ describe('tdxmc check --skip-property', () => {
     expect(JSON.parse(r.out).verdict).toBe('pass');
     const bad = tdxmc('check', 'lockstep', '--skip-property', 'Serial');
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/no property 'Serial' \(it has Lockstep, SerialInstall, VmcsRestored, UpdateComplete\)/);
+    expect(bad.err).toMatch(/no property 'Serial' \(it has Lockstep, SerialInstall, VmcsRestored, UpdateComplete, Terminates\)/);
   });
 });

@@ -75,8 +75,11 @@ function naive(n: number, variant: Variant) {
         const t = copy(s);
         t.busy = false;
         t.vmcs[i] = true;
-        t.failed = true;
-        ack(t, i);
+        if (variant === 'retry') t.ph[i] = READY;
+        else {
+          t.failed = true;
+          ack(t, i);
+        }
         out.push(t);
       }
     }
@@ -130,13 +133,14 @@ describe('lockstep against an independent enumerator', () => {
       it(`${variant}, cpus=${n}`, () => {
         const want = naive(n, variant);
         const cm = new CompiledModel(lockstepModel(n, variant));
-        const r = check(cm, { exact: true });
+        // Safety alone: the enumerator knows no fairness (liveness is checked below).
+        const r = check(cm, { exact: true, liveness: false });
         if (want.firstBad === null) {
           expect(r.verdict).toBe('pass');
           expect(r.stats.distinctStates).toBe(want.distinct);
           expect(r.stats.transitions).toBe(want.transitions);
           expect(r.stats.maxDepth).toBe(want.depth);
-          const d = check(cm, { search: 'dfs' });
+          const d = check(cm, { search: 'dfs', liveness: false });
           expect([d.verdict, d.stats.distinctStates, d.stats.transitions]).toEqual(['pass', want.distinct, want.transitions]);
         } else {
           expect(r.violation!.property.name).toBe(want.firstBad.property);
@@ -149,6 +153,15 @@ describe('lockstep against an independent enumerator', () => {
 });
 
 describe('lockstep verdicts and golden counts', () => {
+  it('ack terminates on every fair path; retry, which may fail INSTALL for ever, does not', () => {
+    for (const n of [1, 2, 3, 4]) {
+      expect(check(lockstepModel(n, 'ack')).verdict).toBe('pass');
+      const r = check(lockstepModel(n, 'retry'));
+      expect(r.violation?.property.name).toBe('Terminates');
+      expect(r.violation?.loopStart).toBeLessThan(r.violation!.trace.length - 1);
+    }
+  });
+
   it('ack passes; noack breaks Lockstep; nolock breaks SerialInstall from 2 CPUs', () => {
     expect(check(lockstepModel(5, 'ack')).verdict).toBe('pass');
     for (const n of [2, 3, 5]) {

@@ -16,6 +16,7 @@ const kinds = (spec: Spec, params: Record<string, string | number | boolean>) =>
     ...m.invariants.map((p) => ({ name: p.name, kind: 'invariant', description: p.description, source: p.source })),
     ...(m.transitionProperties ?? []).map((p) => ({ name: p.name, kind: 'transition', description: p.description, source: p.source })),
     ...(m.targets ?? []).map((p) => ({ name: p.name, kind: 'target', description: p.description, source: p.source })),
+    ...(m.liveness ?? []).map((p) => ({ name: p.name, kind: 'liveness', description: p.description, source: p.source })),
   ];
 };
 const declared = (spec: Spec) => spec.properties.map((p) => ({ name: p.name, kind: p.kind, description: p.description, source: p.source }));
@@ -32,7 +33,11 @@ describe("declared properties are the model's", () => {
         expect(sorted(built), JSON.stringify(params)).toEqual(sorted(declaredHere));
         for (const b of built) if (b.kind === 'target') targets.add(b.name);
       }
-      expect(declared(spec).filter((p) => p.kind === 'target' && !targets.has(p.name)).map((p) => p.name)).toEqual([]);
+      expect(
+        declared(spec)
+          .filter((p) => p.kind === 'target' && !targets.has(p.name))
+          .map((p) => p.name),
+      ).toEqual([]);
     });
   }
 

@@ -5,12 +5,13 @@ import { DEADLOCK } from '../check.js';
 import type { AnyModel } from '../model.js';
 
 export function focusOn(model: AnyModel, property: string): AnyModel {
-  if (property === DEADLOCK.name) return { ...model, invariants: [], transitionProperties: [], targets: [] };
+  if (property === DEADLOCK.name) return { ...model, invariants: [], transitionProperties: [], targets: [], liveness: [] };
   return {
     ...model,
     invariants: model.invariants.filter((p) => p.name === property),
     transitionProperties: (model.transitionProperties ?? []).filter((p) => p.name === property),
     targets: (model.targets ?? []).filter((p) => p.name === property),
+    liveness: (model.liveness ?? []).filter((p) => p.name === property),
     // Every state with no enabled action counts as an end: deadlocks are another row.
     isEndState: () => true,
   };

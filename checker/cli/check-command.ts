@@ -22,6 +22,7 @@ const options = {
   memory: { type: 'string', value: 'SIZE', defaultText: 'half the RAM', help: 'budget for stored states (512M, 4G); over it the verdict is incomplete' },
   exact: { type: 'boolean', help: 'store full states instead of 64-bit fingerprints (no collision possible)' },
   'skip-property': { type: 'string', value: 'NAME', multiple: true, help: 'do not check property NAME, to see what else breaks (repeatable)' },
+  'no-liveness': { type: 'boolean', help: "skip the spec's liveness properties (checked by default once the safety search passes)" },
   report: { ...REPORT_DIR, help: 'write the trace of a violation, deadlock or model error as Markdown, text, HTML, JSON and ITF into DIR' },
   ...OUTPUT_OPTIONS,
 } as const;
@@ -69,6 +70,7 @@ export const checkCommand = command({
       // An explicit --workers is honoured as given; the default first tries one thread.
       probe: values.workers === undefined,
       search,
+      liveness: !values['no-liveness'],
       exact: values.exact,
       symmetry: values.symmetry,
       ...(memory === undefined ? {} : { memory }),

@@ -38,6 +38,14 @@ export function renderCheck(spec: string, params: Params, o: CheckOutcome, searc
       : '  exact state storage: no collisions possible',
   );
   out.push(...coverageLines(o));
+  if (o.liveness) {
+    const l = o.liveness;
+    out.push(
+      l.skipped === undefined
+        ? `  liveness: ${l.checked.join(', ')} on fair paths, ${l.seconds.toFixed(2)} s (graph of ${fmt(l.edges)} edges, ${(l.bytes / 2 ** 20).toFixed(1)} MiB)`
+        : `  liveness: not checked (${l.skipped})`,
+    );
+  }
   if (o.verdict === 'incomplete' && o.stoppedBy) out.push(`  stopped by --${o.stoppedBy}: not every reachable state was explored`);
   for (const t of o.unreachable ?? []) {
     out.push('', `Reachability target ${t.name} is never reached: ${t.description}`);
@@ -49,10 +57,13 @@ export function renderCheck(spec: string, params: Params, o: CheckOutcome, searc
     if (v.property.source) out.push(`  source: ${v.property.source}`);
     out.push('', `Trace (${v.trace.length - 1} steps):`);
     for (const step of annotateTrace(o)!) {
+      if (v.loopStart !== undefined && step.index === v.loopStart + 1)
+        out.push(`  -- from here the steps repeat for ever, back to the state after step ${v.loopStart} --`);
       out.push(`  ${step.index}  ${step.label}`);
       if (step.index === 0) for (const f of fields(step.state)) out.push(`       ${f.path}=${value(f.value)}`);
       for (const c of step.changes) out.push(`       ${c.path}: ${value(c.from)} -> ${value(c.to)}`);
     }
+    if (v.loopStart === v.trace.length - 1) out.push('  -- the path stays in this state for ever --');
   }
   return out.join('\n');
 }

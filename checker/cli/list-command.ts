@@ -22,7 +22,12 @@ export const listCommand = command({
       name: s.name,
       description: s.description,
       params: s.params,
-      properties: s.properties.map((p) => ({ name: p.name, kind: p.kind, description: p.description, ...(p.source === undefined ? {} : { source: p.source }) })),
+      properties: s.properties.map((p) => ({
+        name: p.name,
+        kind: p.kind,
+        description: p.description,
+        ...(p.source === undefined ? {} : { source: p.source }),
+      })),
     }));
     if (values.json) {
       ctx.out.write(JSON.stringify(rows, null, 2) + '\n');

@@ -20,6 +20,8 @@ export interface CheckJson {
   violation?: {
     property: string;
     trace: JsonTrace;
+    /** A liveness violation's lasso: the index in `trace` where its cycle starts. */
+    loopStart?: number;
   };
   /** The model function that threw (verdict 'error'), and the trace to the state where it did. */
   error?: Pick<ModelError, 'phase' | 'action' | 'actor' | 'property' | 'init' | 'message' | 'depth' | 'stateNumber'> & { trace: JsonTrace };
@@ -27,6 +29,8 @@ export interface CheckJson {
   unreachable?: string[];
   /** Which bound stopped an incomplete run. */
   stoppedBy?: string;
+  /** The liveness check: the properties checked on fair paths, or why none was. */
+  liveness?: { checked: readonly string[]; skipped?: string; seconds: number };
   /** Transitions fired per action (and per actor), and the actions that never fired. */
   coverage?: Coverage;
 }
@@ -44,13 +48,20 @@ export function checkJson(spec: string, params: Params, o: CheckOutcome): CheckJ
     seconds: Number(o.stats.seconds.toFixed(3)),
     collisionProbability: o.stats.collisionProbability,
   };
-  if (o.violation) j.violation = { property: o.violation.property.name, trace: jsonTrace(o.violation.trace) };
+  if (o.violation) {
+    const v = o.violation;
+    j.violation = { property: v.property.name, trace: jsonTrace(v.trace), ...(v.loopStart === undefined ? {} : { loopStart: v.loopStart }) };
+  }
   if (o.error) {
     const { phase, action, actor, property, init, message, depth, stateNumber, trace } = o.error;
     j.error = { phase, action, actor, property, init, message, depth, stateNumber, trace: jsonTrace(trace) };
   }
   if (o.unreachable) j.unreachable = o.unreachable.map((t) => t.name);
   if (o.stoppedBy) j.stoppedBy = o.stoppedBy;
+  if (o.liveness) {
+    const { checked, skipped, seconds } = o.liveness;
+    j.liveness = { checked, ...(skipped === undefined ? {} : { skipped }), seconds: Number(seconds.toFixed(3)) };
+  }
   j.coverage = coverage(o);
   return j;
 }

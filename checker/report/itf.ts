@@ -42,6 +42,8 @@ export function renderItf(r: Report): string {
       },
     },
     vars,
+    // ITF's lasso: the index of the state the last one loops back to.
+    ...(r.loopStart === undefined ? {} : { loop: r.loopStart }),
     states: r.steps.map((step) => {
       const picks = Object.fromEntries(r.actorKinds.map((k) => [k, k === step.actorKind ? { tag: 'Some', value: itfValue(step.actor) } : NONE]));
       return {

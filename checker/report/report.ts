@@ -39,7 +39,9 @@ export interface Report {
   /** The spec and the parameters that differ from its defaults: `lockstep variant=noack`. */
   readonly heading: string;
   readonly verdict: CheckOutcome['verdict'];
-  readonly kind: 'invariant' | 'transition' | 'deadlock' | 'error';
+  readonly kind: 'invariant' | 'transition' | 'deadlock' | 'liveness' | 'error';
+  /** A liveness violation's lasso: the step index of the state where its cycle starts and ends. */
+  readonly loopStart?: number;
   /** The property broken; for a deadlock or a model error, a pseudo-property saying what happened. */
   readonly property: PropertyDecl;
   /** The model function that threw (kind 'error'). */
@@ -84,7 +86,11 @@ export function buildReport(input: ReportInput): Report | undefined {
   const e = outcome.error;
   const failed =
     e === undefined
-      ? { kind: outcome.violation!.kind, property: outcome.violation!.property }
+      ? {
+          kind: outcome.violation!.kind,
+          property: outcome.violation!.property,
+          ...(outcome.violation!.loopStart === undefined ? {} : { loopStart: outcome.violation!.loopStart }),
+        }
       : { kind: 'error' as const, property: { name: 'model error', description: describeModelError(e) }, error: e };
   const laneSteps = steps.slice(1).map((s) => ({ lane: s.lane!, ...(s.target === undefined ? {} : { target: s.target }) }));
   const { outcome: _, ...subject } = input;
@@ -105,7 +111,7 @@ export function buildReport(input: ReportInput): Report | undefined {
 }
 
 /** Whether a property broke (a deadlock and a model error have pseudo-properties). */
-export const brokeProperty = (r: Report): boolean => r.kind === 'invariant' || r.kind === 'transition';
+export const brokeProperty = (r: Report): boolean => r.kind === 'invariant' || r.kind === 'transition' || r.kind === 'liveness';
 
 type Style = 'lower' | 'title' | 'upper';
 
@@ -131,6 +137,11 @@ export function failurePoint(r: Report): string {
     return phase === 'invariant' ? `it threw judging ${state}` : `it threw in ${state}`;
   }
   if (r.kind === 'transition') return `step ${last} (${r.steps[last]!.label}) breaks it`;
+  if (r.kind === 'liveness') {
+    const at = r.loopStart ?? last;
+    const from = at === 0 ? 'the initial state' : `the state after step ${at}`;
+    return at === last ? `the path stays in ${from} for ever without meeting it` : `from ${from}, steps ${at + 1}-${last} repeat for ever without meeting it`;
+  }
   if (r.kind === 'deadlock') return last === 0 ? 'the initial state has no enabled action' : `after step ${last} no action is enabled`;
   return `${state} breaks it`;
 }

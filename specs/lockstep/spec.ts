@@ -5,13 +5,13 @@
 import { array, bool, enumOf, int, record, type Read, type Write } from '../../checker/domain.js';
 import type { Model } from '../../checker/model.js';
 import { mutateAction } from '../../checker/mutate.js';
-import { declareProperties, defineSpec, invariant, param } from '../../checker/spec.js';
+import { declareProperties, defineSpec, eventually, invariant, param } from '../../checker/spec.js';
 
 export const Stage = enumOf(['START', 'SHUTDOWN', 'INSTALL', 'LPINIT', 'RESTORE', 'DONE']);
 export const Phase = enumOf(['READY', 'BUSY', 'ACKED']);
 export const Module = enumOf(['OLD', 'NONE', 'NEW']);
 
-export const VARIANTS = ['ack', 'noack', 'nolock'] as const;
+export const VARIANTS = ['ack', 'noack', 'nolock', 'retry'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 export function lockstepSchema(n: number) {
@@ -43,7 +43,13 @@ export const PROPERTIES = declareProperties({
     'an update that reached DONE without failure runs the new module',
     'digest 4.7: RUN_UPDATE imports the handoff data into the new module',
   ),
+  Terminates: eventually('every CPU reaches DONE: the update ends, on every fair path, whether it succeeds or fails', 'digest 7.2 U23: the update terminates'),
 });
+
+const allDone = (s: Read<Schema>, n: number): boolean => {
+  for (let i = 0; i < n; i++) if (s.cur.get(i) !== Stage.DONE) return false;
+  return true;
+};
 
 export function lockstepModel(n: number, variant: Variant): Model<Schema> {
   const needsWork = (s: Read<Schema>, i: number, stage: number): boolean =>
@@ -127,10 +133,17 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
       {
         name: 'fail',
         ...cpu,
+        // A fault: a fair path need not fail.
+        fairness: 'none',
         guard: (s, i) => s.ph.get(i) === Phase.BUSY && s.cur.get(i) === Stage.INSTALL,
         effect: (_s, x, i) => {
           x.busy = false;
           x.vmcs.set(i, true);
+          if (variant === 'retry') {
+            // The failed INSTALL is retried on this CPU rather than reported.
+            x.ph.set(i, Phase.READY);
+            return;
+          }
           x.failed = true;
           ack(x, i);
         },
@@ -168,10 +181,8 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
         holds: (s) => s.stage !== Stage.DONE || s.failed || s.module === Module.NEW,
       },
     ],
-    isEndState: (s) => {
-      for (let i = 0; i < n; i++) if (s.cur.get(i) !== Stage.DONE) return false;
-      return true;
-    },
+    liveness: [{ ...PROPERTIES.Terminates, form: 'eventually', to: (s) => allDone(s, n) }],
+    isEndState: (s) => allDone(s, n),
     symmetry: [{ index: 'cpu', from: 1, to: n }],
   };
 }
@@ -185,7 +196,7 @@ export const lockstep = defineSpec({
     variant: param.oneOf(
       VARIANTS,
       'ack',
-      'ack: the correct design; noack: CPU 0 advances the stage without waiting for acks; nolock: INSTALL ignores the install lock',
+      'ack: the correct design; noack: CPU 0 advances the stage without waiting for acks; nolock: INSTALL ignores the install lock; retry: a failed INSTALL is retried on its CPU instead of reported',
     ),
   },
   properties: PROPERTIES,
@@ -194,6 +205,8 @@ export const lockstep = defineSpec({
     { name: 'reference', params: { cpus: 4, variant: 'ack' }, expect: { verdict: 'pass' } },
     { name: 'no acknowledgement', params: { cpus: 4, variant: 'noack' }, expect: { verdict: 'violation', property: 'Lockstep', traceLength: 2 } },
     { name: 'no install lock', params: { cpus: 4, variant: 'nolock' }, expect: { verdict: 'violation', property: 'SerialInstall', traceLength: 17 } },
+    { name: 'retry a failed INSTALL', params: { cpus: 4, variant: 'retry' }, expect: { verdict: 'violation', property: 'Terminates' } },
+    { name: 'one CPU', params: { cpus: 1 }, expect: { verdict: 'pass' } },
   ],
   witnesses: [
     {
