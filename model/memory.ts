@@ -80,8 +80,14 @@ export function pamtSize(tdmrSize: number): number {
  * the previous TDMR covers), tdmrs_set_up_pamt_all() and tdmrs_populate_rsvd_areas_all().
  * `pamtPool` is the memory alloc_contig_pages() may use: online unmovable TDX memory. The PAMT
  * goes to the lowest address that fits (a simplification of the zone scan; no NUMA nodes).
+ * `pamtBytes` is the kernel's size computation (a test passes a wrong one).
  */
-export function constructTdmrs(memlist: readonly Range[], pamtPool: readonly Range[], layout: Layout): Construction {
+export function constructTdmrs(
+  memlist: readonly Range[],
+  pamtPool: readonly Range[],
+  layout: Layout,
+  pamtBytes: (tdmrSize: number) => number = pamtSize,
+): Construction {
   // fill_out_tdmrs()
   const spans: { base: number; size: number }[] = [];
   for (const b of memlist) {
@@ -100,7 +106,7 @@ export function constructTdmrs(memlist: readonly Range[], pamtPool: readonly Ran
   const used: Range[] = [];
   const pamts: Range[] = [];
   for (const t of spans) {
-    const size = pamtSize(t.size);
+    const size = pamtBytes(t.size);
     const at = firstFit(pamtPool, used, size);
     if (at === undefined) return { ok: false, errno: '-ENOMEM', why: `no ${size} contiguous bytes for a PAMT` };
     const p = { start: at, end: at + size };
@@ -126,7 +132,8 @@ export function constructTdmrs(memlist: readonly Range[], pamtPool: readonly Ran
       prevEnd = b.end;
     }
     if (prevEnd < tEnd) reserved.push({ start: prevEnd, end: tEnd });
-    for (const p of pamts) if (p.end > t.base && p.start < tEnd) reserved.push(p);
+    // tdmr_populate_rsvd_pamts(): the part of any PAMT inside this TDMR, clipped to it
+    for (const p of pamts) if (p.end > t.base && p.start < tEnd) reserved.push({ start: Math.max(p.start, t.base), end: Math.min(p.end, tEnd) });
     if (reserved.length > layout.maxReservedPerTdmr) return { ok: false, errno: '-ENOSPC', why: 'too many TDMR reserved areas' };
     reserved.sort((a, b) => a.start - b.start);
     tdmrs.push({ base: t.base, size: t.size, pamt: pamts[i]!, reserved });
@@ -163,6 +170,16 @@ function subtract(a: readonly Range[], cut: readonly Range[]): Range[] {
 }
 
 const aligned = (x: number, a: number): boolean => x % a === 0;
+
+/**
+ * The module's PAMT size rule (tdh_sys_config.c), stated apart from the kernel's pamtSize() so
+ * that a wrong kernel computation is caught: one 16-byte entry per 4 KiB, per 2 MiB and per
+ * 1 GiB page of the TDMR, each of the three PAMTs a whole number of 4 KiB pages.
+ */
+function modulePamtMinimum(tdmrSize: number): number {
+  const pages4k = (bytes: number): number => Math.ceil(bytes / 4096) * 4096;
+  return pages4k((tdmrSize / 0x1000) * 16) + pages4k((tdmrSize / 0x200000) * 16) + pages4k((tdmrSize / 0x40000000) * 16);
+}
 const overlap = (a: Range, b: Range): boolean => a.start < b.end && b.start < a.end;
 const nonReserved = (t: Tdmr): Range[] => subtract([{ start: t.base, end: end(t) }], t.reserved);
 
@@ -187,7 +204,7 @@ export function tdmrConfigError(tdmrs: readonly Tdmr[], layout: Layout): string 
     }
     const p = t.pamt;
     if (!aligned(p.start, PAGE) || !aligned(p.end, PAGE)) return `${name} PAMT is not 4 KiB-aligned`;
-    if (p.end - p.start < pamtSize(t.size)) return `${name} PAMT is too small`;
+    if (p.end - p.start < modulePamtMinimum(t.size)) return `${name} PAMT is too small`;
     if (subtract([p], layout.cmrs).length > 0) return `${name} PAMT lies outside every CMR`;
     for (let k = 0; k < i; k++) if (overlap(p, tdmrs[k]!.pamt)) return `${name} PAMT overlaps the PAMT of TDMR[${k}]`;
     for (const u of tdmrs) for (const area of nonReserved(u)) if (overlap(p, area)) return `${name} PAMT overlaps a non-reserved area`;

@@ -26,6 +26,11 @@ export interface TdxModuleOptions {
    * 10.4). Default true.
    */
   readonly allLpsRequired?: boolean;
+  /**
+   * Count the TDH.SYS.INIT calls this module instance receives (ghost `sysinit_calls`), for
+   * properties over what the module saw rather than what the kernel believes. Default false.
+   */
+  readonly countSysInit?: boolean;
 }
 
 /** What a SEAMCALL passes in registers, reduced to what decides the module's answer. */
@@ -66,6 +71,8 @@ export function tdxModuleDomain(t: Topology, o: TdxModuleOptions) {
     tdmr_next: array(o.tdmrs, int(0, o.tdmrChunks)),
     /** Handoff data TDH.SYS.SHUTDOWN wrote and the next module's TDH.SYS.UPDATE consumes. */
     handoff_valid: bool(),
+    /** Ghost (countSysInit): TDH.SYS.INIT calls this instance received, successful or not, saturating at 2. */
+    sysinit_calls: int(0, o.countSysInit ? 2 : 0),
   });
 }
 export type TdxModuleDomain = ReturnType<typeof tdxModuleDomain>;
@@ -83,6 +90,7 @@ export class TdxModule {
   readonly chunks: number;
   private readonly disableSupported: boolean;
   private readonly allLpsRequired: boolean;
+  private readonly countSysInit: boolean;
 
   constructor(
     readonly topology: Topology,
@@ -92,6 +100,7 @@ export class TdxModule {
     this.chunks = o.tdmrChunks;
     this.disableSupported = o.disableSupported ?? true;
     this.allLpsRequired = o.allLpsRequired ?? true;
+    this.countSysInit = o.countSysInit ?? false;
   }
 
   /** The module as the BIOS (or SEAMLDR.INSTALL) leaves it: loaded, SYSINIT_PENDING, nothing initialized. */
@@ -107,6 +116,7 @@ export class TdxModule {
   install(m: ModuleWrite): void {
     m.loaded = true;
     m.sys_state = SysState.SYSINIT_PENDING;
+    m.sysinit_calls = 0;
     for (let i = 0; i < m.lp_is_init.length; i++) m.lp_is_init.set(i, false);
     for (let p = 0; p < m.pkg_config_bitmap.length; p++) m.pkg_config_bitmap.set(p, false);
   }
@@ -163,6 +173,7 @@ export class TdxModule {
       throw new Error(`seamcall: ${SeamcallLeaf.names[leaf]} is not a TDX module leaf`);
     }
     if (!m.loaded) return TdxStatus.TDX_SEAMCALL_VMFAILINVALID;
+    if (leaf === SeamcallLeaf.TDH_SYS_INIT && this.countSysInit) m.sysinit_calls = Math.min(m.sysinit_calls + 1, 2);
     const st = m.sys_state;
     if (st === SysState.SYS_SHUTDOWN && leaf !== SeamcallLeaf.TDH_SYS_LP_SHUTDOWN) return TdxStatus.TDX_SYS_SHUTDOWN;
     if (st !== SysState.SYS_READY && !BEFORE_READY_LEAVES.has(leaf)) return TdxStatus.TDX_SYS_NOT_READY;

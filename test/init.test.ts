@@ -4,14 +4,14 @@
 
 import { describe, expect, test } from 'vitest';
 import { check } from '../checker/check.js';
-import { layoutFamily } from '../model/memory.js';
+import { buildTdxMemlist, constructTdmrs, GiB, layoutFamily, pamtSize, tdmrConfigError } from '../model/memory.js';
 import { FAMILY, Platform, platforms } from '../specs/init/layouts.js';
 import { init } from '../specs/init/spec.js';
 import { buildSpec, describeExpectations } from './support/expectation.js';
 
 /** Measured with this checker (bfs, 64-bit fingerprints); a change means the model changed. */
 const GOLDEN: Record<string, [states: number, transitions: number]> = {
-  'reference (2026: core-driven init, DISABLE at kexec)': [23_783, 99_739],
+  'reference (2026: core-driven init, DISABLE at kexec)': [26_157, 107_282],
 };
 
 describeExpectations(init, GOLDEN);
@@ -30,7 +30,7 @@ describe('init variants', () => {
 test('symmetry: the reference passes on fewer states', () => {
   const o = check(buildSpec(init, {}), { symmetry: true });
   expect(o.verdict).toBe('pass');
-  expect(o.stats.distinctStates).toBe(15_194);
+  expect(o.stats.distinctStates).toBe(16_801);
 });
 
 test('TDMR/PAMT construction over every layout of the family and every region set init can see', () => {
@@ -43,11 +43,22 @@ test('TDMR/PAMT construction over every layout of the family and every region se
       const o = p.outcome(present, online);
       const key = o.errno === '0' ? `${o.tdmrs} TDMRs` : o.errno;
       counts[key] = (counts[key] ?? 0) + 1;
-      if (o.configError ?? o.coverageError) broken.push(`${l.name} ${present}/${online}: ${o.configError ?? o.coverageError}`);
+      if (o.errno === '0' && (o.configError ?? o.coverageError)) broken.push(`${l.name} ${present}/${online}: ${o.configError ?? o.coverageError}`);
     }
   }
   expect(broken).toEqual([]);
   expect(family.length).toBe(14_892);
   expect(counts).toEqual({ '1 TDMRs': 136, '2 TDMRs': 29_512, '3 TDMRs': 31_528, '-ENOSPC': 17_976 });
   expect(platforms('family').length).toBe(4);
+});
+
+test("TDH.SYS.CONFIG's PAMT size rule is the module's own: a kernel size without the 1G PAMT is refused", () => {
+  const l = layoutFamily(FAMILY)[0]!;
+  const memlist = buildTdxMemlist(l.regions, [true]);
+  const wrong = (size: number): number => pamtSize(size) - Math.ceil(((size / GiB) * 16) / 4096) * 4096;
+  const right = constructTdmrs(memlist, memlist, l);
+  const short = constructTdmrs(memlist, memlist, l, wrong);
+  if (!right.ok || !short.ok) throw new Error('construct_tdmrs failed');
+  expect(tdmrConfigError(right.tdmrs, l)).toBeUndefined();
+  expect(tdmrConfigError(short.tdmrs, l)).toMatch(/PAMT is too small/);
 });

@@ -54,7 +54,9 @@ export function callerSteps(m: Machine): Step[] {
         ? '[KVX] tdx_enable(): subsys_initcall; cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "virt/tdx:online", tdx_online_cpu, ...)'
         : '[KUP] KVM tdx_bringup(): cpus_read_lock(); cpuhp_setup_state_cpuslocked("kvm/cpu/tdx:online"); tdx_enable()',
       guard: (s) => {
-        if (s.kernel.step !== InitStep.idle || m.transient(s) || m.kexecShutdown(s) || s.kernel.update === Update.shut_down) return false;
+        if (s.kernel.step !== InitStep.idle || m.transient(s) || m.kexecShutdown(s)) return false;
+        // D34: KVM loads (tdx_enable()) while the update is under way; otherwise the update excludes it
+        if (s.kernel.update === Update.shut_down && m.variant !== 'D34') return false;
         if (m.variant === 'D20') return !m.initialized(s); // retry: ignores TDX_MODULE_ERROR
         // 2026: one __init call; 2022: KVM may load again, but tdx_enable() returns at once unless UNINITIALIZED
         return m.era2026 ? !s.kernel.init_attempted : s.kernel.tdx_module_status === TdxModuleStatus.TDX_MODULE_UNINITIALIZED;
@@ -132,7 +134,11 @@ export function callerSteps(m: Machine): Step[] {
       source: 'tdx.c: config_tdx_module(): TDH.SYS.CONFIG(TDMR_INFO PAs, count, global KeyID)',
       issues: onCaller(SeamcallLeaf.TDH_SYS_CONFIG),
       effect: (s, n) => {
-        const st = m.call(n, CALLER, SeamcallLeaf.TDH_SYS_CONFIG, { tdmrs: s.kernel.nr_tdmrs, tdmrsValid: m.outcome(s).configError === undefined });
+        const st = m.call(n, CALLER, SeamcallLeaf.TDH_SYS_CONFIG, {
+          tdmrs: s.kernel.nr_tdmrs,
+          tdmrsValid: m.outcome(s).configError === undefined,
+          keyid: s.kernel.tdx_global_keyid,
+        });
         if (st !== TdxStatus.TDX_SUCCESS) n.kernel.step = InitStep.err_free_pamts;
         else n.kernel.step = m.variant === 'D23' ? InitStep.config_global_keyid : InitStep.wbinvd_on_all_cpus;
       },

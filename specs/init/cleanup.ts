@@ -37,8 +37,7 @@ export function cleanupSteps(m: Machine): Step[] {
       name: 'tdmrs_quirk_reset_pamt_all',
       source: 'tdx.c: tdmrs_quirk_reset_pamt_all(): MOVDIR64B-clear PAMTs on X86_BUG_TDX_PW_MCE platforms',
       effect: (_s, n) => {
-        n.kernel.pamt = Pamt.reset;
-        n.kernel.cache_keyid0 = true;
+        n.kernel.pamt = Pamt.reset; // MOVDIR64B: direct stores, no dirty line left in any cache
         n.kernel.step = InitStep.err_free_pamts;
       },
     }),

@@ -7,7 +7,7 @@ import { SeamcallLeaf } from '../../model/leaf.js';
 import { TdxStatus } from '../../model/status.js';
 import { MAX_REGIONS } from './layouts.js';
 import { CALLER, type Machine } from './machine.js';
-import { Cpuhp, InitStep, Kexec, MEM_LOCKED, Mem, Pamt, Update, type N, type S } from './state.js';
+import { Cpuhp, InitStep, Kexec, MEM_LOCKED, Mem, Pamt, Update, wbinvdOnAllCpus, type N, type S } from './state.js';
 import { onCaller, type Step } from './step.js';
 
 export function environmentSteps(m: Machine): Step[] {
@@ -54,7 +54,7 @@ function cpuHotplug(m: Machine): Step[] {
       source: 'tdx_offline_cpu(): -EBUSY for the last online CPU of a package while HKIDs are in use; then VMXOFF (digest 3.7)',
       guard: (s, c) => {
         if (c === CALLER || s.cpu.at(c).hp !== Cpuhp.online || !m.userspace(s) || !m.quiescent(s)) return false;
-        if (m.variant === 'D27' || !m.registered(s) || !s.kernel.hkids_in_use) return true;
+        if (m.variant === 'D27' || !m.registered(s) || !m.tdExists(s)) return true;
         return m.topo.cpusOf[m.topo.pkgOf[c]!]!.some((d) => d !== c && m.online(s, d));
       },
       effect: (_s, n, c) => offline(n, c),
@@ -103,18 +103,19 @@ function tds(m: Machine): Step[] {
       name: 'tdx_guest_keyid_alloc',
       context: 'task (KVM_CREATE_VM)',
       source: 'KVM __tdx_td_init(): "All packages need to have online CPU to create TD"; tdx_guest_keyid_alloc()',
-      guard: (s) => m.initialized(s) && !s.kernel.hkids_in_use && m.quiescent(s) && m.allPackagesOnline(s),
-      effect: (_s, n) => {
-        n.kernel.hkids_in_use = true;
+      guard: (s) => m.initialized(s) && !m.tdExists(s) && s.kernel.tdx_nr_guest_keyids > 0 && m.quiescent(s) && m.allPackagesOnline(s),
+      effect: (s, n) => {
+        // ida_alloc_range(start, start + nr - 1): the lowest free guest KeyID, and no TD holds one yet
+        n.kernel.td_hkid = s.kernel.tdx_guest_keyid_start;
       },
     },
     {
       name: 'tdx_guest_keyid_free',
       context: 'task (TD destroyed)',
       source: 'KVM tdx_mmu_release_hkid(): per-package cache write-back, then the HKID is freed',
-      guard: (s) => s.kernel.hkids_in_use && m.quiescent(s),
+      guard: (s) => m.tdExists(s) && m.quiescent(s),
       effect: (_s, n) => {
-        n.kernel.hkids_in_use = false;
+        n.kernel.td_hkid = -1;
       },
     },
   ];
@@ -137,10 +138,8 @@ function bootKernel(m: Machine, n: N): void {
   k.key_pkg = 0;
   k.tdmr_cur = 0;
   k.nr_tdmrs = 0;
-  k.pamt = Pamt.none;
-  k.cache_keyid0 = false;
-  k.cache_private = false;
-  k.hkids_in_use = false;
+  k.pamt = Pamt.none; // the new kernel knows nothing of the old one's PAMTs (the module may still use them)
+  m.bootKeyids(n);
   for (let c = 0; c < m.cpus; c++) {
     const cpu = n.cpu.at(c);
     cpu.hp = m.bootOnline(c) ? Cpuhp.online : Cpuhp.offline;
@@ -154,8 +153,8 @@ function bootKernel(m: Machine, n: N): void {
 }
 
 function kexec(m: Machine): Step[] {
-  /** [DIS]'s syscore shutdown callback exists once 2026's init succeeded. */
-  const disableAtKexec = (s: S): boolean => m.era2026 && m.registered(s);
+  /** [DIS]'s syscore shutdown callback: tdx_enable() registers it only once init succeeded (it stays across an update). */
+  const disableAtKexec = (s: S): boolean => m.era2026 && (m.initialized(s) || s.kernel.update !== Update.none);
   return [
     {
       name: 'tdx_shutdown: TDH.SYS.DISABLE',
@@ -171,9 +170,12 @@ function kexec(m: Machine): Step[] {
     {
       name: 'machine_kexec',
       context: 'task (kexec -e)',
-      source: 'stop_this_cpu(): WBINVD on every CPU; the new kernel boots with the module as left ([S1] "fails at the first step")',
-      guard: (s) => m.kexecShutdown(s) || (s.kernel.kexec === Kexec.none && !disableAtKexec(s) && m.quiescent(s)),
+      source:
+        'machine_kexec(): stop_this_cpu() WBINVDs the other CPUs, relocate_kernel() this one (cache_state_incoherent); the new kernel boots with the module as left ([S1] "fails at the first step")',
+      // kexec -e comes from userspace: in 2026 only after the initcall's tdx_enable() returned
+      guard: (s) => m.kexecShutdown(s) || (s.kernel.kexec === Kexec.none && !disableAtKexec(s) && m.userspace(s) && m.quiescent(s)),
       effect: (_s, n) => {
+        wbinvdOnAllCpus(n); // stop_this_cpu() on the others, relocate_kernel() on this one: caches flushed before the jump
         bootKernel(m, n);
         n.kernel.kexec = Kexec.rebooted;
       },
@@ -186,13 +188,15 @@ function update(m: Machine): Step[] {
     {
       name: 'seamldr_install_module: TDH.SYS.SHUTDOWN',
       context: 'stop_machine',
-      source: 'seamldr.c: tdx_module_shutdown() on the lead CPU; [U-v7] marks the module ERROR "to prevent re-initialization"',
+      source:
+        m.variant === 'D17' || m.variant === 'D34'
+          ? 'tdx.c: tdx_module_shutdown(): memset(&tdx_module_state, 0): not initialized, which a later tdx_enable() takes as "never tried"'
+          : 'seamldr.c: tdx_module_shutdown() on the lead CPU; [U-v7] marks the module ERROR "to prevent re-initialization"',
       issues: onCaller(SeamcallLeaf.TDH_SYS_SHUTDOWN),
       guard: (s) => s.kernel.update === Update.none && m.initialized(s) && m.quiescent(s),
       effect: (_s, n) => {
         if (m.call(n, CALLER, SeamcallLeaf.TDH_SYS_SHUTDOWN) !== TdxStatus.TDX_SUCCESS) return;
-        // D34: the state is zeroed to UNINITIALIZED, which a later tdx_enable() takes as "never tried"
-        n.kernel.tdx_module_status = m.variant === 'D34' ? TdxModuleStatus.TDX_MODULE_UNINITIALIZED : TdxModuleStatus.TDX_MODULE_ERROR;
+        n.kernel.tdx_module_status = m.variant === 'D17' || m.variant === 'D34' ? TdxModuleStatus.TDX_MODULE_UNINITIALIZED : TdxModuleStatus.TDX_MODULE_ERROR;
         forgetModuleInit(m, n);
         n.kernel.update = Update.shut_down;
       },

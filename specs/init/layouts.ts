@@ -46,7 +46,7 @@ export interface Outcome {
   /** construct_tdmrs()'s result: 0 or the -errno name. */
   readonly errno: '0' | '-ENOSPC' | '-ENOMEM';
   readonly tdmrs: number;
-  /** I7: the first TDH.SYS.CONFIG rule the list breaks, if any. */
+  /** I7: the first TDH.SYS.CONFIG rule the list breaks, if any; when construct_tdmrs() failed, that there is no list to pass. */
   readonly configError: string | undefined;
   /** I8: TDX memory the TDMRs leave uncovered, if any. */
   readonly coverageError: string | undefined;
@@ -74,7 +74,7 @@ export class Platform {
       const c = constructTdmrs(memlist, pool, this.layout);
       o = c.ok
         ? { errno: '0', tdmrs: c.tdmrs.length, configError: tdmrConfigError(c.tdmrs, this.layout), coverageError: coverageError(c.tdmrs, memlist) }
-        : { errno: c.errno, tdmrs: 0, configError: undefined, coverageError: undefined };
+        : { errno: c.errno, tdmrs: 0, configError: `construct_tdmrs() failed: ${c.why}`, coverageError: undefined };
       this.memo.set(key, o);
     }
     return o;

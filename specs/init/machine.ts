@@ -4,14 +4,14 @@
 
 import { Errno, TdxModuleStatus } from '../../model/kernel.js';
 import { SeamcallLeaf, type Leaf } from '../../model/leaf.js';
-import { TdxModule } from '../../model/module.js';
+import { SysState, TdxModule } from '../../model/module.js';
 import type { Status } from '../../model/status.js';
 import { topology, type Topology } from '../../model/topology.js';
 import { MAX_REGIONS, platforms, type Outcome, type Platform } from './layouts.js';
 import type { InitParams } from './spec.js';
-import { Cpuhp, InitStep, Kexec, Mem, Update, type N, type S } from './state.js';
+import { Cpuhp, InitResult, InitStep, KEYID_PARTITIONING, Kexec, Mem, Update, type N, type S } from './state.js';
 
-export const VARIANTS = ['reference', 'D20', 'D21', 'D22', 'D23', 'D23-free', 'D25', 'D26', 'D27', 'D34'] as const;
+export const VARIANTS = ['reference', 'D17', 'D20', 'D21', 'D22', 'D23', 'D23-free', 'D25', 'D26', 'D27', 'D34'] as const;
 export type Variant = (typeof VARIANTS)[number];
 export const ERAS = ['2026', '2022'] as const;
 export type Era = (typeof ERAS)[number];
@@ -40,6 +40,7 @@ export class Machine {
       tdmrChunks: p.tdmr_chunks,
       disableSupported: p.disable_supported,
       allLpsRequired: p.all_lps_required,
+      countSysInit: true,
     });
     this.cpus = p.cpus;
     this.variant = p.variant;
@@ -53,7 +54,8 @@ export class Machine {
   }
 
   /** A SEAMCALL from `cpu` into the module, in the next state. */
-  call(n: N, cpu: number, leaf: Leaf, args: { tdmrs?: number; tdmrsValid?: boolean; tdmr?: number; inject?: Status } = {}): Status {
+  call(n: N, cpu: number, leaf: Leaf, args: { tdmrs?: number; tdmrsValid?: boolean; tdmr?: number; keyid?: number; inject?: Status } = {}): Status {
+    if (args.keyid !== undefined) n.ghost.config_keyid = args.keyid;
     return this.tdx.seamcall(n.tdx_module, cpu, leaf, { vmxOn: n.cpu.at(cpu).vmxOn, ...args });
   }
 
@@ -76,6 +78,11 @@ export class Machine {
     return false;
   }
 
+  anyVmxOn(s: S): boolean {
+    for (let c = 0; c < this.cpus; c++) if (s.cpu.at(c).vmxOn) return true;
+    return false;
+  }
+
   allOnlineVmxOn(s: S): boolean {
     for (let c = 0; c < this.cpus; c++) if (this.online(s, c) && !s.cpu.at(c).vmxOn) return false;
     return true;
@@ -92,6 +99,12 @@ export class Machine {
   }
 
   // ---- the kernel ----------------------------------------------------------------------------
+  /** The module, not the kernel, is ready for TDs: SYS_READY with every package configured and every TDMR initialized. */
+  moduleReady(s: S): boolean {
+    const t = s.tdx_module;
+    return t.sys_state === SysState.SYS_READY && t.num_tdmrs > 0 && this.tdx.allPackagesConfigured(t) && this.tdx.allTdmrsInitialized(t);
+  }
+
   initialized(s: S): boolean {
     return s.kernel.tdx_module_status === TdxModuleStatus.TDX_MODULE_INITIALIZED;
   }
@@ -119,6 +132,48 @@ export class Machine {
   /** No tdx_enable, cpuhp operation, SEAMCALL, kexec or update step in flight. */
   quiescent(s: S): boolean {
     return s.kernel.step === InitStep.idle && !this.transient(s) && !this.inSeamAny(s) && !this.kexecShutdown(s) && s.kernel.update !== Update.shut_down;
+  }
+
+  // ---- ghosts ------------------------------------------------------------------------------
+  /**
+   * The ghosts' bookkeeping after every action, read from the program counter and the module,
+   * not from the kernel's flags: a tdx_enable() attempt returns when the caller's step goes back
+   * to idle (2022's cpuhp failure is KVM giving up before tdx_enable(), so not an attempt); a
+   * kexec (from its first step, before [DIS]'s TDH.SYS.DISABLE) notes whether the module was
+   * ready (kept until the new kernel's attempt has ended), and starts a new kernel, whose
+   * TDH.SYS.INIT count starts again (I4 is per kernel too).
+   */
+  recordGhosts(s: S, n: N): void {
+    const from = s.kernel.step;
+    if (from !== InitStep.idle && n.kernel.step === InitStep.idle && (this.era2026 || from !== InitStep.cpuhp_setup_state))
+      n.ghost.init = this.moduleReady(n) ? InitResult.ready : InitResult.failed;
+    if (s.kernel.kexec === Kexec.none && n.kernel.kexec !== Kexec.none) n.ghost.kexec_from_ready = this.moduleReady(s);
+    // R2 is judged in the state where the new kernel's attempt ended: later states need not remember
+    else if (s.ghost.init !== InitResult.none && s.kernel.kexec === Kexec.rebooted) n.ghost.kexec_from_ready = false;
+    if (s.kernel.kexec !== Kexec.rebooted && n.kernel.kexec === Kexec.rebooted) {
+      n.ghost.init = InitResult.none;
+      n.tdx_module.sysinit_calls = 0;
+      // a module TDH.SYS.DISABLE reset holds no global KeyID any more
+      if (n.tdx_module.sys_state === SysState.SYSINIT_PENDING) n.ghost.config_keyid = -1;
+    }
+  }
+
+  // ---- KeyIDs ------------------------------------------------------------------------------
+  /**
+   * What the kernel computes at boot from MSR_IA32_MKTME_KEYID_PARTITIONING (tdx.c:
+   * record_keyid_partitioning(): TDX KeyIDs start after the last MKTME KeyID; tdx_init(): the
+   * first is the global KeyID, the rest are for guests).
+   */
+  bootKeyids(n: N): void {
+    const start = KEYID_PARTITIONING.nr_mktme_keyids + 1;
+    n.kernel.tdx_global_keyid = start;
+    n.kernel.tdx_guest_keyid_start = start + 1;
+    n.kernel.tdx_nr_guest_keyids = KEYID_PARTITIONING.nr_tdx_keyids - 1;
+    n.kernel.td_hkid = -1;
+  }
+
+  tdExists(s: S): boolean {
+    return s.kernel.td_hkid >= 0;
   }
 
   // ---- memory --------------------------------------------------------------------------------

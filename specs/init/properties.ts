@@ -1,14 +1,17 @@
-// I1-I17, I19 and I21 of digest 7.1 (I18 and I20 belong to other specs). Invariants hold in
-// every state; events are checked on transitions: each action declares the leaf it issues and
-// on which CPU, so I1/I2/I4-I11/I13/I19 are predicates over (state, action, next state).
+// I1-I17 and I19-I21 of digest 7.1, E1 (what the error path undoes), and the reachability
+// targets R1 (tdx_enable() succeeds), R2 (a kexec'd kernel initializes again) and R3 (the error
+// path after KEY.CONFIG runs to its end). Invariants hold in every state; events are checked on
+// transitions: each action declares the leaf it issues and on which CPU, so I1/I2/I5-I11/I13/I19
+// are predicates over (state, action, next state). I4, I13, I14, I20, E1 and the targets read the
+// module and the ghosts (state.ts), not the kernel's flags.
 
-import type { Invariant, TransitionProperty } from '../../checker/model.js';
-import { declareProperties, invariant, transition } from '../../checker/spec.js';
+import type { Invariant, ReachabilityTarget, TransitionProperty } from '../../checker/model.js';
+import { declareProperties, invariant, target, transition } from '../../checker/spec.js';
 import { Errno } from '../../model/kernel.js';
 import { BEFORE_LP_INIT_LEAVES, EXCLUSIVE_LEAVES, SHARED_LEAVES, SeamcallLeaf, type Leaf } from '../../model/leaf.js';
 import { SysState } from '../../model/module.js';
 import type { Machine } from './machine.js';
-import { Cpuhp, InitStep, Pamt, type Schema } from './state.js';
+import { Cpuhp, InitResult, InitStep, KEYID_PARTITIONING, Kexec, Pamt, Update, type S, type Schema } from './state.js';
 import type { Issues } from './step.js';
 
 const INIT_LEAVES = new Set<Leaf>([SeamcallLeaf.TDH_SYS_INIT, SeamcallLeaf.TDH_SYS_CONFIG, SeamcallLeaf.TDH_SYS_KEY_CONFIG, SeamcallLeaf.TDH_SYS_TDMR_INIT]);
@@ -18,6 +21,10 @@ export const PROPERTIES = declareProperties({
   I3: invariant(
     "kernel and module agree: tdx_lp_initialized on a CPU implies the module did LP.INIT on that LP (outside kexec's shutdown, where TDH.SYS.DISABLE leaves the flags stale and no SEAMCALL follows)",
     'digest 7.1 I3; tdx.c tdx_cpu_enable(); [U-v7] resets the flags of all possible CPUs; [DIS] tdx_sys_disable() "destructive"',
+  ),
+  I4: invariant(
+    'global init at most once: each module instance receives at most one TDH.SYS.INIT from one kernel, successful or not (counted by the module; a kexec starts a new kernel; a module that TDH.SYS.SHUTDOWN left dead is exempt)',
+    'digest 7.1 I4; tdx.c try_init_module_global(): sysinit_done caches success and failure; [U-v10] tdx_module_state',
   ),
   I12: invariant(
     "initialized means ready: TDX_MODULE_INITIALIZED implies SYS_READY, every package configured, every TDMR initialized (outside kexec's shutdown)",
@@ -35,6 +42,10 @@ export const PROPERTIES = declareProperties({
     'while a TD holds an HKID, every package has an online CPU (per-package cache write-back stays possible)',
     'digest 7.1 I17; KVM tdx_offline_cpu(): "delete all TDs first"',
   ),
+  I20: invariant(
+    "KeyID partition: the global KeyID in TDH.SYS.CONFIG and a TD's HKID are TDX KeyIDs as the MSR reports them (never KeyID 0 or an MKTME KeyID), and the TD's HKID is not the global KeyID",
+    'digest 7.1 I20, 3.5; tdx.c record_keyid_partitioning(), tdx_init(), tdx_guest_keyid_alloc(); [MOD] TDH.SYS.CONFIG checks R8 is a private KeyID',
+  ),
   I21: invariant(
     'module exclusivity: no two LPs inside TDH.SYS.INIT/CONFIG/KEY.CONFIG/SHUTDOWN at once, nor one of them with LP.INIT',
     'digest 7.1 I21; tdh_sys_*.c global lock (losers get TDX_SYS_BUSY)',
@@ -46,10 +57,6 @@ export const PROPERTIES = declareProperties({
   I2: transition(
     'LP gate: a CPU issues no SEAMCALL but TDH.SYS.INIT/LP.INIT before its own TDH.SYS.LP.INIT',
     'digest 7.1 I2; [DOC] per-CPU init first; [MOD] TDX_SYS_LP_INIT_NOT_DONE',
-  ),
-  I4: transition(
-    'global init at most once: the kernel issues TDH.SYS.INIT only while no result is cached (sysinit_done)',
-    'digest 7.1 I4; tdx.c try_init_module_global(); [U-v10] tdx_module_state',
   ),
   I5: transition(
     'LP.INIT after SYS.INIT: TDH.SYS.LP.INIT is issued only after a successful, cached TDH.SYS.INIT',
@@ -80,21 +87,42 @@ export const PROPERTIES = declareProperties({
     'digest 7.1 I11; tdx.c init_tdmr(); tdh_sys_tdmr_init.c',
   ),
   I13: transition(
-    'no retry: after an init attempt ended, tdx_enable() issues no TDH.SYS.INIT, CONFIG, KEY.CONFIG or TDMR.INIT',
+    'no retry: once a tdx_enable() attempt returned in this kernel (in failure, or in success later undone by an update), tdx_enable() issues no TDH.SYS.INIT, CONFIG, KEY.CONFIG or TDMR.INIT',
     'digest 7.1 I13; tdx.c tdx_enable() TDX_MODULE_ERROR -> -EINVAL; [KVX] __init; [U-v7] ERROR after shutdown (D17)',
   ),
   I14: transition(
-    "PAMTs go back to the allocator only after a WBINVD following the module's last use, and after the erratum reset (erratum=true)",
-    'digest 7.1 I14; tdx.c err_reset_pamts: wbinvd_on_all_cpus(), tdmrs_quirk_reset_pamt_all()',
+    "PAMTs: the MOVDIR64B reset finds no dirty global-KeyID line left, and PAMTs go back to the allocator (whatever the step) only after a WBINVD following the module's last use and, on X86_BUG_TDX_PW_MCE platforms, after the reset",
+    'digest 7.1 I14; tdx.c init_tdx_module(): err_reset_pamts: wbinvd_on_all_cpus(); tdmrs_quirk_reset_pamt_all(); err_free_pamts: tdmrs_free_pamt_all()',
+  ),
+  E1: invariant(
+    'the error path undoes: once a tdx_enable() attempt returned with the module not ready (no update since), no PAMT is held, tdx_memlist is empty (else memory hotplug stays restricted), and in 2026 no CPU is left in VMX operation',
+    'digest 3.3 "Cleanup order"; tdx.c init_tdx_module(): err_free_pamts, err_free_tdmrs, err_free_tdxmem; [KVX] tdx_enable(): cpuhp_remove_state()',
   ),
   I19: transition(
     'kexec without DISABLE (expected): TDH.SYS.INIT on a module past SYSINIT_PENDING fails, so the new kernel fails at the first step (with disable_supported=false: the [ASSUMPTION] of 3.9 off)',
     'digest 7.1 I19; [S1] "it will fail immediately at the first step"; [MOD] TDX_SYS_INIT_NOT_PENDING; [DIS]',
   ),
+  R1: target(
+    'tdx_enable() succeeds: the caller is back, the kernel says initialized, the module is SYS_READY with every package configured and every TDMR initialized, and every online CPU is in VMX operation and LP-initialized',
+    'digest 7.1 L1; tdx.c init_tdx_module(), tdx_enable()',
+  ),
+  R2: target(
+    "kexec, then re-init: after a kexec from a kernel whose module was ready, the new kernel's tdx_enable() succeeds (R1 again); unreachable without TDH.SYS.DISABLE (era 2022, disable_supported=false: I19)",
+    'digest 3.6, 3.9; [DIS] tdx_shutdown(): TDH.SYS.DISABLE; [S1] "fails at the first step"',
+  ),
+  R3: target(
+    'the error path after the module used the PAMTs runs to its end: tdx_enable() failed after a KEY.CONFIG, and every PAMT went back (with fail_module=true)',
+    'tdx.c init_tdx_module(): err_reset_pamts, err_free_pamts, err_free_tdmrs, err_free_tdxmem',
+  ),
 });
 
 export function invariants(m: Machine): Invariant<Schema>[] {
   return [
+    {
+      ...PROPERTIES.I4,
+      // after a failed update the kernel has forgotten its result ([U-v10] tdx_module_shutdown()) and a CPU online asks the dead module again, harmlessly
+      holds: (s) => s.tdx_module.sysinit_calls <= 1 || s.tdx_module.sys_state === SysState.SYS_SHUTDOWN,
+    },
     {
       ...PROPERTIES.I3,
       holds: (s) => {
@@ -127,7 +155,25 @@ export function invariants(m: Machine): Invariant<Schema>[] {
     },
     {
       ...PROPERTIES.I17,
-      holds: (s) => !s.kernel.hkids_in_use || m.allPackagesOnline(s),
+      holds: (s) => !m.tdExists(s) || m.allPackagesOnline(s),
+    },
+    {
+      ...PROPERTIES.E1,
+      holds: (s) => {
+        if (s.ghost.init !== InitResult.failed || s.kernel.step !== InitStep.idle || s.kernel.update !== Update.none) return true;
+        return s.kernel.pamt === Pamt.none && m.memlistEmpty(s) && !(m.era2026 && m.anyVmxOn(s));
+      },
+    },
+    {
+      ...PROPERTIES.I20,
+      holds: (s) => {
+        // the TDX KeyIDs straight from the MSR's two counts, not from the kernel's arithmetic
+        const first = KEYID_PARTITIONING.nr_mktme_keyids + 1;
+        const tdx = (k: number): boolean => k >= first && k < first + KEYID_PARTITIONING.nr_tdx_keyids;
+        const g = s.ghost.config_keyid;
+        const td = s.kernel.td_hkid;
+        return (g < 0 || tdx(g)) && (td < 0 || (tdx(td) && td !== g));
+      },
     },
     {
       ...PROPERTIES.I21,
@@ -161,10 +207,6 @@ export function transitionProperties(m: Machine, { issued, issuedLeaf }: Issues)
         const x = issued(s, a.name, a.actor);
         return x === undefined || BEFORE_LP_INIT_LEAVES.has(x[0]) || s.tdx_module.lp_is_init.get(x[1]);
       },
-    },
-    {
-      ...PROPERTIES.I4,
-      holds: (s, a) => issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_INIT) < 0 || !s.kernel.sysinit_done,
     },
     {
       ...PROPERTIES.I5,
@@ -211,16 +253,21 @@ export function transitionProperties(m: Machine, { issued, issuedLeaf }: Issues)
     {
       ...PROPERTIES.I13,
       holds: (s, a) => {
-        if (!s.kernel.init_attempted || s.kernel.step === InitStep.idle) return true;
+        // the caller's program counter away from idle: tdx_enable() (its cpuhp callbacks included) is running
+        if (s.ghost.init === InitResult.none || s.kernel.step === InitStep.idle) return true;
         const x = issued(s, a.name, a.actor);
         return x === undefined || !INIT_LEAVES.has(x[0]);
       },
     },
     {
       ...PROPERTIES.I14,
-      holds: (s, a) => {
-        if (a.name !== 'tdmrs_free_pamt_all') return true;
-        return !s.kernel.cache_private && !(p.erratum && s.kernel.pamt === Pamt.private);
+      holds: (s, _a, n) => {
+        const k = s.kernel;
+        // (a) MOVDIR64B: a dirty global-KeyID line written back after it would undo the reset
+        if (k.pamt !== Pamt.reset && n.kernel.pamt === Pamt.reset && k.cache_private) return false;
+        // (b) a release, recognised by its effect; the new kernel after kexec forgets PAMTs, it does not free them
+        const released = k.pamt !== Pamt.none && n.kernel.pamt === Pamt.none && n.kernel.kexec === k.kexec;
+        return !released || (!k.cache_private && !(p.erratum && k.pamt === Pamt.private));
       },
     },
     {
@@ -230,5 +277,32 @@ export function transitionProperties(m: Machine, { issued, issuedLeaf }: Issues)
         s.tdx_module.sys_state === SysState.SYSINIT_PENDING ||
         n.kernel.sysinit_ret !== Errno['0'],
     },
+  ];
+}
+
+/** R1's state: tdx_enable() returned and everything it set up is in place, in module and CPUs. */
+function enabled(m: Machine, s: S): boolean {
+  if (s.kernel.step !== InitStep.idle || !m.initialized(s) || !m.moduleReady(s)) return false;
+  for (let c = 0; c < m.cpus; c++) {
+    const x = s.cpu.at(c);
+    if (x.hp === Cpuhp.online && !(x.vmxOn && s.tdx_module.lp_is_init.get(c))) return false;
+  }
+  return true;
+}
+
+/** R2 only where a kexec can happen (kexec=true), R3 only where a module leaf can fail (fail_module=true). */
+/** The first kernel's tdx_enable() returned a failure after some package's KEY.CONFIG succeeded. */
+function failedAfterKeyConfig(m: Machine, s: S): boolean {
+  // before any kexec: a kexec-ed kernel finds the old kernel's packages configured
+  if (s.ghost.init !== InitResult.failed || s.kernel.step !== InitStep.idle || s.kernel.kexec !== Kexec.none) return false;
+  for (let q = 0; q < m.topo.packages; q++) if (s.tdx_module.pkg_config_bitmap.get(q)) return true;
+  return false;
+}
+
+export function targets(m: Machine): ReachabilityTarget<Schema>[] {
+  return [
+    { ...PROPERTIES.R1, reached: (s) => enabled(m, s) },
+    ...(m.p.fail_module ? [{ ...PROPERTIES.R3, reached: (s: S) => failedAfterKeyConfig(m, s) && s.kernel.pamt === Pamt.none }] : []),
+    ...(m.p.kexec ? [{ ...PROPERTIES.R2, reached: (s: S) => s.kernel.kexec === Kexec.rebooted && s.ghost.kexec_from_ready && enabled(m, s) }] : []),
   ];
 }

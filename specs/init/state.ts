@@ -9,6 +9,13 @@ import type { TdxModule } from '../../model/module.js';
 import type { Topology } from '../../model/topology.js';
 import { MAX_REGIONS } from './layouts.js';
 
+/**
+ * MSR_IA32_MKTME_KEYID_PARTITIONING as this platform reports it: KeyID 0 is TME's, then the MKTME
+ * KeyIDs, then the TDX KeyIDs (digest 2.1, 3.5). Small, but with room for a global and a guest KeyID.
+ */
+export const KEYID_PARTITIONING = { nr_mktme_keyids: 1, nr_tdx_keyids: 3 } as const;
+const MAX_KEYID = KEYID_PARTITIONING.nr_mktme_keyids + KEYID_PARTITIONING.nr_tdx_keyids;
+
 /** Where a CPU is in its cpuhp bring-up: the TDX (and, before it, the VMX) online callbacks. */
 export const Cpuhp = enumOf(['offline', 'vmxon_pending', 'tdx_cpu_enable_pending', 'online', 'tdx_cpu_enable_failed']);
 
@@ -35,6 +42,8 @@ export const Pamt = enumOf(['none', 'keyid0', 'private', 'reset']);
 export const Mem = enumOf(['absent', 'offline', 'online']);
 export const Kexec = enumOf(['none', 'syscore_shutdown', 'rebooted']);
 export const Update = enumOf(['none', 'shut_down', 'done']);
+/** A tdx_enable() attempt: not ended, ended with the module ready, ended otherwise. */
+export const InitResult = enumOf(['none', 'ready', 'failed']);
 
 /** Steps during which init_tdx_module() holds get_online_mems() (memory hotplug excluded). */
 export const MEM_LOCKED = new Set<number>([
@@ -68,10 +77,26 @@ export function initSchema(t: Topology, tdx: TdxModule, layouts: number) {
       /** Dirty cache lines of PAMT memory written with KeyID 0 (allocation, reset) / with the global KeyID (the module). */
       cache_keyid0: bool(),
       cache_private: bool(),
-      /** A TD exists: a guest KeyID (HKID) is allocated. */
-      hkids_in_use: bool(),
+      /** tdx_init()'s partition of the TDX KeyIDs (__ro_after_init): the global KeyID and the guest KeyID range. */
+      tdx_global_keyid: int(0, MAX_KEYID),
+      tdx_guest_keyid_start: int(0, MAX_KEYID),
+      tdx_nr_guest_keyids: int(0, MAX_KEYID),
+      /** The HKID tdx_guest_keyid_alloc() gave the TD, which its TDH.MNG.CREATE passes; -1: no TD. */
+      td_hkid: int(-1, MAX_KEYID),
       kexec: Kexec,
       update: Update,
+    }),
+    /**
+     * Ghosts: what happened, recorded for the properties by the model's bookkeeping (spec.ts)
+     * around every action, never by the kernel's code.
+     */
+    ghost: record({
+      /** In this kernel, how tdx_enable()'s attempt ended, judged by the module when it returned (I13, E1). */
+      init: InitResult,
+      /** The kexec that booted this kernel left a kernel whose module was initialized (SYS_READY, every TDMR done): R2. */
+      kexec_from_ready: bool(),
+      /** The KeyID the kernel passed in TDH.SYS.CONFIG's R8 (the module's global KeyID); -1: no CONFIG yet (I20). */
+      config_keyid: int(-1, MAX_KEYID),
     }),
     /** Which platform (layout) this run is on: constant. */
     layout: int(0, layouts - 1),

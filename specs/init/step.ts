@@ -42,7 +42,8 @@ export interface Issues {
   issuedLeaf(s: S, name: string, actor: number, leaf: Leaf): number;
 }
 
-export function toActions(steps: readonly Step[]): { actions: Action<Schema>[]; issues: Issues } {
+/** `after` runs after every action's effect (the ghosts' bookkeeping). */
+export function toActions(steps: readonly Step[], after: (s: S, n: N) => void): { actions: Action<Schema>[]; issues: Issues } {
   const issuesByName = new Map<string, Step['issues']>();
   const actions: Action<Schema>[] = [];
   for (const st of steps) {
@@ -53,7 +54,14 @@ export function toActions(steps: readonly Step[]): { actions: Action<Schema>[]; 
       guard: st.guard,
     };
     const add = (name: string, failed: boolean): void => {
-      actions.push({ ...base, name, effect: (s, n, a) => st.effect(s, n, a, failed) });
+      actions.push({
+        ...base,
+        name,
+        effect: (s, n, a) => {
+          st.effect(s, n, a, failed);
+          after(s, n);
+        },
+      });
       issuesByName.set(name, st.issues);
     };
     add(st.name, false);
