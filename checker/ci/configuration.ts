@@ -36,7 +36,7 @@ export function settingsText(e: Expectation): string {
 export function propertiesOf(spec: Spec, params: Params): PropertyDecl[] {
   const m = spec.build(params);
   const decl = (x: PropertyDecl): PropertyDecl => ({ name: x.name, description: x.description, ...(x.source === undefined ? {} : { source: x.source }) });
-  return [...m.invariants, ...(m.transitionProperties ?? []), ...(m.targets ?? [])].map(decl).concat(DEADLOCK);
+  return [...m.invariants, ...(m.transitionProperties ?? []), ...(m.targets ?? []), ...(m.liveness ?? [])].map(decl).concat(DEADLOCK);
 }
 
 /** A configuration's search options as `check` takes them. */
