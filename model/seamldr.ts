@@ -11,6 +11,15 @@ import { SeamcallLeaf } from './leaf.js';
 export const ModuleUpdateState = enumOf(['START', 'SHUTDOWN', 'CPU_INSTALL', 'CPU_INIT', 'RUN_UPDATE', 'DONE']);
 
 /**
+ * The values update_ctrl.state and a CPU's curstate can hold: ModuleUpdateState, then DONE+1,
+ * which the last ack_state() of DONE writes (__set_target_state(ctrl, ctrl->state + 1)) and
+ * which stays there until the next init_state(). The kernel never goes further; a broken
+ * init_state() would, so every larger value is folded into 'DONE+2' (a CPU reading it spins for
+ * ever, which the checker reports as a hang either way).
+ */
+export const UpdateCtrlState = enumOf([...ModuleUpdateState.names, 'DONE+1', 'DONE+2']);
+
+/**
  * LEAVES_UPD (digest 7.2): the only leaves a CPU may issue while the step machine runs.
  * TDH.SYS.RD is the handoff-version read inside the SHUTDOWN step.
  */

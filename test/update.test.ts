@@ -15,11 +15,11 @@ const build = (given: Params): AnyModel => buildSpec(update, given);
 
 /** States, transitions and depth of every passing expectation, from runs of the checker. */
 const GOLDEN: Record<string, [number, number, number]> = {
-  'merged reference': [46312, 326700, 67],
-  'RFC era without a TD build': [21732, 104544, 72],
-  'RFC era: kernel -ENOSPC check': [348, 2248, 8],
-  'D2 merged: the same handler never meets an invalid VMCS': [46312, 445524, 67],
-  'D6: abort by fast-forward to DONE': [24466, 182430, 67],
+  'merged reference': [116368, 877996, 68],
+  'RFC era without a TD build': [44702, 221586, 73],
+  'RFC era: kernel -ENOSPC check': [492, 3226, 9],
+  'D2 merged: the same handler never meets an invalid VMCS': [116368, 1172128, 68],
+  'D6: abort by fast-forward to DONE': [48788, 368766, 68],
 };
 
 describeExpectations(update, GOLDEN);
@@ -27,7 +27,8 @@ describeExpectations(update, GOLDEN);
 describe('update scenarios', () => {
   it('covers every variant and environment scenario the issue names', () => {
     const names = update.expectations!.map((e) => e.name.split(/[ :]/)[0]);
-    for (const d of ['D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8', 'D9', 'D10', 'D15', 'D28', 'D29', 'D33']) expect(names).toContain(d);
+    for (const d of ['D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8', 'D9', 'D10', 'D11', 'D12', 'D13', 'D15', 'D16', 'D28', 'D29', 'D33'])
+      expect(names).toContain(d);
   });
 });
 
@@ -36,13 +37,13 @@ describe('update search laws', () => {
     const cm = new CompiledModel(build({ cpus: 2 }));
     const b = check(cm).stats;
     const d = check(cm, { search: 'dfs' }).stats;
-    expect([b.distinctStates, b.transitions, b.maxDepth]).toEqual([5562, 29631, 48]);
+    expect([b.distinctStates, b.transitions, b.maxDepth]).toEqual([9494, 52255, 49]);
     expect([d.distinctStates, d.transitions]).toEqual([b.distinctStates, b.transitions]);
   });
 
   it('symmetry over CPUs 1.. keeps the verdict with fewer states', () => {
     const sym = check(build({}), { symmetry: true });
-    expect([sym.verdict, sym.stats.distinctStates]).toEqual(['pass', 24790]);
+    expect([sym.verdict, sym.stats.distinctStates]).toEqual(['pass', 60664]);
   });
 });
 
@@ -59,9 +60,9 @@ describe('what a first violation hides', () => {
     expect((last.state as { cpu: { currentVmcs: string }[] }).cpu[last.actor!]!.currentVmcs).toBe('INVALID');
   });
 
-  it('D4 breaks lockstep (U5) in the step that installs over the live module (U11)', () => {
-    const v = check(withoutProperties(build({ variant: 'D4' }), 'U11')).violation!;
-    expect([v.property.name, v.trace.length - 1]).toEqual(['U5', 10]);
+  it('D4 installs over the live module (U11) in the step that breaks lockstep (U5)', () => {
+    const v = check(withoutProperties(build({ variant: 'D4' }), 'U5')).violation!;
+    expect([v.property.name, v.trace.length - 1]).toEqual(['U11', 10]);
   });
 
   it('D8: with num_ack compared inside stop_machine, the hotplug race only loses progress (U24)', () => {
@@ -70,6 +71,31 @@ describe('what a first violation hides', () => {
 
   it('D29 on a relaxed module: past U15 and U8, the stale flag breaks I3 once the update is done', () => {
     expect(check(withoutProperties(build({ variant: 'D29', hotplug: true, all_lps: false }), 'U15', 'U8')).violation?.property.name).toBe('I3');
+  });
+
+  it('D11: past U3 and U20, an IRQ-context reader spins for the write lock on a CPU the update needs (U23), then a deadlock', () => {
+    const m = build({ variant: 'D11' });
+    const v = check(withoutProperties(m, 'U3', 'U20')).violation!;
+    expect([v.property.name, v.trace.at(-1)!.action]).toEqual(['U23', 'IPI: TDH.VP.FLUSH: read_lock spins']);
+    expect(check(withoutProperties(m, 'U3', 'U20', 'U23')).verdict).toBe('deadlock');
+  });
+
+  it('D12: past U3, a sysfs SEAMLDR.INFO (no KVM lock) runs inside the update (U1)', () => {
+    const v = check(withoutProperties(build({ variant: 'D12' }), 'U3')).violation!;
+    expect([v.property.name, v.trace.at(-1)!.action]).toEqual(['U1', 'SEAMLDR.INFO']);
+  });
+
+  it('D13: past U3, U1, U20 and U2, TDH.VP.ENTER against the shut-down module kills the TD (U13)', () => {
+    const v = check(withoutProperties(build({ variant: 'D13' }), 'U3', 'U1', 'U20', 'U2')).violation!;
+    expect([v.property.name, (v.trace.at(-1)!.state as { td_killed: boolean }).td_killed]).toEqual(['U13', true]);
+  });
+
+  it("D7 on one CPU: the failing CPU's ret still reaches stop_machine()'s return, so U13 raises no false alarm", () => {
+    expect(check(build({ variant: 'D7', cpus: 1 })).verdict).toBe('pass');
+  });
+
+  it('D4: U10 is read by work, so it fires although D4 never writes update_ctrl.state', () => {
+    expect(check(withoutProperties(build({ variant: 'D4' }), 'U5', 'U11', 'U26')).violation?.property.name).toBe('U10');
   });
 
   it('D9 is a loss of progress only: nothing unsafe happens past U24', () => {

@@ -7,7 +7,7 @@ export const ERAS = ['merged', 'rfc'] as const;
 export type Era = (typeof ERAS)[number];
 
 /** Known-bad design mutations (digest 8). D9 and D10 are environments, not mutations: see spec.ts. */
-export const VARIANTS = ['reference', 'D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8', 'D15', 'D28', 'D29', 'D33'] as const;
+export const VARIANTS = ['reference', 'D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8', 'D11', 'D12', 'D13', 'D14', 'D15', 'D16', 'D28', 'D29', 'D33'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 export const PLATFORMS = ['both', 'invd_vmcs', 'no_invd_vmcs'] as const;
@@ -46,6 +46,23 @@ export interface Design {
   readonly leadAtWrite: boolean;
   /** [U-v7]+: the SHUTDOWN step clears tdx_lp_initialized for every possible CPU (D29: online ones only). */
   readonly resetAllCpus: boolean;
+  /**
+   * stop_machine(): every CPU stays in its stopper, IRQs off, from the first step to the last.
+   * D11-D13: each step is its own IPI to every CPU (the writer waits for all of them), and the
+   * CPUs run tasks and IRQs between steps.
+   */
+  readonly rendezvous: boolean;
+  /**
+   * D11: every other SEAMCALL takes a read lock around the SEAMCALL (TDH.VP.ENTER holds it in
+   * guest mode), the update holds the write lock from init_state() to its end.
+   */
+  readonly seamcallRwlock: boolean;
+  /** D12: KVM_RUN and the TD build ioctls take a lock the update holds, and the update waits for them to leave. */
+  readonly kvmEntryLock: boolean;
+  /** D14: after an update the kernel refreshes all of tdx_sysinfo, not only the version ([U-v9]+). */
+  readonly fullSysinfoRefresh: boolean;
+  /** [U-v8]+: TDH.SYS.SHUTDOWN's handoff version is read fresh (TDH.SYS.RD); D16: the value cached at boot. */
+  readonly freshHandoffVersion: boolean;
   /** SEAMLDR.INFO callers take seamldr_lock (D33: not). */
   readonly infoTakesLock: boolean;
   /** D3: a perf NMI handler runs VMREAD wherever it lands, not only in KVM's run loop. */
@@ -70,6 +87,11 @@ export function design(p: Pick<UpdateParams, 'era' | 'variant'>): Design {
     cpusReadLock: v !== 'D8',
     leadAtWrite: v === 'D28',
     resetAllCpus: v !== 'D29',
+    rendezvous: v !== 'D11' && v !== 'D12' && v !== 'D13',
+    seamcallRwlock: v === 'D11',
+    kvmEntryLock: v === 'D12',
+    fullSysinfoRefresh: v === 'D14',
+    freshHandoffVersion: v !== 'D16',
     infoTakesLock: v !== 'D33',
     nmiVmreadAnywhere: v === 'D3',
     otherNmiVmread: v === 'D2',

@@ -5,10 +5,11 @@
 import { TdxModuleStatus } from '../../model/kernel.js';
 import { ModuleUpdateState as U } from '../../model/seamldr.js';
 import type { Design } from './design.js';
-import { FwUpload, Stopper, type Env, type N, type S } from './state.js';
+import { FailedAt, FwUpload, Stopper, Task, type Env, type N, type S } from './state.js';
 import type { Step } from './step.js';
+import type { UpdateCtrl } from './updateCtrl.js';
 
-export function fwUpload(d: Design, env: Env): Step[] {
+export function fwUpload(d: Design, env: Env, ctrl: UpdateCtrl): Step[] {
   const task = { context: 'task' } as const;
 
   /**
@@ -32,11 +33,10 @@ export function fwUpload(d: Design, env: Env): Step[] {
       if (d.leadAtWrite) n.update_ctrl.lead = firstOnline(s);
     };
 
-  /** init_state(): update_ctrl starts at SHUTDOWN with no acks and no failures. */
-  const initState = (n: N): void => {
-    n.update_ctrl.state = U.SHUTDOWN;
-    n.update_ctrl.num_ack = 0;
-    n.update_ctrl.failed = false;
+  /** init_state(), and the ghost record of the attempt starts. */
+  const initState = (s: S, n: N): void => {
+    ctrl.initState(n);
+    n.attempt.slots_before = s.seamldr.num_remaining_updates;
   };
 
   const steps: Step[] = [
@@ -59,14 +59,27 @@ export function fwUpload(d: Design, env: Env): Step[] {
       effect: write(false),
     });
   }
+  /**
+   * D12: the update takes the KVM entry lock once no vCPU thread is inside KVM_RUN. D11: it takes
+   * the write lock once no reader holds it (no vCPU in guest mode, no SEAMLDR.INFO in flight).
+   */
+  const mayStart = (s: S): boolean => {
+    if (s.fw_upload.phase !== FwUpload.WRITTEN) return false;
+    for (let v = 0; v < s.vcpu.length; v++) {
+      if (d.kvmEntryLock && s.vcpu.at(v).cpu !== -1) return false;
+      if (d.seamcallRwlock && s.vcpu.at(v).guest) return false;
+    }
+    for (let c = 0; c < s.cpu.length; c++) if (d.seamcallRwlock && s.cpu.at(c).task === Task.SEAMLDR_INFO) return false;
+    return true;
+  };
   if (d.cpusReadLock) {
     steps.push({
       name: 'cpus_read_lock, init_state, stop_machine_cpuslocked',
       ...task,
       source: 'seamldr.c: seamldr_install_module()',
-      guard: (s) => s.fw_upload.phase === FwUpload.WRITTEN,
-      effect: (_s, n) => {
-        initState(n);
+      guard: mayStart,
+      effect: (s, n) => {
+        initState(s, n);
         n.fw_upload.phase = FwUpload.STOP_MACHINE;
       },
     });
@@ -78,8 +91,8 @@ export function fwUpload(d: Design, env: Env): Step[] {
         description: 'D8: update_ctrl initialised while CPUs may still come and go',
         source: 'seamldr.c: init_state() without cpus_read_lock() ([U-v7] changelog)',
         guard: (s) => s.fw_upload.phase === FwUpload.WRITTEN,
-        effect: (_s, n) => {
-          initState(n);
+        effect: (s, n) => {
+          initState(s, n);
           n.fw_upload.phase = FwUpload.STATE_INIT;
         },
       },
@@ -109,10 +122,19 @@ export function fwUpload(d: Design, env: Env): Step[] {
       for (let c = 0; c < env.cpus; c++) n.cpu.at(c).stopper = Stopper.NONE;
       n.fw_upload.phase = FwUpload.IDLE;
       n.fw_upload.image_ok = true;
-      // update_ctrl is not read again before the next init_state(): forget it.
-      n.update_ctrl.state = U.START;
-      n.update_ctrl.num_ack = 0;
-      n.update_ctrl.failed = false;
+      n.fw_upload.done_ret = false; // stop_machine()'s cpu_stop_done is a local
+      for (let c = 0; c < env.cpus; c++) n.cpu.at(c).read_lock_spin = false; // D11: write_unlock()
+      // update_ctrl keeps what the attempt left: only init_state() resets it. The ghost ends here.
+      const g = n.attempt;
+      g.failed_at = FailedAt.NONE;
+      g.shutdown_issued = false;
+      g.update_issued = false;
+      g.shutdown_hv = 0;
+      g.slots_before = 0;
+      for (let c = 0; c < env.cpus; c++) {
+        g.done.set(c, U.START);
+        g.installs.set(c, 0);
+      }
     },
   });
   return steps;

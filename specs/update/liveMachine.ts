@@ -9,13 +9,21 @@ import { SeamcallLeaf } from '../../model/leaf.js';
 import type { TdxModule } from '../../model/module.js';
 import { TdxStatus } from '../../model/status.js';
 import type { Design } from './design.js';
-import { hotplugLocked, idle, interruptible, irqsOn, onlineCount, seamldrLocked, Task, vcpuOn, type Env, type S } from './state.js';
+import { free, hotplugLocked, idle, interruptible, writeLocked, irqsOn, onlineCount, seamldrLocked, Task, vcpuOn, type Env, type S } from './state.js';
 import { CPU, P_SEAMLDR, PERF_NMI, TDX_MODULE, type Step } from './step.js';
 
 export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
   const perCpu = { ...CPU, actors: env.cpus } as const;
   const ok = (st: number): boolean => st === TdxStatus.TDX_SUCCESS;
+  /** D12: KVM's ioctls wait while the update holds the entry lock; D11: task-context SEAMCALLs wait for the write lock. */
+  const entryLocked = (s: S): boolean => (d.kvmEntryLock && hotplugLocked(s)) || writeLocked(s, d);
   const steps: Step[] = [];
+  /** A TD vCPU associated with this LP is wanted elsewhere, and an IPI handler can run here. */
+  const flushPending = (s: S, c: number): boolean => {
+    if (!irqsOn(s, c, d)) return false;
+    for (let v = 0; v < s.vcpu.length; v++) if (s.vcpu.at(v).assoc === c && s.vcpu.at(v).cpu !== c) return true;
+    return false;
+  };
 
   for (let v = 0; v < env.vcpus; v++) {
     const vcpu = `vCPU ${v}`;
@@ -24,11 +32,14 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
         name: `KVM_RUN ${vcpu}: vcpu_load`,
         ...perCpu,
         context: 'task',
-        description: 'the vCPU thread runs KVM_RUN on this CPU (kvm_running_vcpu); a TD vCPU must first be flushed from another LP',
-        source: 'virt/kvm/kvm_main.c: vcpu_load(); arch/x86/kvm/vmx/tdx.c: tdx_vcpu_load()',
-        guard: (s, c) => idle(s, c) && s.vcpu.at(v).cpu === -1 && (s.vcpu.at(v).assoc === -1 || s.vcpu.at(v).assoc === c),
-        effect: (_s, n, c) => {
+        description:
+          'the vCPU thread runs KVM_RUN on this CPU (kvm_running_vcpu); a TD vCPU associated with another LP is flushed there first: smp_call_function_single(wait=1), preemption off until it answers',
+        source: 'virt/kvm/kvm_main.c: vcpu_load() (get_cpu()); arch/x86/kvm/vmx/tdx.c: tdx_vcpu_load(), tdx_flush_vp_on_cpu()',
+        guard: (s, c) => idle(s, c) && s.vcpu.at(v).cpu === -1 && !s.td_killed && !entryLocked(s),
+        effect: (s, n, c) => {
           n.vcpu.at(v).cpu = c;
+          const lp = s.vcpu.at(v).assoc;
+          if (lp !== -1 && lp !== c) n.cpu.at(c).task = Task.IPI_WAIT;
         },
       },
       {
@@ -39,9 +50,14 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
         leaf: SeamcallLeaf.TDH_VP_ENTER,
         description: 'enter guest mode; the vCPU becomes associated with this LP (fails, and KVM kills the TD, if the module is gone)',
         source: 'arch/x86/kvm/vmx/tdx.c: tdx_vcpu_run()',
-        guard: (s, c) => s.vcpu.at(v).cpu === c && !s.vcpu.at(v).guest,
+        guard: (s, c) => s.vcpu.at(v).cpu === c && !s.vcpu.at(v).guest && free(s, c) && s.cpu.at(c).task === Task.IDLE && !writeLocked(s, d),
         effect: (_s, n, c) => {
-          if (!ok(tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_VP_ENTER, { vmxOn: true }))) return;
+          if (!ok(tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_VP_ENTER, { vmxOn: true }))) {
+            // KVM_BUG_ON: an unexpected TDH.VP.ENTER error kills the TD; KVM_RUN returns -EIO.
+            n.td_killed = true;
+            n.vcpu.at(v).cpu = -1;
+            return;
+          }
           n.vcpu.at(v).guest = true;
           n.vcpu.at(v).assoc = c;
         },
@@ -63,7 +79,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
         context: 'task',
         description: 'the vCPU thread is scheduled out or returns to userspace',
         source: 'virt/kvm/kvm_main.c: vcpu_put(), kvm_sched_out()',
-        guard: (s, c) => s.vcpu.at(v).cpu === c && !s.vcpu.at(v).guest,
+        guard: (s, c) => s.vcpu.at(v).cpu === c && !s.vcpu.at(v).guest && free(s, c) && s.cpu.at(c).task === Task.IDLE,
         effect: (_s, n) => {
           n.vcpu.at(v).cpu = -1;
         },
@@ -78,18 +94,17 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       context: 'irq',
       target: TDX_MODULE,
       leaf: SeamcallLeaf.TDH_VP_FLUSH,
-      description: 'the old LP of a vCPU about to run elsewhere flushes it, in the IPI handler',
-      source: 'arch/x86/kvm/vmx/tdx.c: tdx_flush_vp_on_cpu() via smp_call_function_single()',
-      guard: (s, c) => {
-        if (!irqsOn(s, c, d)) return false;
-        for (let v = 0; v < s.vcpu.length; v++) if (s.vcpu.at(v).assoc === c && s.vcpu.at(v).cpu !== c) return true;
-        return false;
-      },
+      description:
+        'the old LP of a vCPU flushes it in the IPI handler, releasing the CPU that waits in vcpu_load (or, with the vCPU loaded nowhere, as KVM does before offline or VMXOFF)',
+      source: 'arch/x86/kvm/vmx/tdx.c: tdx_flush_vp() via smp_call_function_single(); tdx_disable_virtualization_cpu()',
+      guard: (s, c) => flushPending(s, c) && !writeLocked(s, d),
       effect: (s, n, c) => {
         for (let v = 0; v < s.vcpu.length; v++) {
-          if (s.vcpu.at(v).assoc !== c || s.vcpu.at(v).cpu === c) continue;
+          const waiter = s.vcpu.at(v).cpu;
+          if (s.vcpu.at(v).assoc !== c || waiter === c) continue;
           tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_VP_FLUSH, { vmxOn: true });
           n.vcpu.at(v).assoc = -1;
+          if (waiter !== -1) n.cpu.at(waiter).task = Task.IDLE; // csd_lock_wait() returns
         }
       },
     },
@@ -129,6 +144,20 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
     });
   }
 
+  if (d.seamcallRwlock) {
+    steps.push({
+      name: 'IPI: TDH.VP.FLUSH: read_lock spins',
+      ...perCpu,
+      context: 'irq',
+      description: "D11: the flush IPI handler's read_lock() spins, IRQs off, while the update holds the write lock",
+      source: 'kernel/locking/qrwlock.c: queued_read_lock_slowpath() (an IRQ-context reader waits for an active writer)',
+      guard: (s, c) => flushPending(s, c) && writeLocked(s, d),
+      effect: (_s, n, c) => {
+        n.cpu.at(c).read_lock_spin = true;
+      },
+    });
+  }
+
   if (env.td_build) {
     // Every TD-management leaf gets the same answer from the dispatcher (SYS_READY, LP initialized),
     // so TDH.MNG.KEY.CONFIG stands for the build's SEAMCALLs.
@@ -140,7 +169,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       leaf: SeamcallLeaf.TDH_MNG_KEY_CONFIG,
       description: starts ? "a TD build's first SEAMCALL: a compat-sensitive flow begins" : "the build's last SEAMCALL: the flow ends",
       source: 'Documentation/virt/kvm/x86/intel-tdx.rst; digest 1.5, 4.3',
-      guard: (s, c) => s.td_build !== starts && idle(s, c),
+      guard: (s, c) => s.td_build !== starts && idle(s, c) && !entryLocked(s),
       effect: (_s, n, c) => {
         const st = tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_MNG_KEY_CONFIG, { vmxOn: true });
         n.td_build = starts && ok(st);
@@ -160,7 +189,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
         ? '[U-RFC] get_seamldr_info(): VMPTRST, IRQs off, enter the P-SEAMLDR'
         : 'sysfs seamldr_version / num_remaining_updates: take seamldr_lock, enter the P-SEAMLDR',
       source: 'seamldr.c: seamldr_get_info(), seamldr_call(); tdx-host.c',
-      guard: (s, c) => idle(s, c) && !(d.erratumGate && s.seamret_invd_vmcs) && !(d.infoTakesLock && seamldrLocked(s, d)),
+      guard: (s, c) => idle(s, c) && !(d.erratumGate && s.seamret_invd_vmcs) && !(d.infoTakesLock && seamldrLocked(s, d)) && !writeLocked(s, d),
       effect: (_s, n, c) => {
         n.cpu.at(c).task = Task.SEAMLDR_INFO;
       },
@@ -180,44 +209,46 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       },
     },
   );
+  /** A task-context step that only moves the CPU's task from `from` (IDLE: an idle CPU) to `to`. */
+  const taskStep = (name: string, description: string, source: string, from: number, to: number): Step => ({
+    name,
+    ...perCpu,
+    context: 'task',
+    description,
+    source,
+    guard: (s, c) => (from === Task.IDLE ? idle(s, c) : s.cpu.at(c).task === from),
+    effect: (_s, n, c) => {
+      if (from === Task.INFO_VMPTRLD) n.cpu.at(c).currentVmcs = CurrentVmcs.VALID;
+      n.cpu.at(c).task = to;
+    },
+  });
   if (d.vmcsSaveRestore) {
-    steps.push({
-      name: 'VMPTRLD after SEAMLDR.INFO',
-      ...perCpu,
-      context: 'task',
-      description: '[U-RFC] seamldr_call(): restore the saved current VMCS, then IRQs back on',
-      source: 'RFC 03/20 seamldr_call(): VMPTRST/VMPTRLD under guard(irqsave)',
-      guard: (s, c) => s.cpu.at(c).task === Task.INFO_VMPTRLD,
-      effect: (_s, n, c) => {
-        n.cpu.at(c).currentVmcs = CurrentVmcs.VALID;
-        n.cpu.at(c).task = Task.IDLE;
-      },
-    });
+    steps.push(
+      taskStep(
+        'VMPTRLD after SEAMLDR.INFO',
+        '[U-RFC] seamldr_call(): restore the saved current VMCS, then IRQs back on',
+        'RFC 03/20 seamldr_call(): VMPTRST/VMPTRLD under guard(irqsave)',
+        Task.INFO_VMPTRLD,
+        Task.IDLE,
+      ),
+    );
   }
   if (d.versionLocksOutUpdates) {
     steps.push(
-      {
-        name: 'sysfs version: seamldr_lock_module_update',
-        ...perCpu,
-        context: 'task',
-        description: 'a reader of `version` disables preemption, so no update can start under it',
-        source: 'seamldr.c: seamldr_lock_module_update(); tdx-host.c: version_show()',
-        guard: (s, c) => idle(s, c),
-        effect: (_s, n, c) => {
-          n.cpu.at(c).task = Task.VERSION;
-        },
-      },
-      {
-        name: 'sysfs version: seamldr_unlock_module_update',
-        ...perCpu,
-        context: 'task',
-        description: 'the reader has the version (or -ENXIO) and enables preemption',
-        source: 'seamldr.c: seamldr_unlock_module_update()',
-        guard: (s, c) => s.cpu.at(c).task === Task.VERSION,
-        effect: (_s, n, c) => {
-          n.cpu.at(c).task = Task.IDLE;
-        },
-      },
+      taskStep(
+        'sysfs version: seamldr_lock_module_update',
+        'a reader of `version` disables preemption, so no update can start under it',
+        'seamldr.c: seamldr_lock_module_update(); tdx-host.c: version_show()',
+        Task.IDLE,
+        Task.VERSION,
+      ),
+      taskStep(
+        'sysfs version: seamldr_unlock_module_update',
+        'the reader has the version (or -ENXIO) and enables preemption',
+        'seamldr.c: seamldr_unlock_module_update()',
+        Task.VERSION,
+        Task.IDLE,
+      ),
     );
   }
 

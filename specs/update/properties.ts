@@ -1,31 +1,56 @@
-// U1-U26, V8 and I3 (digest 7) as invariants over states and properties of transitions. U23
-// and U24 (termination, progress) are also deadlock freedom: a CPU spinning for ever with IRQs
-// off leaves no action enabled. Each property reads state and the action's metadata only.
+// U1-U26, V8 and I3 (digest 7) as invariants over states and properties of transitions, and the
+// states a fault-free run must be able to reach (R1-R5). The properties read the module's and
+// the loader's state and the ghost record of what each CPU executed (`attempt`); the kernel's
+// own bookkeeping appears only where a property is about the kernel's belief matching the
+// module (U12, U15, I3) or about what the update reports (U13's premise). U23 (termination) is
+// also deadlock freedom: a CPU spinning for ever with IRQs off leaves no action enabled.
 
-import type { ActionRef, Invariant, TransitionProperty } from '../../checker/model.js';
-import { declareProperties, invariant, transition } from '../../checker/spec.js';
+import type { ActionRef, Invariant, ReachabilityTarget, TransitionProperty } from '../../checker/model.js';
+import { declareProperties, invariant, target, transition } from '../../checker/spec.js';
 import { CurrentVmcs } from '../../model/cpu.js';
 import { TdxModuleStatus } from '../../model/kernel.js';
 import { SeamcallLeaf } from '../../model/leaf.js';
 import { SysState } from '../../model/module.js';
-import { ModuleUpdateState as U, UPDATE_LEAVES } from '../../model/seamldr.js';
+import { ModuleUpdateState as U, UPDATE_LEAVES, UpdateCtrlState } from '../../model/seamldr.js';
 import type { Design } from './design.js';
-import { FwUpload, inSeamldr, inStepMachine, inVmcsRestoreWindow, Loop, Stopper, Task, updateRunning, vcpuOn, type Schema, type S } from './state.js';
+import { FailedAt, FwUpload, inSeamldr, inVmcsRestoreWindow, Loop, Stopper, Task, vcpuOn, type Env, type Schema, type S } from './state.js';
 import { PERF_NMI, type Step } from './step.js';
 
 type Inv = Invariant<Schema>;
 type Trans = TransitionProperty<Schema>;
+type Target = ReachabilityTarget<Schema>;
 
 const shutDown = (s: S, n: S): boolean => s.tdx_module.sys_state === SysState.SYS_READY && n.tdx_module.sys_state === SysState.SYS_SHUTDOWN;
 const everyCpu = (s: S, p: (c: number) => boolean): boolean => {
   for (let c = 0; c < s.cpu.length; c++) if (!p(c)) return false;
   return true;
 };
+const someCpu = (s: S, p: (c: number) => boolean): boolean => !everyCpu(s, (c) => !p(c));
+/**
+ * upd.running (digest 7), stated apart from the model's own test: some CPU has started this
+ * attempt's update work, and some online CPU has not yet returned from the callback.
+ */
+const running = (s: S): boolean =>
+  s.fw_upload.phase === FwUpload.STOP_MACHINE &&
+  someCpu(s, (c) => s.attempt.done.get(c) !== U.START || s.cpu.at(c).loop !== Loop.SPIN) &&
+  someCpu(s, (c) => s.cpu.at(c).online && s.cpu.at(c).stopper !== Stopper.EXIT && s.cpu.at(c).stopper !== Stopper.DONE);
 const attempting = (s: S): boolean => s.fw_upload.phase === FwUpload.STATE_INIT || s.fw_upload.phase === FwUpload.STOP_MACHINE;
-/** The CPU finished SEAMLDR.INSTALL in this attempt (acknowledged CPU_INSTALL or went past it). */
-const installed = (s: S, c: number): boolean => {
-  const cpu = s.cpu.at(c);
-  return cpu.cur > U.CPU_INSTALL || (cpu.cur === U.CPU_INSTALL && cpu.loop === Loop.SPIN);
+const kernelUnchanged = (s: S, n: S): boolean =>
+  n.kernel.tdx_module_status === s.kernel.tdx_module_status &&
+  n.kernel.sysinit_done === s.kernel.sysinit_done &&
+  everyCpu(s, (c) => n.cpu.at(c).tdx_lp_initialized === s.cpu.at(c).tdx_lp_initialized);
+/** CPU b waits in vcpu_load for an IPI answer: where the stopper of the CPU it waits for is; undefined if it waits for none. */
+const awaitedStopper = (s: S, b: number): number | undefined => {
+  if (s.cpu.at(b).task !== Task.IPI_WAIT) return undefined;
+  for (let v = 0; v < s.vcpu.length; v++) {
+    const lp = s.vcpu.at(v).assoc;
+    if (s.vcpu.at(v).cpu === b && lp >= 0) return s.cpu.at(lp).stopper;
+  }
+  return undefined;
+};
+const inGuest = (s: S): boolean => {
+  for (let v = 0; v < s.vcpu.length; v++) if (s.vcpu.at(v).guest) return true;
+  return false;
 };
 
 /** Every property, declared once: `tdxmc list`, reports and the README read these. */
@@ -38,13 +63,13 @@ export const PROPERTIES = declareProperties({
     'while the update runs, every online CPU is in its stopper with IRQs off',
     'kernel/stop_machine.c: multi_cpu_stop(); seamldr.c: stop_machine_cpuslocked(..., cpu_online_mask)',
   ),
-  U5: invariant(
-    'lockstep: a CPU is in step k+1 only once every CPU acknowledged step k (or the update aborted to DONE)',
-    'seed 003: "The state advances only after all CPUs acknowledge completing their work in the current state"',
+  U5: transition(
+    'lockstep: a CPU starts the work (or, with none, the acknowledgement) of step k+1 only after every online CPU finished step k, and step k did not fail (the [U-RFC] abort to DONE excepted)',
+    'seed 003: "The state advances only after all CPUs acknowledge completing their work in the current state"; digest 7.2 U5',
   ),
-  U6: invariant(
-    'the lead CPU, which alone does SHUTDOWN and RUN_UPDATE, is online throughout the attempt',
-    'seamldr.c: "Use CPU 0 because it is always online"; [U-RFC] cpumask_first(cpu_online_mask)',
+  U6: transition(
+    'TDH.SYS.SHUTDOWN and TDH.SYS.UPDATE are each issued at most once an attempt, by the lead CPU, which stays online throughout the attempt',
+    'seamldr.c: is_lead_cpu, "Use CPU 0 because it is always online"; [U-RFC] cpumask_first(cpu_online_mask); digest 7.2 U6',
   ),
   U7: invariant(
     'at most one CPU is inside the P-SEAMLDR (INSTALL or INFO)',
@@ -57,6 +82,10 @@ export const PROPERTIES = declareProperties({
   U15: invariant(
     "between a successful SHUTDOWN and CPU_INIT, sysinit_done and every possible CPU's tdx_lp_initialized are clear",
     'tdx.c: tdx_module_shutdown() reset ([U-v7]: for_each_possible_cpu); digest 4.9',
+  ),
+  U23: invariant(
+    'no wait-for cycle with IRQs off: no CPU that has not joined stop_machine waits, preemption off, for an IPI answer from a CPU whose stopper has disabled IRQs, and no CPU the update still needs spins with IRQs off on a lock the update holds',
+    'kernel/stop_machine.c: multi_cpu_stop() MULTI_STOP_PREPARE before MULTI_STOP_DISABLE_IRQ; kernel/smp.c: smp_call_function_single(wait=1)',
   ),
   I3: invariant(
     'outside an update, a CPU the kernel thinks LP-initialized is LP-initialized in the module',
@@ -74,29 +103,36 @@ export const PROPERTIES = declareProperties({
     'no CPU comes or goes between init_state() and the return of stop_machine()',
     '[U-v7] changelog: "hold cpus_read_lock() before updates to prevent CPU hotplug race"',
   ),
-  U8: transition('a successful TDH.SYS.UPDATE follows SEAMLDR.INSTALL on every platform LP', '[U-v2]: the P-SEAMLDR needs SEAMLDR.INSTALL on every LP'),
+  U8: transition(
+    'a successful TDH.SYS.UPDATE follows exactly one successful SEAMLDR.INSTALL on every platform LP in this attempt',
+    '[U-v2]: the P-SEAMLDR needs SEAMLDR.INSTALL on every LP; seamldr.c CPU_INSTALL; digest 7.2 U8',
+  ),
   U9: transition(
     'TDH.SYS.UPDATE is issued only once every online CPU has LP-initialized the new module',
     'seamldr.c: RUN_UPDATE after CPU_INIT; tdh_sys_update.c',
   ),
   U10: transition(
-    'once a step failed, update_ctrl.state never moves on to a later working step (jumping to DONE is fine)',
+    'once a step failed, no CPU starts the work of a later step (reaching DONE without work is fine)',
     '[U-RFC] p11, [U-v3], seamldr.c ack_state(); digest 8 clarification: U10 read by work',
   ),
   U11: transition(
-    'SEAMLDR.INSTALL never runs over a live module: after a failed SHUTDOWN the old module keeps its TDs',
+    "SEAMLDR.INSTALL never runs over a live module, and a refused TDH.SYS.SHUTDOWN changes none of the kernel's init state: the old module keeps its TDs",
     '[U-v7] (Chao Gao): the early abort at SHUTDOWN is what keeps a racing TD build recoverable',
   ),
   U13: transition(
-    'an update that reports success leaves the new module SYS_READY, the kernel initialized and every online CPU LP-initialized',
-    'seamldr.c, tdx.c: tdx_module_run_update(); digest 4.9',
+    "an update whose stop_machine() returns 0 installed a new module, left it SYS_READY, used one loader slot, left the kernel initialized with the new module's version and every online CPU LP-initialized in kernel and module, and killed no TD",
+    'seamldr.c, tdx.c: tdx_module_run_update(); kernel/stop_machine.c cpu_stopper_thread(); digest 4.9, 7.2 U13',
+  ),
+  U14: transition(
+    'no tdx_sysinfo field but the version changes: consumers set up their TDX support from the features read at boot',
+    '[U-v9]/[U-v10] 21/25 changelog: "that consumer could observe and use the newly reported features without having performed the setup"; digest 7.2 U14',
   ),
   U16: transition(
-    'the old module is shut down only for an image whose module accepts its handoff version (Z-stream, minimum version)',
-    'seed 000: "TD-Preserving updates are restricted to Z-stream releases" and the minimum-version file; tdh_sys_update.c',
+    "TDH.SYS.SHUTDOWN is passed the running module's own handoff version, and succeeds only for an image whose module accepts it (Z-stream, minimum version)",
+    'seed 000: "TD-Preserving updates are restricted to Z-stream releases" and the minimum-version file; [U-v10] tdx_module_shutdown() reads module_hv fresh; tdh_sys_shutdown.c, tdh_sys_update.c',
   ),
   U17: transition(
-    'a P-SEAMLDR call returns with the current VMCS it was entered with',
+    'a P-SEAMLDR call leaves the current VMCS it was entered with, as seen on its return to the caller and by every VMX instruction on that CPU',
     'RFC 03/20: "SEAMRET from the P-SEAMLDR clears the current VMCS"; [U-v7] erratum gating',
   ),
   U21: transition(
@@ -108,11 +144,11 @@ export const PROPERTIES = declareProperties({
     '[U-v7]/[U-v10]: TDX_SYS_SHUTDOWN_AVOID_COMPAT_SENSITIVE, TDX_UPDATE_COMPAT_SENSITIVE -> -EBUSY',
   ),
   U24: transition(
-    'progress: a step fails only by an injected fault or the compat-sensitive refusal, so a clean update reaches DONE',
+    'progress: the first failed call of an attempt is an injected fault or the compat-sensitive refusal of TDH.SYS.SHUTDOWN, so a clean update reaches DONE',
     'seamldr.c; digest 7.2 U24, 8 clarification (D9: loss of progress)',
   ),
   U26: transition(
-    'no TDH.SYS.INIT or TDH.SYS.LP.INIT against the new module before every CPU finished SEAMLDR.INSTALL',
+    'no TDH.SYS.INIT or TDH.SYS.LP.INIT inside the update before every online CPU installed the new module (SEAMLDR.INSTALL succeeded there)',
     'seed 003: no guarantee that all CPUs complete step A before any begins step B without lockstep',
   ),
   V8: transition(
@@ -127,37 +163,45 @@ export const PROPERTIES = declareProperties({
     '[U-RFC] no IRQ handler runs between SEAMRET from the P-SEAMLDR and the VMPTRLD that restores the VMCS (vacuous in the merged era, which has no such window)',
     'RFC 03/20: "Disable interrupts to prevent KVM code from interfering with P-SEAMLDR SEAMCALLs"',
   ),
+  R1: target(
+    'an update reaches DONE (update_ctrl at DONE+1, a loader slot used) and then a TD vCPU runs on the new module',
+    'seamldr.c do_seamldr_install_module(); digest 4.9 (TDs survive the update)',
+  ),
+  R2: target(
+    'a second update succeeds after the first: init_state() starts it from the DONE+1 the first one left',
+    'seamldr.c: init_state() is the only reset of update_ctrl; seed 002 (num_remaining_updates)',
+  ),
+  R3: target(
+    'a refused TDH.SYS.SHUTDOWN (busy module or a TD build) aborts the attempt with the old module SYS_READY',
+    '[U-v7] (Chao Gao): the early abort at SHUTDOWN keeps the machine recoverable; digest 4.10',
+  ),
+  R4: target(
+    "a vCPU's vcpu_load waits on the TDH.VP.FLUSH IPI while another CPU's stopper already runs: the rendezvous the PREPARE barrier protects",
+    'kernel/stop_machine.c multi_cpu_stop(); arch/x86/kvm/vmx/tdx.c tdx_flush_vp_on_cpu()',
+  ),
+  R5: target(
+    'a step failing after SHUTDOWN leaves TDX unusable until reboot: the kernel uninitialized and the module not SYS_READY',
+    'seed 000: "recovery ... requires a reboot"; digest 4.10',
+  ),
 });
 
-export function properties(d: Design, actions: readonly Step[]): { invariants: Inv[]; transitionProperties: Trans[] } {
+export function properties(d: Design, env: Env, actions: readonly Step[]): { invariants: Inv[]; transitionProperties: Trans[]; targets: Target[] } {
   const step = (a: ActionRef): Step => actions[a.action]!;
   const is = (a: ActionRef, name: string): boolean => a.name === name;
+  /** The update step action `a` starts on its CPU, if it starts one. */
+  const started = (s: S, a: ActionRef): number | undefined => step(a).starts?.(s, a.actor);
+  /** TDH.SYS.UPDATE succeeded in this transition: only it makes an initialized new module SYS_READY here. */
+  const updated = (s: S, a: ActionRef, n: S): boolean =>
+    step(a).leaf === SeamcallLeaf.TDH_SYS_UPDATE && s.tdx_module.sys_state === SysState.SYSINIT_DONE && n.tdx_module.sys_state === SysState.SYS_READY;
 
   const invariants: Inv[] = [
     {
       ...PROPERTIES.U2,
-      holds: (s) => !updateRunning(s) || noGuest(s),
+      holds: (s) => !running(s) || !inGuest(s),
     },
     {
       ...PROPERTIES.U3,
-      holds: (s) =>
-        !updateRunning(s) || everyCpu(s, (c) => !s.cpu.at(c).online || s.cpu.at(c).stopper === Stopper.IRQS_OFF || s.cpu.at(c).stopper === Stopper.EXIT),
-    },
-    {
-      ...PROPERTIES.U5,
-      holds: (s) =>
-        everyCpu(s, (a) =>
-          everyCpu(s, (b) => {
-            if (!inStepMachine(s, a) || !inStepMachine(s, b)) return true;
-            const ca = s.cpu.at(a).cur;
-            const cb = s.cpu.at(b).cur;
-            return ca <= cb || (s.cpu.at(b).loop === Loop.SPIN && (ca === cb + 1 || ca === U.DONE));
-          }),
-        ),
-    },
-    {
-      ...PROPERTIES.U6,
-      holds: (s) => !attempting(s) || s.cpu.at(s.update_ctrl.lead).online,
+      holds: (s) => !running(s) || everyCpu(s, (c) => !s.cpu.at(c).online || s.cpu.at(c).stopper === Stopper.IRQS_OFF || s.cpu.at(c).stopper === Stopper.EXIT),
     },
     {
       ...PROPERTIES.U7,
@@ -180,6 +224,18 @@ export function properties(d: Design, actions: readonly Step[]): { invariants: I
       },
     },
     {
+      ...PROPERTIES.U23,
+      holds: (s) =>
+        everyCpu(s, (b) => {
+          const cpu = s.cpu.at(b);
+          // D11: spinning for the update's write lock, IRQs off, while the update still needs this CPU's next step.
+          if (cpu.read_lock_spin && cpu.stopper === Stopper.BETWEEN) return false;
+          if (cpu.stopper !== Stopper.NONE) return true;
+          const st = awaitedStopper(s, b);
+          return st !== Stopper.IRQS_OFF && st !== Stopper.EXIT;
+        }),
+    },
+    {
       ...PROPERTIES.I3,
       holds: (s) => attempting(s) || everyCpu(s, (c) => !s.cpu.at(c).tdx_lp_initialized || s.tdx_module.lp_is_init.get(c)),
     },
@@ -187,23 +243,15 @@ export function properties(d: Design, actions: readonly Step[]): { invariants: I
   // Declared for every era, so the property list does not depend on parameters: vacuous where the design lacks it.
   invariants.push({
     ...PROPERTIES.U20,
-    holds: (s) => !d.versionLocksOutUpdates || !updateRunning(s) || everyCpu(s, (c) => s.cpu.at(c).task !== Task.VERSION),
+    holds: (s) => !d.versionLocksOutUpdates || !running(s) || everyCpu(s, (c) => s.cpu.at(c).task !== Task.VERSION),
   });
-
-  /** A step failed for the first time in this transition (RFC: the failure waits in `ret` for VMPTRLD). */
-  const newFailure = (s: S, a: ActionRef, n: S): boolean => {
-    if (a.actor < 0) return false; // the writer's own steps never fail an update step
-    const before = s.cpu.at(a.actor).loop;
-    if (before === Loop.VMPTRLD_FAILED) return false; // published now, failed at SEAMRET
-    return n.cpu.at(a.actor).loop === Loop.VMPTRLD_FAILED || (!s.update_ctrl.failed && n.update_ctrl.failed);
-  };
 
   const transitionProperties: Trans[] = [
     {
       ...PROPERTIES.U1,
       holds: (s, a) => {
         const st = step(a);
-        return st.leaf === undefined || !updateRunning(s) || (UPDATE_LEAVES.has(st.leaf) && st.context === 'stop_machine');
+        return st.leaf === undefined || !running(s) || (UPDATE_LEAVES.has(st.leaf) && st.context === 'stop_machine');
       },
     },
     {
@@ -211,42 +259,85 @@ export function properties(d: Design, actions: readonly Step[]): { invariants: I
       holds: (s, a) => !step(a).hotplug || !attempting(s),
     },
     {
+      ...PROPERTIES.U10,
+      holds: (s, a) => {
+        const k = started(s, a);
+        const f = s.attempt.failed_at;
+        return k === undefined || f === FailedAt.NONE || k <= f || k === U.DONE;
+      },
+    },
+    {
+      ...PROPERTIES.U5,
+      holds: (s, a) => {
+        const k = started(s, a);
+        if (k === undefined || k <= U.SHUTDOWN) return true;
+        const g = s.attempt;
+        if (k === U.DONE && g.failed_at !== FailedAt.NONE) return true; // [U-RFC]: the abort jumps to DONE
+        return g.failed_at !== k - 1 && everyCpu(s, (c) => !s.cpu.at(c).online || g.done.get(c) >= k - 1);
+      },
+    },
+    {
+      ...PROPERTIES.U6,
+      holds: (s, a, n) => {
+        if (attempting(n) && !n.cpu.at(n.update_ctrl.lead).online) return false;
+        const leaf = step(a).leaf;
+        const byLead = a.actor === s.update_ctrl.lead;
+        if (leaf === SeamcallLeaf.TDH_SYS_SHUTDOWN) return byLead && !s.attempt.shutdown_issued;
+        if (leaf === SeamcallLeaf.TDH_SYS_UPDATE) return byLead && !s.attempt.update_issued;
+        return true;
+      },
+    },
+    {
       ...PROPERTIES.U8,
-      holds: (s, a, n) =>
-        step(a).leaf !== SeamcallLeaf.TDH_SYS_UPDATE ||
-        n.tdx_module.sys_state !== SysState.SYS_READY ||
-        everyCpu(s, (c) => s.cpu.at(c).online && installed(s, c)),
+      holds: (s, a, n) => !updated(s, a, n) || everyCpu(s, (c) => s.attempt.installs.get(c) === 1),
     },
     {
       ...PROPERTIES.U9,
       holds: (s, a) => step(a).leaf !== SeamcallLeaf.TDH_SYS_UPDATE || everyCpu(s, (c) => !s.cpu.at(c).online || s.tdx_module.lp_is_init.get(c)),
     },
     {
-      ...PROPERTIES.U10,
-      holds: (s, _a, n) =>
-        !s.update_ctrl.failed || n.fw_upload.phase !== FwUpload.STOP_MACHINE || n.update_ctrl.state === s.update_ctrl.state || n.update_ctrl.state === U.DONE,
-    },
-    {
       ...PROPERTIES.U11,
-      holds: (s, a) => !is(a, 'SEAMLDR.INSTALL') || s.tdx_module.sys_state === SysState.SYS_SHUTDOWN || s.tdx_module.sys_state === SysState.SYSINIT_PENDING,
+      holds: (s, a, n) => {
+        if (is(a, 'SEAMLDR.INSTALL')) return s.tdx_module.sys_state === SysState.SYS_SHUTDOWN || s.tdx_module.sys_state === SysState.SYSINIT_PENDING;
+        const refused = step(a).leaf === SeamcallLeaf.TDH_SYS_SHUTDOWN && n.tdx_module.sys_state === SysState.SYS_READY;
+        return !refused || kernelUnchanged(s, n);
+      },
     },
     {
       ...PROPERTIES.U13,
       holds: (s, a, n) =>
         !is(a, 'stop_machine returns, cpus_read_unlock') ||
-        s.update_ctrl.failed ||
-        (n.tdx_module.sys_state === SysState.SYS_READY &&
+        s.fw_upload.done_ret ||
+        (someCpu(s, (c) => s.attempt.installs.get(c) > 0) &&
+          n.tdx_module.sys_state === SysState.SYS_READY &&
+          n.seamldr.num_remaining_updates === s.attempt.slots_before - 1 &&
           n.kernel.tdx_module_status === TdxModuleStatus.TDX_MODULE_INITIALIZED &&
+          n.tdx_sysinfo.version_update === n.module_info.version_update &&
+          !n.td_killed &&
           everyCpu(n, (c) => !n.cpu.at(c).online || (n.cpu.at(c).tdx_lp_initialized && n.tdx_module.lp_is_init.get(c)))),
     },
     {
+      ...PROPERTIES.U14,
+      holds: (s, _a, n) => n.tdx_sysinfo.features === s.tdx_sysinfo.features,
+    },
+    {
       ...PROPERTIES.U16,
-      holds: (s, _a, n) => !shutDown(s, n) || s.fw_upload.image_ok,
+      holds: (s, a, n) =>
+        (step(a).leaf !== SeamcallLeaf.TDH_SYS_SHUTDOWN || n.attempt.shutdown_hv === s.module_hv) && (!shutDown(s, n) || s.fw_upload.image_ok),
+    },
+    {
+      ...PROPERTIES.V8,
+      holds: (s, a) => !step(a).vmx || s.cpu.at(a.actor).currentVmcs === CurrentVmcs.VALID,
+    },
+    {
+      ...PROPERTIES['V8.nmi'],
+      holds: (s, a) => !is(a, PERF_NMI) || vcpuOn(s, a.actor),
     },
     {
       ...PROPERTIES.U17,
       holds: (s, a, n) => {
         if (a.actor < 0) return true;
+        if (step(a).vmx && s.cpu.at(a.actor).currentVmcs !== CurrentVmcs.VALID) return false;
         const wasIn = inSeamldr(s, a.actor) || inVmcsRestoreWindow(s, a.actor);
         const isIn = inSeamldr(n, a.actor) || inVmcsRestoreWindow(n, a.actor);
         return !wasIn || isIn || n.cpu.at(a.actor).currentVmcs === CurrentVmcs.VALID;
@@ -262,30 +353,52 @@ export function properties(d: Design, actions: readonly Step[]): { invariants: I
     },
     {
       ...PROPERTIES.U24,
-      holds: (s, a, n) => !newFailure(s, a, n) || step(a).fault === true || (a.name === 'TDH.SYS.SHUTDOWN' && d.avoidCompatSensitive && s.td_build),
+      holds: (s, a, n) =>
+        s.attempt.failed_at !== FailedAt.NONE ||
+        n.attempt.failed_at === FailedAt.NONE ||
+        step(a).fault === true ||
+        (step(a).leaf === SeamcallLeaf.TDH_SYS_SHUTDOWN && s.td_build),
     },
     {
       ...PROPERTIES.U26,
       holds: (s, a) =>
-        step(a).leaf !== SeamcallLeaf.TDH_SYS_LP_INIT || step(a).context !== 'stop_machine' || everyCpu(s, (c) => !s.cpu.at(c).online || installed(s, c)),
-    },
-    {
-      ...PROPERTIES.V8,
-      holds: (s, a) => !step(a).vmx || s.cpu.at(a.actor).currentVmcs === CurrentVmcs.VALID,
-    },
-    {
-      ...PROPERTIES['V8.nmi'],
-      holds: (s, a) => !is(a, PERF_NMI) || vcpuOn(s, a.actor),
+        (step(a).leaf !== SeamcallLeaf.TDH_SYS_LP_INIT && step(a).leaf !== SeamcallLeaf.TDH_SYS_INIT) ||
+        step(a).context !== 'stop_machine' ||
+        everyCpu(s, (c) => !s.cpu.at(c).online || s.attempt.installs.get(c) > 0),
     },
   ];
   transitionProperties.push({
     ...PROPERTIES.U19,
     holds: (s, a) => !d.vmcsSaveRestore || step(a).context !== 'irq' || !inVmcsRestoreWindow(s, a.actor),
   });
-  return { invariants, transitionProperties };
-}
 
-function noGuest(s: S): boolean {
-  for (let v = 0; v < s.vcpu.length; v++) if (s.vcpu.at(v).guest) return false;
-  return true;
+  // A target is judged only where the environment allows it at all (slots, writes, vCPUs, faults).
+  const updates = env.slots >= 1 && env.updates >= 1 && !(d.erratumGate && env.platform === 'invd_vmcs');
+  const afterUpdates = (s: S, k: number): boolean =>
+    s.fw_upload.phase === FwUpload.IDLE && s.update_ctrl.state === UpdateCtrlState['DONE+1'] && s.seamldr.num_remaining_updates === env.slots - k;
+  const targets: Target[] = [];
+  if (updates && env.vcpus >= 1) targets.push({ ...PROPERTIES.R1, reached: (s) => afterUpdates(s, 1) && inGuest(s) });
+  if (updates && env.slots >= 2 && env.updates >= 2) targets.push({ ...PROPERTIES.R2, reached: (s) => afterUpdates(s, 2) });
+  if (updates && (env.faults || (d.avoidCompatSensitive && env.td_build))) {
+    targets.push({
+      ...PROPERTIES.R3,
+      reached: (s) => s.attempt.failed_at === FailedAt.SHUTDOWN && s.tdx_module.sys_state === SysState.SYS_READY,
+    });
+  }
+  if (env.vcpus >= 1 && env.cpus >= 2 && updates) {
+    targets.push({
+      ...PROPERTIES.R4,
+      reached: (s) => someCpu(s, (b) => awaitedStopper(s, b) === Stopper.PREPARE),
+    });
+  }
+  if (updates && env.faults) {
+    targets.push({
+      ...PROPERTIES.R5,
+      reached: (s) =>
+        s.fw_upload.phase === FwUpload.IDLE &&
+        s.kernel.tdx_module_status !== TdxModuleStatus.TDX_MODULE_INITIALIZED &&
+        s.tdx_module.sys_state !== SysState.SYS_READY,
+    });
+  }
+  return { invariants, transitionProperties, targets };
 }

@@ -3,22 +3,26 @@
 // the step-locked state machine of seamldr.c, with TDs, KVM, sysfs readers, IRQs and NMIs around it.
 
 import type { Model } from '../../checker/model.js';
+import { dropAction, mutateAction } from '../../checker/mutate.js';
 import { defineSpec, param, type ParamValues } from '../../checker/spec.js';
 import { CurrentVmcs } from '../../model/cpu.js';
 import { Errno, TdxModuleStatus } from '../../model/kernel.js';
 import { SysState } from '../../model/module.js';
+import { ModuleUpdateState as U } from '../../model/seamldr.js';
 import { cpuSymmetry } from '../../model/topology.js';
 import { design, ERAS, PLATFORMS, VARIANTS } from './design.js';
 import { fwUpload } from './fwUpload.js';
 import { liveMachine } from './liveMachine.js';
 import { properties, PROPERTIES } from './properties.js';
-import { FwUpload, tdxModule, updateSchema, type Schema } from './state.js';
+import { FwUpload, inUpdate, Loop, Stopper, Task, tdxModule, updateSchema, type S, type Schema } from './state.js';
 import { stepMachine } from './stepMachine.js';
+import { updateCtrl } from './updateCtrl.js';
 
 export function updateModel(env: UpdateParams): Model<Schema> {
   const d = design(env);
   const tdx = tdxModule(env);
-  const actions = [...fwUpload(d, env), ...stepMachine(d, env, tdx), ...liveMachine(d, env, tdx)];
+  const ctrl = updateCtrl(d, env);
+  const actions = [...fwUpload(d, env, ctrl), ...stepMachine(d, env, tdx, ctrl), ...liveMachine(d, env, tdx)];
   const platforms = env.platform === 'both' ? [true, false] : [env.platform === 'invd_vmcs'];
   return {
     schema: updateSchema(env, tdx),
@@ -47,13 +51,30 @@ export function updateModel(env: UpdateParams): Model<Schema> {
       }
     }),
     actions,
-    ...properties(d, actions),
+    ...properties(d, env, actions),
     // Legal ends: no update in flight. A hang inside stop_machine() (U23) leaves nothing enabled.
     isEndState: (s) => s.fw_upload.phase === FwUpload.IDLE,
     // CPU 0 is the lead; under D28 the lowest online CPU leads, so CPU numbers matter.
     symmetry: d.leadAtWrite ? [] : [...cpuSymmetry(tdx.topology, [0]), ...(env.vcpus > 1 ? [{ index: 'vcpu', from: 0, to: env.vcpus }] : [])],
   };
 }
+
+type M = Model<Schema>;
+type Guard = M['actions'][number]['guard'];
+type Effect = M['actions'][number]['effect'];
+const guard = (m: M, name: string, g: (old: Guard) => Guard): M => mutateAction(m, name, { guard: g });
+/** Action `name` does what it did, then `extra` (a write the kernel should not make). */
+const andThen = (m: M, name: string, extra: Effect): M =>
+  mutateAction(m, name, {
+    effect: (old) => (s, n, c) => {
+      old(s, n, c);
+      extra(s, n, c);
+    },
+  });
+
+/** A CPU at the top of a pass reads `state` it has not read yet (the guard a changed step switch needs). */
+const readsNew = (s: S, c: number, state: number): boolean =>
+  inUpdate(s, c) && s.cpu.at(c).loop === Loop.SPIN && s.update_ctrl.state === state && s.cpu.at(c).cur !== state;
 
 const params = {
   cpus: param.int(1, 6, 3, 'platform LPs (CPUs); CPU 0 is the lead'),
@@ -133,10 +154,10 @@ export const update = defineSpec({
     {
       name: 'D4: one callback, no per-step acknowledgement',
       params: { variant: 'D4' },
-      expect: { verdict: 'violation', property: 'U11', traceLength: 10 },
-      note: 'a CPU installs over the live module before the lead shut it down; the same step breaks U5',
+      expect: { verdict: 'violation', property: 'U5', traceLength: 10 },
+      note: 'a CPU starts SEAMLDR.INSTALL before the lead finished SHUTDOWN; the same step installs over the live module (U11)',
     },
-    { name: 'D5: no abort', params: { variant: 'D5' }, expect: { verdict: 'violation', property: 'U10', traceLength: 11 } },
+    { name: 'D5: no abort', params: { variant: 'D5' }, expect: { verdict: 'violation', property: 'U10', traceLength: 12 } },
     {
       name: 'D6: abort by fast-forward to DONE',
       params: { variant: 'D6' },
@@ -171,7 +192,40 @@ export const update = defineSpec({
       params: { slots: 0, slot_check: false },
       expect: { verdict: 'violation', property: 'U21', traceLength: 12 },
     },
+    // D11-D13 drop stop_machine's hold on every CPU, so U3 fails first; test/update.test.ts shows what each was rejected for.
+    ...(
+      [
+        [
+          'D11',
+          'an rwlock around SEAMCALLs instead of stop_machine',
+          "past U3 and U20, the flush IPI handler's read_lock spins with IRQs off on a CPU the update still needs (U23), then a deadlock",
+        ],
+        ['D12', 'lock KVM entry points instead of stop_machine', 'past U3, a sysfs SEAMLDR.INFO, which takes no KVM lock, runs inside the update (U1)'],
+        [
+          'D13',
+          'non-update SEAMCALLs fail and retry',
+          'past U3, KVM runs into the update (U1, U2), and TDH.VP.ENTER against the shut-down module kills the TD (U13)',
+        ],
+      ] as const
+    ).map(([variant, what, note]) => ({
+      name: `${variant}: ${what}`,
+      params: { variant },
+      expect: { verdict: 'violation' as const, property: 'U3', traceLength: 10 },
+      note: `rejected ([U-v7] cover; seed 003): ${note}`,
+    })),
+    {
+      name: 'D14: full sysinfo refresh after an update',
+      params: { variant: 'D14' },
+      expect: { verdict: 'violation', property: 'U14', traceLength: 21 },
+      note: "rejected ([U-v9] changelog): KVM set up its TDX support from the boot features; after the refresh it sees the new module's feature it never set up",
+    },
     { name: 'D15: SHUTDOWN without AVOID_COMPAT_SENSITIVE', params: { variant: 'D15' }, expect: { verdict: 'violation', property: 'U22', traceLength: 10 } },
+    {
+      name: 'D16: the handoff version cached at boot',
+      params: { variant: 'D16' },
+      expect: { verdict: 'violation', property: 'U16', traceLength: 39 },
+      note: "[U-RFC]..[U-v7] passed tdx_sysinfo.handoff from boot: the second update hands the new module's TDH.SYS.SHUTDOWN the first module's version, which it refuses",
+    },
     {
       name: 'D28: lead chosen without a frozen online set',
       params: { variant: 'D28', hotplug: true },
@@ -182,11 +236,195 @@ export const update = defineSpec({
       params: { variant: 'D29', hotplug: true },
       expect: { verdict: 'violation', property: 'U15', traceLength: 7 },
     },
+    {
+      name: 'budgets run out: three writes, one slot, 2 CPUs, no vCPU',
+      params: { cpus: 2, vcpus: 0, updates: 3, slots: 1 },
+      expect: { verdict: 'pass' },
+      note: 'after the one update userspace sees 0 slots and stops writing',
+    },
+    {
+      name: 'three updates back to back: 1 CPU, 2 vCPUs, no faults',
+      params: { cpus: 1, vcpus: 2, updates: 3, slots: 3, faults: false, platform: 'no_invd_vmcs' },
+      expect: { verdict: 'pass' },
+    },
+    {
+      name: 'erratum platform at 4 CPUs: no update can start',
+      params: { cpus: 4, platform: 'invd_vmcs' },
+      expect: { verdict: 'pass' },
+      note: 'no fw_upload device and no seamldr_* attributes with X86_BUG_SEAMRET_INVD_VMCS',
+    },
+    {
+      name: '6 CPUs with symmetry: one update, no TD',
+      params: { cpus: 6, vcpus: 0, updates: 1, slots: 1, td_build: false, faults: false },
+      options: { symmetry: true },
+      expect: { verdict: 'pass' },
+    },
+    {
+      name: '5 CPUs with symmetry: one update, faults',
+      params: { cpus: 5, vcpus: 0, updates: 1, slots: 1, td_build: false },
+      options: { symmetry: true },
+      expect: { verdict: 'pass' },
+    },
     { name: 'D33: SEAMLDR.INFO without seamldr_lock', params: { variant: 'D33' }, expect: { verdict: 'violation', property: 'U7', traceLength: 2 } },
     {
       name: 'no version policy in userspace',
       params: { version_check: false },
       expect: { verdict: 'violation', property: 'U16', traceLength: 9 },
+    },
+  ],
+  // Test-only mutations: each writes the kernel bug its property exists to catch (test/witnesses.test.ts runs them).
+  witnesses: [
+    {
+      property: 'U2',
+      name: 'the stopper runs on a CPU whose vCPU is in guest mode (no kick out of TDH.VP.ENTER)',
+      mutate: (m: M) =>
+        guard(
+          m,
+          'stop_machine: stopper preempts',
+          () => (s, c) =>
+            s.fw_upload.phase === FwUpload.STOP_MACHINE && s.cpu.at(c).online && s.cpu.at(c).stopper === Stopper.NONE && s.cpu.at(c).task === Task.IDLE,
+        ),
+    },
+    {
+      property: 'U3',
+      name: 'multi_cpu_stop restores IRQs without waiting for every CPU to return (MULTI_STOP_EXIT barrier dropped)',
+      mutate: (m: M) => guard(m, 'multi_cpu_stop: local_irq_restore', () => (s, c) => s.cpu.at(c).stopper === Stopper.EXIT),
+    },
+    {
+      property: 'U23',
+      name: 'multi_cpu_stop disables IRQs without waiting for every stopper (MULTI_STOP_PREPARE barrier dropped)',
+      mutate: (m: M) => guard(m, 'multi_cpu_stop: local_irq_disable', () => (s, c) => s.cpu.at(c).stopper === Stopper.PREPARE),
+    },
+    {
+      property: 'U20',
+      name: 'the stopper preempts a `version` reader inside seamldr_lock_module_update()',
+      mutate: (m: M) =>
+        guard(
+          m,
+          'stop_machine: stopper preempts',
+          (old) => (s, c) =>
+            old(s, c) || (s.cpu.at(c).task === Task.VERSION && s.cpu.at(c).stopper === Stopper.NONE && s.fw_upload.phase === FwUpload.STOP_MACHINE),
+        ),
+    },
+    {
+      property: 'U1',
+      name: "KVM's TDH.VP.FLUSH IPI handler runs on a CPU whose stopper has IRQs off",
+      mutate: (m: M) =>
+        guard(m, 'IPI: TDH.VP.FLUSH', () => (s, c) => {
+          if (!s.cpu.at(c).online || s.cpu.at(c).loop !== Loop.SPIN) return false;
+          for (let v = 0; v < s.vcpu.length; v++) if (s.vcpu.at(v).assoc === c && s.vcpu.at(v).cpu !== c) return true;
+          return false;
+        }),
+    },
+    {
+      property: 'U5',
+      name: 'ack_state() advances the state at every acknowledgement, not when num_ack == num_online_cpus()',
+      mutate: (m: M) =>
+        andThen(m, 'ack_state', (s, n) => {
+          if (n.update_ctrl.num_failed !== 0 || n.update_ctrl.state !== s.update_ctrl.state || s.update_ctrl.state >= U.DONE) return;
+          n.update_ctrl.state = s.update_ctrl.state + 1;
+          n.update_ctrl.num_ack = 0;
+        }),
+    },
+    {
+      property: 'U6',
+      name: 'TDH.SYS.UPDATE on every CPU (the is_lead_cpu test dropped)',
+      mutate: (m: M) => guard(m, 'TDH.SYS.UPDATE', () => (s, c) => readsNew(s, c, U.RUN_UPDATE)),
+    },
+    {
+      property: 'U8',
+      name: 'SEAMLDR.INSTALL on the lead CPU only; the others just acknowledge CPU_INSTALL',
+      mutate: (m: M) =>
+        guard(
+          guard(m, 'SEAMLDR.INSTALL', (old) => (s, c) => old(s, c) && c === s.update_ctrl.lead),
+          'ack_state',
+          (old) => (s, c) => old(s, c) || (c !== s.update_ctrl.lead && readsNew(s, c, U.CPU_INSTALL)),
+        ),
+    },
+    {
+      property: 'U9',
+      name: 'CPU 1 skips TDH.SYS.LP.INIT on the new module (a stale tdx_lp_initialized) and acknowledges CPU_INIT',
+      mutate: (m: M) =>
+        andThen(m, 'tdx_cpu_enable', (_s, n, c) => {
+          if (c === 1) n.tdx_module.lp_is_init.set(1, false);
+        }),
+    },
+    {
+      property: 'U11',
+      name: "tdx_module_shutdown() resets the kernel's init state before TDH.SYS.SHUTDOWN, which the module refuses",
+      mutate: (m: M) =>
+        andThen(m, 'TDH.SYS.SHUTDOWN: TDX_SYS_BUSY', (_s, n) => {
+          n.kernel.sysinit_done = false;
+          for (let o = 0; o < n.cpu.length; o++) n.cpu.at(o).tdx_lp_initialized = false;
+        }),
+    },
+    {
+      property: 'U12',
+      name: 'tdx_module_run_update() sets initialized although TDH.SYS.UPDATE failed',
+      mutate: (m: M) =>
+        andThen(m, 'TDH.SYS.UPDATE: TDX_SYS_INVALID_HANDOFF', (_s, n) => {
+          n.kernel.tdx_module_status = TdxModuleStatus.TDX_MODULE_INITIALIZED;
+        }),
+    },
+    {
+      property: 'U13',
+      name: "cpu_stopper_thread() drops the callback's error: stop_machine() returns 0 after a failed step",
+      mutate: (m: M) =>
+        andThen(m, 'multi_cpu_stop: local_irq_restore', (_s, n) => {
+          n.fw_upload.done_ret = false;
+        }),
+    },
+    {
+      property: 'U13',
+      name: 'init_state() does not reset num_failed: after a failed attempt the next one shuts the module down and stops',
+      mutate: (m: M) =>
+        andThen(m, 'cpus_read_lock, init_state, stop_machine_cpuslocked', (s, n) => {
+          n.update_ctrl.num_failed = s.update_ctrl.num_failed;
+        }),
+    },
+    {
+      property: 'U13',
+      name: "tdx_module_run_update() does not read the new module's version",
+      mutate: (m: M) =>
+        andThen(m, 'TDH.SYS.UPDATE', (s, n) => {
+          n.tdx_sysinfo.version_update = s.tdx_sysinfo.version_update;
+        }),
+    },
+    { property: 'U26', name: 'D4: one callback, no per-step acknowledgement', params: { variant: 'D4' } },
+    { property: 'U19', name: 'D1 RFC: P-SEAMLDR calls with IRQs on', params: { era: 'rfc', variant: 'D1', td_build: false } },
+    { property: 'I3', name: 'D29 on a relaxed module: the stale flag outlives a successful update', params: { variant: 'D29', hotplug: true, all_lps: false } },
+    {
+      property: 'R1',
+      name: 'KVM refuses TDH.VP.ENTER once the module was updated',
+      mutate: (m: M) => guard(m, 'TDH.VP.ENTER vCPU 0', (old) => (s, c) => old(s, c) && s.update_ctrl.state !== U.DONE + 1),
+    },
+    {
+      property: 'R2',
+      name: 'the write path refuses while update_ctrl holds the last attempt (it assumes stop_machine() cleared it)',
+      mutate: (m: M) => guard(m, 'fw_upload write', (old) => (s, c) => old(s, c) && s.update_ctrl.state === U.START),
+    },
+    {
+      property: 'R3',
+      name: 'no TD build and the module never refuses TDH.SYS.SHUTDOWN',
+      params: { td_build: false },
+      mutate: (m: M) => dropAction(m, 'TDH.SYS.SHUTDOWN: TDX_SYS_BUSY'),
+    },
+    {
+      property: 'R4',
+      name: 'vcpu_load does not wait for the TDH.VP.FLUSH IPI (an asynchronous flush)',
+      mutate: (m: M) =>
+        andThen(m, 'KVM_RUN vCPU 0: vcpu_load', (_s, n, c) => {
+          n.cpu.at(c).task = Task.IDLE;
+        }),
+    },
+    {
+      property: 'R5',
+      name: 'no step after SHUTDOWN can fail',
+      mutate: (m: M) =>
+        ['SEAMRET from SEAMLDR.INSTALL: error', 'tdx_cpu_enable: TDX_INCONSISTENT_MSR', 'TDH.SYS.UPDATE: TDX_SYS_INVALID_HANDOFF'].reduce(
+          dropAction<Schema>,
+          m,
+        ),
     },
   ],
 });

@@ -6,7 +6,7 @@ import { array, bool, enumOf, int, record, type Read, type Write } from '../../c
 import { CpuFields } from '../../model/cpu.js';
 import { KernelCpuFields, KernelFields } from '../../model/kernel.js';
 import { TdxModule } from '../../model/module.js';
-import { ModuleUpdateState, SeamldrFields } from '../../model/seamldr.js';
+import { ModuleUpdateState, SeamldrFields, UpdateCtrlState } from '../../model/seamldr.js';
 import { topology } from '../../model/topology.js';
 import type { Design } from './design.js';
 import type { UpdateParams } from './spec.js';
@@ -25,6 +25,8 @@ export const Stopper = enumOf([
   'EXIT',
   /** IRQs restored, the stopper is done; stop_machine() has not returned to the writer yet. */
   'DONE',
+  /** D11-D13: this step's IPI handler returned; the CPU runs tasks and IRQs until the next step's IPI. */
+  'BETWEEN',
 ]);
 
 /** Where a CPU is inside one pass of do_seamldr_install_module()'s loop. */
@@ -49,7 +51,15 @@ export const Task = enumOf([
   'INFO_VMPTRLD',
   /** Reading sysfs `version` between seamldr_lock_module_update() and the unlock (preemption off). */
   'VERSION',
+  /**
+   * vcpu_load() of a TD vCPU last run on another LP: smp_call_function_single(wait=1) sent the
+   * TDH.VP.FLUSH IPI there and spins, preemption off, until that CPU's handler has run.
+   */
+  'IPI_WAIT',
 ]);
+
+/** attempt.failed_at: no step of this attempt failed yet, or the first step whose call failed (ModuleUpdateState's numbering). */
+export const FailedAt = enumOf(['NONE', ...ModuleUpdateState.names.slice(1)]);
 
 /** seamldr_install_module() on the fw_upload write path. */
 export const FwUpload = enumOf([
@@ -70,11 +80,23 @@ export function updateSchema(env: Env, tdx: TdxModule) {
     tdx_module: tdx.domain,
     kernel: record({ ...KernelFields }),
     seamldr: record({ num_remaining_updates: SeamldrFields.num_remaining_updates(env.slots) }),
+    /**
+     * The running module's handoff version (module_hv, read with TDH.SYS.RD): 0 for the module
+     * loaded at boot, one more for each module an update made ready. Each module accepts only its
+     * own version in TDH.SYS.SHUTDOWN (min_update_hv = module_hv, [ASSUMPTION] digest 4.3).
+     */
+    module_hv: int(0, env.updates),
+    /** What the running module reports through TDH.SYS.RD: each update's module is a newer release with one more feature. */
+    module_info: record({ version_update: int(0, env.updates), features: bool() }),
+    /** The kernel's tdx_sysinfo, read at boot; KVM set up its TDX support from these features then. */
+    tdx_sysinfo: record({ version_update: int(0, env.updates), features: bool() }),
+    /** seamldr.c's static update_ctrl: only init_state() resets it, so the last attempt's values stay until the next one. */
     update_ctrl: record({
-      state: ModuleUpdateState,
-      num_ack: int(0, env.cpus),
-      /** num_failed != 0: the only test anyone makes of num_failed. */
-      failed: bool(),
+      state: UpdateCtrlState,
+      /** Compared with == num_online_cpus(); a count past that never matches again, so it saturates one above the CPUs. */
+      num_ack: int(0, env.cpus + 1),
+      /** A count (num_failed += !!result); only its zero-ness is tested, so it saturates at the CPUs. */
+      num_failed: int(0, env.cpus),
       /** The CPU that does the single-CPU steps (CPU 0 unless D28). */
       lead: int(0, env.cpus - 1, cpu),
     }),
@@ -83,7 +105,32 @@ export function updateSchema(env: Env, tdx: TdxModule) {
       writes_left: int(0, env.updates),
       /** The written image accepts this module's handoff (same major.minor, at or above its minimum version). */
       image_ok: bool(),
+      /** stop_machine()'s cpu_stop_done.ret: some CPU's callback returned an error (cpu_stopper_thread()). */
+      done_ret: bool(),
     }),
+    /**
+     * Ghost, not kernel state: what this attempt executed, written from the answers the module
+     * and the loader gave, never from update_ctrl. Set up at init_state(), cleared when
+     * stop_machine() returns. The transition properties read it.
+     */
+    attempt: record({
+      /** The first step whose SEAMCALL or loader call failed. */
+      failed_at: FailedAt,
+      /** Per CPU: the last step whose work it finished (START: none yet). */
+      done: array(env.cpus, ModuleUpdateState, { index: 'cpu' }),
+      /** Per CPU: successful SEAMLDR.INSTALLs (2: more than one). */
+      installs: array(env.cpus, int(0, 2), { index: 'cpu' }),
+      /** TDH.SYS.SHUTDOWN was issued. */
+      shutdown_issued: bool(),
+      /** The handoff version TDH.SYS.SHUTDOWN was passed. */
+      shutdown_hv: int(0, env.updates),
+      /** TDH.SYS.UPDATE was issued. */
+      update_issued: bool(),
+      /** num_remaining_updates when init_state() ran. */
+      slots_before: SeamldrFields.num_remaining_updates(env.slots),
+    }),
+    /** KVM killed the running TD: one of its SEAMCALLs failed (the module was gone or not ready). */
+    td_killed: bool(),
     /** A TD between KVM_TDX_INIT_VM and KVM_TDX_FINALIZE_VM: a compat-sensitive flow. */
     td_build: bool(),
     vcpu: array(
@@ -106,9 +153,13 @@ export function updateSchema(env: Env, tdx: TdxModule) {
         task: Task,
         stopper: Stopper,
         /** The update state this CPU last read (do_seamldr_install_module()'s curstate). */
-        cur: ModuleUpdateState,
+        cur: UpdateCtrlState,
+        /** do_seamldr_install_module()'s `ret` != 0: set by each step's work, never reset between passes. */
+        ret: bool(),
         loop: Loop,
         tdx_lp_initialized: KernelCpuFields.tdx_lp_initialized,
+        /** D11: an IRQ handler spins in read_lock(), IRQs off, while the update holds the write lock. */
+        read_lock_spin: bool(),
       }),
       { index: 'cpu' },
     ),
@@ -130,7 +181,7 @@ const stopping = (x: number): boolean => x === Stopper.PREPARE || x === Stopper.
 /** The CPU runs tasks and IRQs normally: online and not held by a stopper. */
 export function free(s: S, c: number): boolean {
   const cpu = s.cpu.at(c);
-  return cpu.online && !stopping(cpu.stopper);
+  return cpu.online && !stopping(cpu.stopper) && !cpu.read_lock_spin;
 }
 
 export function vcpuOn(s: S, c: number): boolean {
@@ -160,18 +211,6 @@ export function inUpdate(s: S, c: number): boolean {
   return s.cpu.at(c).stopper === Stopper.IRQS_OFF && allStoppersAt(s, Stopper.IRQS_OFF);
 }
 
-/** upd.running (digest 7): some CPU is inside the update callback. */
-export function updateRunning(s: S): boolean {
-  for (let c = 0; c < s.cpu.length; c++) if (inUpdate(s, c)) return true;
-  return false;
-}
-
-/** Some CPU has entered the update callback and the update has not finished on every CPU. */
-export function inStepMachine(s: S, c: number): boolean {
-  const st = s.cpu.at(c).stopper;
-  return inUpdate(s, c) || (st === Stopper.EXIT && allStoppersAt(s, Stopper.IRQS_OFF));
-}
-
 /** Between SEAMRET from the P-SEAMLDR and the VMPTRLD that restores the current VMCS ([U-RFC]). */
 export function inVmcsRestoreWindow(s: S, c: number): boolean {
   const cpu = s.cpu.at(c);
@@ -192,7 +231,7 @@ export function interruptible(s: S, c: number): boolean {
 /** IRQs are enabled: not in a stopper past local_irq_disable(), not in an irqsave P-SEAMLDR call. */
 export function irqsOn(s: S, c: number, d: Design): boolean {
   const cpu = s.cpu.at(c);
-  if (!interruptible(s, c) || cpu.stopper === Stopper.IRQS_OFF || cpu.stopper === Stopper.EXIT) return false;
+  if (!interruptible(s, c) || cpu.stopper === Stopper.IRQS_OFF || cpu.stopper === Stopper.EXIT || cpu.read_lock_spin) return false;
   return !(d.seamldrIrqsOff && cpu.task === Task.INFO_VMPTRLD);
 }
 
@@ -204,6 +243,11 @@ export function seamldrLocked(s: S, d: Design): boolean {
     if (d.infoTakesLock && (cpu.task === Task.SEAMLDR_INFO || cpu.task === Task.INFO_VMPTRLD)) return true;
   }
   return false;
+}
+
+/** D11: the update holds the SEAMCALL rwlock for writing. */
+export function writeLocked(s: S, d: Design): boolean {
+  return d.seamcallRwlock && s.fw_upload.phase === FwUpload.STOP_MACHINE;
 }
 
 /** cpus_read_lock() is held (by seamldr_install_module(), or by stop_machine() itself): no CPU may come or go. */

@@ -1,7 +1,9 @@
 // An action of the update spec, with what its transition properties need to know about it:
 // the SEAMCALL leaf it issues (U1), the context it runs in, whether it is a VMX instruction
-// that needs a current VMCS (V8), and whether it is a failure the environment injects (U24).
+// that needs a current VMCS (V8), whether it is a failure the environment injects (U24), and
+// which update step it starts (U5, U10).
 
+import type { Read } from '../../checker/domain.js';
 import type { Action } from '../../checker/model.js';
 import type { Schema } from './state.js';
 
@@ -18,6 +20,11 @@ export interface Step extends Action<Schema> {
   readonly fault?: boolean;
   /** CPU hotplug: changes the online set. */
   readonly hotplug?: boolean;
+  /**
+   * Inside do_seamldr_install_module(): the update step (ModuleUpdateState, or past DONE) whose
+   * work, or for a CPU with no work its acknowledgement, this action starts on CPU `c`.
+   */
+  readonly starts?: (s: Read<Schema>, c: number) => number;
 }
 
 export const CPU = { actorKind: 'CPU' } as const;

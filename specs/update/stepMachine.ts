@@ -13,8 +13,9 @@ import { SysState, type TdxModule } from '../../model/module.js';
 import { ModuleUpdateState as U } from '../../model/seamldr.js';
 import { TdxStatus, type Status } from '../../model/status.js';
 import type { Design } from './design.js';
-import { allStoppersRunning, inUpdate, Loop, onlineCount, seamldrLocked, Stopper, Task, FwUpload, type Env, type N, type S } from './state.js';
+import { allStoppersRunning, FailedAt, FwUpload, inUpdate, irqsOn, Loop, seamldrLocked, Stopper, Task, type Env, type N, type S } from './state.js';
 import { CPU, P_SEAMLDR, TDX_MODULE, type Step } from './step.js';
+import type { UpdateCtrl } from './updateCtrl.js';
 
 /**
  * A state whose work is one kernel call, on the lead CPU or on every CPU at once, followed by
@@ -35,7 +36,7 @@ interface Work {
   readonly fault?: { readonly status: Status; readonly description: string; readonly source: string };
 }
 
-export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
+export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtrl): Step[] {
   const sm = { ...CPU, actors: env.cpus, context: 'stop_machine' } as const;
 
   /** The state this CPU's READ_ONCE(update_ctrl.state) returns; D4 has no global state, only its own next step. */
@@ -55,11 +56,16 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       who: 'lead',
       name: 'TDH.SYS.SHUTDOWN',
       leaf: SeamcallLeaf.TDH_SYS_SHUTDOWN,
-      description: 'lead CPU: shut the old module down (handoff version read fresh), reset the kernel init state, ack_state',
-      source: 'tdx.c: tdx_module_shutdown(); tdh_sys_shutdown.c',
+      description: d.freshHandoffVersion
+        ? 'lead CPU: shut the old module down (handoff version read fresh), reset the kernel init state, ack_state'
+        : 'D16: lead CPU: shut the old module down with the handoff version cached at boot, reset the kernel init state, ack_state',
+      source: 'tdx.c: tdx_module_shutdown() (get_tdx_sys_info_handoff()); tdh_sys_shutdown.c',
       run: (s, n, c, inject) => {
+        const hv = d.freshHandoffVersion ? s.module_hv : 0;
+        n.attempt.shutdown_hv = hv;
         const st = tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_SYS_SHUTDOWN, {
           vmxOn: true,
+          hvValid: hv === s.module_hv,
           compatSensitive: d.avoidCompatSensitive && s.td_build,
           inject,
         });
@@ -91,13 +97,19 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       who: 'lead',
       name: 'TDH.SYS.UPDATE',
       leaf: SeamcallLeaf.TDH_SYS_UPDATE,
-      description: 'lead CPU: the new module imports the handoff and becomes SYS_READY; the loader has one update fewer; ack_state',
-      source: 'tdx.c: tdx_module_run_update(); tdh_sys_update.c; seed 002 (num_remaining_updates)',
+      description: d.fullSysinfoRefresh
+        ? 'D14: lead CPU: the new module imports the handoff and becomes SYS_READY; all of tdx_sysinfo is read again; ack_state'
+        : "lead CPU: the new module imports the handoff and becomes SYS_READY; tdx_sysinfo's version is read again; the loader has one update fewer; ack_state",
+      source: 'tdx.c: tdx_module_run_update(), get_tdx_sys_info_version(); tdh_sys_update.c; seed 002 (num_remaining_updates)',
       run: (s, n, c, inject) => {
         const st = tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_SYS_UPDATE, { vmxOn: true, handoffSupported: s.fw_upload.image_ok, inject });
         if (st !== TdxStatus.TDX_SUCCESS) return true;
         n.kernel.tdx_module_status = TdxModuleStatus.TDX_MODULE_INITIALIZED;
         n.seamldr.num_remaining_updates = s.seamldr.num_remaining_updates - 1;
+        n.module_hv = Math.min(s.module_hv + 1, env.updates);
+        // get_tdx_sys_info_version(&tdx_sysinfo.version): the version only ([U-v9] "refreshing the full structure would be risky").
+        n.tdx_sysinfo.version_update = s.module_info.version_update;
+        if (d.fullSysinfoRefresh) n.tdx_sysinfo.features = s.module_info.features;
         return false;
       },
       fault: {
@@ -108,11 +120,11 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
     },
   ];
 
-  type Kind = Work | 'ack' | 'install' | 'leave';
-  /** What CPU `c` does on reading state `st` (the switch in do_seamldr_install_module()). */
+  type Kind = Work | 'ack' | 'install' | 'done';
+  /** What CPU `c` does on reading state `st` (the switch in do_seamldr_install_module(); DONE+1 and beyond: default). */
   const kind = (s: S, c: number, st: number): Kind => {
     if (st === U.CPU_INSTALL) return 'install';
-    if (st === U.DONE) return 'leave';
+    if (st === U.DONE) return 'done';
     const w = WORK.find((x) => x.state === st);
     return w !== undefined && (w.who === 'every' || c === s.update_ctrl.lead) ? w : 'ack';
   };
@@ -124,22 +136,28 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
     return st !== s.cpu.at(c).cur && kind(s, c, st) === k;
   };
 
-  /** ack_state(): the last CPU to acknowledge moves every CPU to the next state. */
-  const ack = (n: N, failed: boolean): void => {
-    const u = n.update_ctrl;
-    if (failed) u.failed = true; // D4 too: stop_machine() still returns the callback's error
-    if (!d.perStepAck) return;
-    u.num_ack = u.num_ack + 1;
-    if (u.num_ack < onlineCount(n)) return;
-    u.num_ack = 0;
-    if (d.abort === 'leave' && u.failed) return; // the state stays where the failure happened
-    u.state = d.abort === 'fastForward' && u.failed ? U.DONE : u.state + 1;
+  /** A step of this CPU's stopper that only moves it to `to`. */
+  const stopperStep = (name: string, source: string, guard: Step['guard'], to: number): Step => ({
+    name,
+    ...sm,
+    source,
+    guard,
+    effect: (_s, n, c) => {
+      n.cpu.at(c).stopper = to;
+    },
+  });
+
+  /** `ret = <the step's call>`; the ghost keeps the attempt's first failure. */
+  const result = (n: N, c: number, step: number, failed: boolean): void => {
+    n.cpu.at(c).ret = failed;
+    if (failed && n.attempt.failed_at === FailedAt.NONE) n.attempt.failed_at = step;
   };
 
-  /** End of a step's work: acknowledge with its result, or (D7) vanish without a word on failure. */
-  const finish = (n: N, c: number, failed: boolean): void => {
-    if (failed && !d.failurePublished) n.cpu.at(c).stopper = Stopper.EXIT;
-    else ack(n, failed);
+  /** End of a pass: ack_state(&update_ctrl, ret) with this CPU's `ret`, stale if the pass had no work; D7 vanishes on failure. */
+  const finish = (n: N, c: number, step: number, failedNow: boolean): void => {
+    n.attempt.done.set(c, Math.min(step, U.DONE));
+    if (failedNow && !d.failurePublished) n.cpu.at(c).stopper = Stopper.EXIT;
+    else ctrl.ackState(n, n.cpu.at(c).ret);
   };
 
   /** SEAMRET from SEAMLDR.INSTALL; `ok` is the loader's answer. */
@@ -149,14 +167,20 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       const cpu = n.cpu.at(c);
       const success = ok(s);
       // The first successful INSTALL of an attempt loads the new module ([ASSUMPTION], digest 10.1).
-      if (success && s.tdx_module.sys_state !== SysState.SYSINIT_PENDING) tdx.install(n.tdx_module);
+      if (success && s.tdx_module.sys_state !== SysState.SYSINIT_PENDING) {
+        tdx.install(n.tdx_module);
+        n.module_info.version_update = Math.min(s.module_info.version_update + 1, env.updates);
+        n.module_info.features = true;
+      }
+      if (success) n.attempt.installs.set(c, Math.min(s.attempt.installs.get(c) + 1, 2));
+      result(n, c, U.CPU_INSTALL, !success);
       if (s.seamret_invd_vmcs) cpu.currentVmcs = CurrentVmcs.INVALID;
       if (d.vmcsSaveRestore && s.seamret_invd_vmcs) {
         cpu.loop = success ? Loop.VMPTRLD : Loop.VMPTRLD_FAILED; // still holding seamldr_lock
         return;
       }
       cpu.loop = Loop.SPIN;
-      finish(n, c, !success);
+      finish(n, c, U.CPU_INSTALL, !success);
     };
 
   /** One WORK entry as an action: read the state, do the work (with `inject`), ack_state(). */
@@ -166,10 +190,15 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
     target: TDX_MODULE,
     leaf: w.leaf,
     ...(inject === TdxStatus.TDX_SUCCESS ? { description: w.description, source: w.source } : { fault: true, ...w.fault! }),
+    starts: () => w.state,
     guard: (s, c) => reads(s, c, w),
     effect: (s, n, c) => {
       n.cpu.at(c).cur = w.state;
-      finish(n, c, w.run(s, n, c, inject));
+      if (w.leaf === SeamcallLeaf.TDH_SYS_SHUTDOWN) n.attempt.shutdown_issued = true;
+      if (w.leaf === SeamcallLeaf.TDH_SYS_UPDATE) n.attempt.update_issued = true;
+      const failed = w.run(s, n, c, inject);
+      result(n, c, w.state, failed);
+      finish(n, c, w.state, failed);
     },
   });
 
@@ -192,24 +221,22 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
         for (let v = 0; v < n.vcpu.length; v++) if (n.vcpu.at(v).cpu === c) n.vcpu.at(v).cpu = -1;
       },
     },
-    {
-      name: 'multi_cpu_stop: local_irq_disable',
-      ...sm,
-      source: 'kernel/stop_machine.c: multi_cpu_stop() MULTI_STOP_DISABLE_IRQ, once every CPU acknowledged PREPARE',
-      guard: (s, c) => s.cpu.at(c).stopper === Stopper.PREPARE && allStoppersRunning(s),
-      effect: (_s, n, c) => {
-        n.cpu.at(c).stopper = Stopper.IRQS_OFF;
-      },
-    },
+    stopperStep(
+      'multi_cpu_stop: local_irq_disable',
+      'kernel/stop_machine.c: multi_cpu_stop() MULTI_STOP_DISABLE_IRQ, once every CPU acknowledged PREPARE',
+      (s, c) => s.cpu.at(c).stopper === Stopper.PREPARE && allStoppersRunning(s),
+      Stopper.IRQS_OFF,
+    ),
     {
       name: 'ack_state',
       ...sm,
-      description: 'a CPU with no work in this state acknowledges it',
+      description: "a CPU with no work in this state acknowledges it with its `ret` (the last step's result)",
       source: 'seamldr.c: do_seamldr_install_module(), ack_state()',
+      starts: next,
       guard: (s, c) => reads(s, c, 'ack'),
       effect: (s, n, c) => {
         n.cpu.at(c).cur = next(s, c);
-        ack(n, false);
+        finish(n, c, next(s, c), false);
       },
     },
     {
@@ -219,6 +246,7 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       leaf: SeamcallLeaf.SEAMLDR_INSTALL,
       description: 'every CPU, serially: take seamldr_lock and enter the P-SEAMLDR',
       source: 'seamldr.c: seamldr_install(), seamldr_call(), seamldr_lock',
+      starts: () => U.CPU_INSTALL,
       guard: (s, c) => reads(s, c, 'install') && !seamldrLocked(s, d),
       effect: (_s, n, c) => {
         n.cpu.at(c).cur = U.CPU_INSTALL;
@@ -236,15 +264,24 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
     },
     ...WORK.map((w) => workStep(w, TdxStatus.TDX_SUCCESS)),
     {
-      name: 'return from do_seamldr_install_module',
+      name: 'ack_state(DONE), return from do_seamldr_install_module',
       ...sm,
-      description: 'leave the loop: on reading DONE, or ([U-v9]+) at the loop test once num_failed != 0',
-      source: 'seamldr.c: while (curstate != MODULE_UPDATE_DONE && !READ_ONCE(update_ctrl.num_failed))',
-      guard: (s, c) => reads(s, c, 'leave') || (d.abort === 'leave' && s.update_ctrl.failed && inUpdate(s, c) && s.cpu.at(c).loop === Loop.SPIN),
+      description: 'every CPU acknowledges DONE (the last ack writes DONE+1) and leaves the loop',
+      source: 'seamldr.c: do_seamldr_install_module(): ack_state() after every state change; while (curstate != MODULE_UPDATE_DONE ...)',
+      starts: () => U.DONE,
+      guard: (s, c) => reads(s, c, 'done'),
       effect: (_s, n, c) => {
-        n.cpu.at(c).stopper = Stopper.EXIT; // the ack of DONE moves to DONE+1, which nobody reads
+        n.cpu.at(c).cur = U.DONE;
+        finish(n, c, U.DONE, false);
+        n.cpu.at(c).stopper = Stopper.EXIT;
       },
     },
+    stopperStep(
+      'return from do_seamldr_install_module',
+      '[U-v9]+ seamldr.c: leave the loop at its test once num_failed != 0: while (curstate != MODULE_UPDATE_DONE && !READ_ONCE(update_ctrl.num_failed))',
+      (s, c) => d.abort === 'leave' && s.update_ctrl.num_failed !== 0 && inUpdate(s, c) && s.cpu.at(c).loop === Loop.SPIN,
+      Stopper.EXIT,
+    ),
     {
       name: 'multi_cpu_stop: local_irq_restore',
       ...sm,
@@ -260,10 +297,35 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       effect: (_s, n, c) => {
         const cpu = n.cpu.at(c);
         cpu.stopper = Stopper.DONE;
-        cpu.cur = U.START; // curstate is a local of the callback
+        // cpu_stopper_thread(): if (ret) done->ret = ret. curstate and ret are locals of the callback.
+        if (cpu.ret) n.fw_upload.done_ret = true;
+        cpu.ret = false;
+        cpu.cur = U.START;
       },
     },
   ];
+  if (!d.rendezvous) {
+    steps.push(
+      stopperStep(
+        'step IPI handler returns',
+        "D11-D13: this CPU acknowledged the step; IRQs back on, its tasks run until the next step (digest 8, reviewers' alternatives to stop_machine)",
+        (s, c) => inUpdate(s, c) && s.cpu.at(c).loop === Loop.SPIN && s.cpu.at(c).cur === s.update_ctrl.state && s.update_ctrl.num_failed === 0,
+        Stopper.BETWEEN,
+      ),
+      {
+        name: 'IPI: next update step',
+        ...sm,
+        description: 'D11-D13: the writer sends the next step (or the abort) to every CPU; a vCPU in guest mode exits first',
+        source: 'digest 8 D11-D13; kernel/smp.c on_each_cpu()',
+        guard: (s, c) =>
+          s.cpu.at(c).stopper === Stopper.BETWEEN && (s.update_ctrl.state !== s.cpu.at(c).cur || s.update_ctrl.num_failed !== 0) && irqsOn(s, c, d),
+        effect: (_s, n, c) => {
+          n.cpu.at(c).stopper = Stopper.IRQS_OFF;
+          for (let v = 0; v < n.vcpu.length; v++) if (n.vcpu.at(v).cpu === c) n.vcpu.at(v).guest = false;
+        },
+      },
+    );
+  }
   if (d.vmcsSaveRestore) {
     steps.push({
       name: 'VMPTRLD',
@@ -274,7 +336,7 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       effect: (s, n, c) => {
         n.cpu.at(c).currentVmcs = CurrentVmcs.VALID;
         n.cpu.at(c).loop = Loop.SPIN;
-        finish(n, c, s.cpu.at(c).loop === Loop.VMPTRLD_FAILED);
+        finish(n, c, U.CPU_INSTALL, s.cpu.at(c).loop === Loop.VMPTRLD_FAILED);
       },
     });
   }

@@ -409,144 +409,148 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     },
   };
 
-  const suspend: VmxAction[] = [
-    {
-      name: 'dpm_suspend',
-      context: 'task',
-      description: "device suspend callbacks: tdx_tsm's quiesces it before any VMXOFF",
-      source: 'drivers/base/power/main.c: dpm_suspend(); seed 002 (Dan: tdx_tsm suspend callback)',
-      guard: (s) => normal(s) && s.pm === Pm.FROZEN,
-      effect: (s, n) => {
-        n.pm = Pm.DEVICES_SUSPENDED;
-        if (s.tsm === Tsm.BOUND) n.tsm = Tsm.QUIESCED;
-      },
-      issues: tsmQuiesce,
+  /**
+   * One step of the suspend or power-off sequence, which the kernel runs in order on the boot
+   * CPU: from phase `from` to `to`, doing `also` on the way, when `when` allows.
+   */
+  const pmStep = (
+    step: Pick<VmxAction, 'name' | 'context' | 'source' | 'issues'> & { readonly description?: string },
+    from: number,
+    to: number,
+    also: (s: S, n: N) => void = () => {},
+    when: (s: S) => boolean = () => true,
+  ): VmxAction => ({
+    ...step,
+    guard: (s) => normal(s) && s.pm === from && when(s),
+    effect: (s, n) => {
+      n.pm = to;
+      also(s, n);
     },
+  });
+  const quiesceTsm = (s: S, n: N): void => {
+    if (s.tsm === Tsm.BOUND) n.tsm = Tsm.QUIESCED;
+  };
+  const refcountOnly = (steps: VmxAction[]): VmxAction[] => (design === 'refcount' ? steps : []);
+
+  const suspend: VmxAction[] = [
+    pmStep(
+      {
+        name: 'dpm_suspend',
+        context: 'task',
+        description: "device suspend callbacks: tdx_tsm's quiesces it before any VMXOFF",
+        source: 'drivers/base/power/main.c: dpm_suspend(); seed 002 (Dan: tdx_tsm suspend callback)',
+        issues: tsmQuiesce,
+      },
+      Pm.FROZEN,
+      Pm.DEVICES_SUSPENDED,
+      quiesceTsm,
+    ),
     // syscore ops run in reverse registration order on the boot CPU: kvm_intel (a module)
     // registered after the TDX core (subsys_initcall), so KVM suspends first and resumes last.
-    {
-      name: 'kvm_suspend',
-      context: 'syscore',
-      description: 'syscore suspend, secondary CPUs offline: KVM lets go of VMX on the boot CPU after TDH.VP.FLUSH',
-      source: 'drivers/base/syscore.c: syscore_suspend(); virt/kvm/kvm_main.c: kvm_suspend()',
-      guard: (s) => normal(s) && s.pm === Pm.DEVICES_SUSPENDED && all.every((c) => c === BOOT_CPU || hp(s, c) === Hp.OFFLINE),
-      effect: (s, n) => {
-        n.pm = design === 'kvm' ? Pm.SYSCORE_SUSPENDED : Pm.KVM_SUSPENDED;
+    pmStep(
+      {
+        name: 'kvm_suspend',
+        context: 'syscore',
+        description: 'syscore suspend, secondary CPUs offline: KVM lets go of VMX on the boot CPU after TDH.VP.FLUSH',
+        source: 'drivers/base/syscore.c: syscore_suspend(); virt/kvm/kvm_main.c: kvm_suspend()',
+        issues: (s) => (s.cpu.at(BOOT_CPU).kvm_virt ? flushOn(s, [BOOT_CPU]) : []),
+      },
+      Pm.DEVICES_SUSPENDED,
+      design === 'kvm' ? Pm.SYSCORE_SUSPENDED : Pm.KVM_SUSPENDED,
+      (s, n) => {
         if (s.cpu.at(BOOT_CPU).kvm_virt) own.kvmPut(n, BOOT_CPU);
       },
-      issues: (s) => (s.cpu.at(BOOT_CPU).kvm_virt ? flushOn(s, [BOOT_CPU]) : []),
-    },
-    ...(design === 'refcount'
-      ? [
-          {
-            name: 'tdx_suspend',
-            context: 'syscore',
-            source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_suspend()',
-            guard: (s: S) => normal(s) && s.pm === Pm.KVM_SUSPENDED,
-            effect: (_s: S, n: N) => {
-              n.pm = Pm.SYSCORE_SUSPENDED;
-              own.tdxPut(n, BOOT_CPU);
-            },
-          },
-          {
-            name: 'tdx_resume',
-            context: 'syscore',
-            source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_resume()',
-            guard: (s: S) => normal(s) && s.pm === Pm.SYSCORE_SUSPENDED,
-            effect: (_s: S, n: N) => {
-              n.pm = Pm.TDX_RESUMED;
-              own.tdxGet(n, BOOT_CPU);
-            },
-          },
-        ]
-      : []),
-    {
-      name: 'kvm_resume',
-      context: 'syscore',
-      source: 'drivers/base/syscore.c: syscore_resume(); virt/kvm/kvm_main.c: kvm_resume()',
-      guard: (s) => normal(s) && s.pm === (design === 'kvm' ? Pm.SYSCORE_SUSPENDED : Pm.TDX_RESUMED),
-      effect: (s, n) => {
-        n.pm = Pm.RESUMING;
+      (s) => all.every((c) => c === BOOT_CPU || hp(s, c) === Hp.OFFLINE),
+    ),
+    ...refcountOnly([
+      pmStep(
+        { name: 'tdx_suspend', context: 'syscore', source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_suspend()' },
+        Pm.KVM_SUSPENDED,
+        Pm.SYSCORE_SUSPENDED,
+        (_s, n) => own.tdxPut(n, BOOT_CPU),
+      ),
+      pmStep({ name: 'tdx_resume', context: 'syscore', source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_resume()' }, Pm.SYSCORE_SUSPENDED, Pm.TDX_RESUMED, (_s, n) =>
+        own.tdxGet(n, BOOT_CPU),
+      ),
+    ]),
+    pmStep(
+      { name: 'kvm_resume', context: 'syscore', source: 'drivers/base/syscore.c: syscore_resume(); virt/kvm/kvm_main.c: kvm_resume()' },
+      design === 'kvm' ? Pm.SYSCORE_SUSPENDED : Pm.TDX_RESUMED,
+      Pm.RESUMING,
+      (s, n) => {
         if (kvmLoaded(s)) own.kvmGet(n, BOOT_CPU);
       },
-    },
-    {
-      name: 'dpm_resume, thaw_processes',
-      context: 'task',
-      source: 'drivers/base/power/main.c: dpm_resume(); kernel/power/process.c: thaw_processes()',
-      guard: (s) => normal(s) && s.pm === Pm.RESUMING && !inTransit(s),
-      effect: (s, n) => {
-        n.pm = Pm.RUNNING;
+    ),
+    pmStep(
+      { name: 'dpm_resume, thaw_processes', context: 'task', source: 'drivers/base/power/main.c: dpm_resume(); kernel/power/process.c: thaw_processes()' },
+      Pm.RESUMING,
+      Pm.RUNNING,
+      (s, n) => {
         if (s.tsm === Tsm.QUIESCED) n.tsm = Tsm.BOUND;
       },
-    },
+      (s) => !inTransit(s),
+    ),
   ];
 
   const powerOff: VmxAction[] = [
-    {
-      name: 'device_shutdown',
-      context: 'task',
-      description: "device shutdown callbacks: tdx_tsm's quiesces it (cannot-fail SEAMCALLs)",
-      source: 'kernel/reboot.c: kernel_power_off() -> device_shutdown(); seed 002 (Dan: tdx_tsm shutdown callback)',
-      guard: (s) => normal(s) && s.pm === Pm.FROZEN,
-      effect: (s, n) => {
-        n.pm = Pm.DEVICES_SHUT_DOWN;
-        if (s.tsm === Tsm.BOUND) n.tsm = Tsm.QUIESCED;
+    pmStep(
+      {
+        name: 'device_shutdown',
+        context: 'task',
+        description: "device shutdown callbacks: tdx_tsm's quiesces it (cannot-fail SEAMCALLs)",
+        source: 'kernel/reboot.c: kernel_power_off() -> device_shutdown(); seed 002 (Dan: tdx_tsm shutdown callback)',
+        issues: tsmQuiesce,
       },
-      issues: tsmQuiesce,
-    },
-    {
-      name: 'kvm_shutdown',
-      context: 'syscore',
-      description: 'on_each_cpu(kvm_disable_virtualization_cpu): TDH.VP.FLUSH, then KVM lets go of VMX',
-      source: 'virt/kvm/kvm_main.c: kvm_shutdown()',
-      guard: (s) => normal(s) && s.pm === Pm.DEVICES_SHUT_DOWN,
-      effect: (s, n) => {
-        n.pm = design === 'kvm' ? Pm.VIRT_OFF : Pm.KVM_SHUT_DOWN;
+      Pm.FROZEN,
+      Pm.DEVICES_SHUT_DOWN,
+      quiesceTsm,
+    ),
+    pmStep(
+      {
+        name: 'kvm_shutdown',
+        context: 'syscore',
+        description: 'on_each_cpu(kvm_disable_virtualization_cpu): TDH.VP.FLUSH, then KVM lets go of VMX',
+        source: 'virt/kvm/kvm_main.c: kvm_shutdown()',
+        issues: (s) =>
+          flushOn(
+            s,
+            all.filter((c) => s.cpu.at(c).kvm_virt),
+          ),
+      },
+      Pm.DEVICES_SHUT_DOWN,
+      design === 'kvm' ? Pm.VIRT_OFF : Pm.KVM_SHUT_DOWN,
+      (s, n) => {
         for (const c of all) if (s.cpu.at(c).kvm_virt) own.kvmPut(n, c);
       },
-      issues: (s) =>
-        flushOn(
-          s,
-          all.filter((c) => s.cpu.at(c).kvm_virt),
-        ),
-    },
-    ...(design === 'refcount'
-      ? [
-          {
-            name: 'tdx_shutdown: TDH.SYS.DISABLE',
-            context: 'syscore',
-            description: "the module is disabled so that a kexec'd kernel can initialize it again",
-            source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_shutdown() -> tdx_sys_disable() [DIS]',
-            guard: (s: S) => normal(s) && s.pm === Pm.KVM_SHUT_DOWN,
-            effect: (_s: S, n: N) => {
-              n.pm = Pm.TDX_DISABLED;
-              sysDisable(n, BOOT_CPU);
-            },
-            issues: () => [{ cpu: BOOT_CPU, client: 'TDX core' as const }],
-          },
-          {
-            name: 'tdx_shutdown_cpu',
-            context: 'syscore',
-            description: 'on_each_cpu: WBINVD if the cache is incoherent, then x86_virt_put_ref()',
-            source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_shutdown_cpu() [DIS]',
-            guard: (s: S) => normal(s) && s.pm === Pm.TDX_DISABLED,
-            effect: (s: S, n: N) => {
-              n.pm = Pm.VIRT_OFF;
-              for (const c of all) if (hp(s, c) === Hp.ONLINE) own.tdxPut(n, c);
-            },
-          },
-        ]
-      : []),
-    {
-      name: 'machine_power_off',
-      context: 'task',
-      source: 'kernel/reboot.c: kernel_power_off() -> machine_power_off()',
-      guard: (s) => normal(s) && s.pm === Pm.VIRT_OFF,
-      effect: (_s, n) => {
-        n.pm = Pm.HALTED;
-      },
-    },
+    ),
+    ...refcountOnly([
+      pmStep(
+        {
+          name: 'tdx_shutdown: TDH.SYS.DISABLE',
+          context: 'syscore',
+          description: "the module is disabled so that a kexec'd kernel can initialize it again",
+          source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_shutdown() -> tdx_sys_disable() [DIS]',
+          issues: () => [{ cpu: BOOT_CPU, client: 'TDX core' as const }],
+        },
+        Pm.KVM_SHUT_DOWN,
+        Pm.TDX_DISABLED,
+        (_s, n) => sysDisable(n, BOOT_CPU),
+      ),
+      pmStep(
+        {
+          name: 'tdx_shutdown_cpu',
+          context: 'syscore',
+          description: 'on_each_cpu: WBINVD if the cache is incoherent, then x86_virt_put_ref()',
+          source: 'arch/x86/virt/vmx/tdx/tdx.c: tdx_shutdown_cpu() [DIS]',
+        },
+        Pm.TDX_DISABLED,
+        Pm.VIRT_OFF,
+        (s, n) => {
+          for (const c of all) if (hp(s, c) === Hp.ONLINE) own.tdxPut(n, c);
+        },
+      ),
+    ]),
+    pmStep({ name: 'machine_power_off', context: 'task', source: 'kernel/reboot.c: kernel_power_off() -> machine_power_off()' }, Pm.VIRT_OFF, Pm.HALTED),
   ];
 
   const crash: VmxAction[] = [
