@@ -24,5 +24,14 @@ export function mutateAction<D extends RecordDomain>(
   };
 }
 
+/** The model in which action `name` does what it did, then `more`: a write added or undone. */
+export const andThen = <D extends RecordDomain>(m: Model<D>, name: string, more: Effect<D>): Model<D> =>
+  mutateAction(m, name, {
+    effect: (old) => (s, n, actor) => {
+      old(s, n, actor);
+      more(s, n, actor);
+    },
+  });
+
 /** The model in which action `name` never happens. */
 export const dropAction = <D extends RecordDomain>(m: Model<D>, name: string): Model<D> => mutateAction(m, name, { guard: () => () => false });

@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { check } from '../checker/check.js';
+import { check, type CheckOptions, type CheckOutcome } from '../checker/check.js';
 import { CompiledModel } from '../checker/compiled.js';
 import { replay } from '../checker/trace.js';
 import { lockstepModel, VARIANTS } from '../specs/lockstep/spec.js';
@@ -17,6 +17,25 @@ function reached(spec: Parameters<typeof buildModel>[0], search: 'bfs' | 'dfs', 
   const seen = new Set<string>();
   check(cm, { search, exact, onState: (w) => seen.add(JSON.stringify(cm.layout.decode(w))) });
   return seen;
+}
+
+/**
+ * On random models with safety properties: `law` over BFS and a search with `other` options;
+ * the other search's counterexample must replay and end in a bad state.
+ */
+function besideBfs(other: CheckOptions, law: (bfs: CheckOutcome, alt: CheckOutcome) => void): void {
+  fc.assert(
+    fc.property(modelSpecArb({ safety: true }), (spec) => {
+      const cm = new CompiledModel(buildModel(spec));
+      const alt = check(cm, other);
+      law(check(cm), alt);
+      if (alt.violation) {
+        expect(replay(cm, alt.violation.trace).ok).toBe(true);
+        expect(naiveIsBad(spec, alt.violation.trace.at(-1)!.state as PlainState)).toBe(true);
+      }
+    }),
+    RUNS,
+  );
 }
 
 describe('search engine laws', () => {
@@ -65,20 +84,10 @@ describe('search engine laws', () => {
   });
 
   it('DFS finds a violation exactly when BFS does, and its trace replays too', () => {
-    fc.assert(
-      fc.property(modelSpecArb({ safety: true }), (spec) => {
-        const cm = new CompiledModel(buildModel(spec));
-        const b = check(cm);
-        const d = check(cm, { search: 'dfs' });
-        expect(d.verdict === 'pass').toBe(b.verdict === 'pass');
-        if (d.violation) {
-          expect(d.violation.trace.length).toBeGreaterThanOrEqual(b.violation!.trace.length);
-          expect(replay(cm, d.violation.trace).ok).toBe(true);
-          expect(naiveIsBad(spec, d.violation.trace.at(-1)!.state as PlainState)).toBe(true);
-        }
-      }),
-      RUNS,
-    );
+    besideBfs({ search: 'dfs' }, (b, d) => {
+      expect(d.verdict === 'pass').toBe(b.verdict === 'pass');
+      if (d.violation) expect(d.violation.trace.length).toBeGreaterThanOrEqual(b.violation!.trace.length);
+    });
   });
 
   it('a search cut short by a bound is incomplete, never pass', () => {
@@ -142,20 +151,10 @@ describe('search engine laws', () => {
   });
 
   it('symmetry reduction keeps every verdict and shortest-trace length, and its traces replay', () => {
-    fc.assert(
-      fc.property(modelSpecArb({ safety: true }), (spec) => {
-        const cm = new CompiledModel(buildModel(spec));
-        const plain = check(cm);
-        const reduced = check(cm, { symmetry: true });
-        expect(reduced.verdict).toBe(plain.verdict);
-        expect(reduced.violation?.trace.length).toBe(plain.violation?.trace.length);
-        if (reduced.violation) {
-          expect(replay(cm, reduced.violation.trace).ok).toBe(true);
-          expect(naiveIsBad(spec, reduced.violation.trace.at(-1)!.state as PlainState)).toBe(true);
-        }
-      }),
-      RUNS,
-    );
+    besideBfs({ symmetry: true }, (plain, reduced) => {
+      expect(reduced.verdict).toBe(plain.verdict);
+      expect(reduced.violation?.trace.length).toBe(plain.violation?.trace.length);
+    });
     for (const variant of VARIANTS) {
       for (const n of [2, 3, 5]) {
         const cm = new CompiledModel(lockstepModel(n, variant));

@@ -3,7 +3,7 @@
 
 import { array, bool, enumOf, record, type Read, type Write } from '../../checker/domain.js';
 import type { Action, ActionRef, Model, ReachabilityTarget } from '../../checker/model.js';
-import { dropAction, mutateAction } from '../../checker/mutate.js';
+import { andThen, dropAction } from '../../checker/mutate.js';
 import { declareProperties, defineSpec, invariant, param, target, transition, type ParamValues } from '../../checker/spec.js';
 import { guestCpuidBit, type CpuidBitKind } from '../../model/cpuid.js';
 import { bitNames, moduleVersions, sameConfigurable, type ModuleVersion } from './modules.js';
@@ -294,11 +294,8 @@ export const cpuid = defineSpec({
       property: 'C3',
       name: 'KVM_TDX_GET_CPUID misses the configured bits: userspace sets 0 where the TD reads 1',
       mutate: (m) =>
-        mutateAction(m, 'KVM_TDX_GET_CPUID', {
-          effect: (old) => (s, n, v) => {
-            old(s, n, v);
-            n.vmmCpuid['configurable_0'] = Bit['0'];
-          },
+        andThen(m, 'KVM_TDX_GET_CPUID', (_s, n) => {
+          n.vmmCpuid['configurable_0'] = Bit['0'];
         }),
     },
     { property: 'TdRuns', name: 'KVM_SET_CPUID2 never runs', mutate: (m) => dropAction(m, 'KVM_SET_CPUID2') },

@@ -3,23 +3,14 @@
 // name a property (the known-bad variants, the unreachable R2) are witnesses too.
 
 import type { Model } from '../../checker/model.js';
-import { mutateAction } from '../../checker/mutate.js';
+import { andThen, mutateAction } from '../../checker/mutate.js';
 import type { Witness } from '../../checker/spec.js';
 import { Errno, TdxModuleStatus } from '../../model/kernel.js';
 import { SeamcallLeaf } from '../../model/leaf.js';
 import { MAX_REGIONS } from './layouts.js';
-import { Cpuhp, InitStep, Pamt, wbinvdOnAllCpus, type N, type S, type Schema } from './state.js';
+import { Cpuhp, InitStep, Pamt, wbinvdOnAllCpus, type N, type Schema } from './state.js';
 
 type InitModel = Model<Schema>;
-
-/** Action `name` does what it did, then `more`: a write added or undone. */
-const andThen = (m: InitModel, name: string, more: (s: S, n: N, actor: number) => void): InitModel =>
-  mutateAction(m, name, {
-    effect: (old) => (s, n, c) => {
-      old(s, n, c);
-      more(s, n, c);
-    },
-  });
 
 /** A bug in what the kernel computes at boot (tdx_init()): `change` applied to every initial state. */
 const atBoot = (m: InitModel, change: (n: N) => void): InitModel => ({

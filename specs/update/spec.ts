@@ -3,7 +3,7 @@
 // the step-locked state machine of seamldr.c, with TDs, KVM, sysfs readers, IRQs and NMIs around it.
 
 import type { Model } from '../../checker/model.js';
-import { dropAction, mutateAction } from '../../checker/mutate.js';
+import { andThen, dropAction, mutateAction } from '../../checker/mutate.js';
 import { defineSpec, param, type ParamValues } from '../../checker/spec.js';
 import { CurrentVmcs } from '../../model/cpu.js';
 import { Errno, TdxModuleStatus } from '../../model/kernel.js';
@@ -61,16 +61,7 @@ export function updateModel(env: UpdateParams): Model<Schema> {
 
 type M = Model<Schema>;
 type Guard = M['actions'][number]['guard'];
-type Effect = M['actions'][number]['effect'];
 const guard = (m: M, name: string, g: (old: Guard) => Guard): M => mutateAction(m, name, { guard: g });
-/** Action `name` does what it did, then `extra` (a write the kernel should not make). */
-const andThen = (m: M, name: string, extra: Effect): M =>
-  mutateAction(m, name, {
-    effect: (old) => (s, n, c) => {
-      old(s, n, c);
-      extra(s, n, c);
-    },
-  });
 
 /** A CPU at the top of a pass reads `state` it has not read yet (the guard a changed step switch needs). */
 const readsNew = (s: S, c: number, state: number): boolean =>

@@ -329,73 +329,95 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
   };
   /** tdx_offline_cpu()'s -EBUSY: TDs hold HKIDs and no other CPU of this package is online. */
   const lastOfPackage = (s: S, c: number): boolean => s.td && !t.cpusOf[t.pkgOf[c]!]!.some((o) => o !== c && hp(s, o) === Hp.ONLINE);
+  /**
+   * One cpuhp callback on a secondary CPU: from hotplug state `from` to `to`, doing `also` on
+   * the way, while `allowed` (the hotplug lock is free) and `when` hold.
+   */
+  const hpStep = (
+    step: Pick<VmxAction, 'name' | 'source' | 'issues'> & { readonly description?: string },
+    allowed: (s: S) => boolean,
+    from: number,
+    to: number,
+    also: (s: S, n: N, c: number) => void = () => {},
+    when: (s: S, c: number) => boolean = () => true,
+  ): VmxAction => ({
+    ...step,
+    ...secondary,
+    guard: (s, c) => allowed(s) && hp(s, c) === from && when(s, c),
+    effect: (s, n, c) => {
+      n.cpu.at(c).hp = to;
+      also(s, n, c);
+    },
+  });
+  const tdxOffline = design === 'kvm' ? 'arch/x86/kvm/vmx/tdx.c: tdx_offline_cpu()' : 'arch/x86/virt/vmx/tdx/tdx.c: tdx_offline_cpu()';
   const cpuhp: VmxAction[] = [
-    {
-      name: 'kvm_online_cpu',
-      ...secondary,
-      source: 'CPUHP_AP_KVM_ONLINE: virt/kvm/kvm_main.c: kvm_online_cpu()',
-      guard: (s, c) => onlineAllowed(s) && hp(s, c) === Hp.OFFLINE && startsTransit(s, c),
-      effect: (s, n, c) => {
-        n.cpu.at(c).hp = Hp.UP_KVM;
+    hpStep(
+      { name: 'kvm_online_cpu', source: 'CPUHP_AP_KVM_ONLINE: virt/kvm/kvm_main.c: kvm_online_cpu()' },
+      onlineAllowed,
+      Hp.OFFLINE,
+      Hp.UP_KVM,
+      (s, n, c) => {
         if (kvmLoaded(s)) own.kvmGet(n, c);
       },
-    },
+      startsTransit,
+    ),
     ...(design === 'refcount' ? refcountOnline : [kvmTdxOnline]),
-    {
-      name: 'sched_cpu_activate',
-      ...secondary,
-      source: 'CPUHP_AP_ACTIVE: kernel/sched/core.c: sched_cpu_activate()',
-      guard: (s, c) => onlineAllowed(s) && hp(s, c) === Hp.UP_TDX,
-      effect: (_s, n, c) => {
-        n.cpu.at(c).hp = Hp.ONLINE;
+    hpStep({ name: 'sched_cpu_activate', source: 'CPUHP_AP_ACTIVE: kernel/sched/core.c: sched_cpu_activate()' }, onlineAllowed, Hp.UP_TDX, Hp.ONLINE),
+    hpStep(
+      {
+        name: 'sched_cpu_deactivate',
+        description: 'no new tasks on this CPU; running ones drain by sched_cpu_wait_empty()',
+        source: 'CPUHP_AP_ACTIVE teardown: kernel/sched/core.c: sched_cpu_deactivate()',
       },
-    },
-    {
-      name: 'sched_cpu_deactivate',
-      ...secondary,
-      description: 'no new tasks on this CPU; running ones drain by sched_cpu_wait_empty()',
-      source: 'CPUHP_AP_ACTIVE teardown: kernel/sched/core.c: sched_cpu_deactivate()',
-      guard: (s, c) => offlineAllowed(s) && hp(s, c) === Hp.ONLINE && startsTransit(s, c),
-      effect: (_s, n, c) => {
-        n.cpu.at(c).hp = Hp.DOWN_TDX;
+      offlineAllowed,
+      Hp.ONLINE,
+      Hp.DOWN_TDX,
+      () => {},
+      startsTransit,
+    ),
+    hpStep(
+      {
+        name: 'tdx_offline_cpu',
+        description:
+          design === 'kvm'
+            ? 'the HKID last-CPU-of-package check passed'
+            : 'the HKID last-CPU-of-package check passed: WBINVD if the cache is incoherent, then x86_virt_put_ref()',
+        source: tdxOffline,
       },
-    },
-    {
-      name: 'tdx_offline_cpu',
-      ...secondary,
-      description:
-        design === 'kvm'
-          ? 'the HKID last-CPU-of-package check passed'
-          : 'the HKID last-CPU-of-package check passed: WBINVD if the cache is incoherent, then x86_virt_put_ref()',
-      source: design === 'kvm' ? 'arch/x86/kvm/vmx/tdx.c: tdx_offline_cpu()' : 'arch/x86/virt/vmx/tdx/tdx.c: tdx_offline_cpu()',
-      guard: (s, c) => offlineAllowed(s) && hp(s, c) === Hp.DOWN_TDX && !lastOfPackage(s, c),
-      effect: (_s, n, c) => {
-        n.cpu.at(c).hp = Hp.DOWN_KVM;
+      offlineAllowed,
+      Hp.DOWN_TDX,
+      Hp.DOWN_KVM,
+      (_s, n, c) => {
         if (design === 'refcount') own.tdxPut(n, c);
       },
-    },
-    {
-      name: 'tdx_offline_cpu: -EBUSY',
-      ...secondary,
-      description: 'the last online CPU of its package while TDs hold HKIDs: refused before anything is torn down; cpuhp rolls back (sched_cpu_activate)',
-      source: design === 'kvm' ? 'arch/x86/kvm/vmx/tdx.c: tdx_offline_cpu()' : 'arch/x86/virt/vmx/tdx/tdx.c: tdx_offline_cpu()',
-      guard: (s, c) => offlineAllowed(s) && hp(s, c) === Hp.DOWN_TDX && lastOfPackage(s, c),
-      effect: (_s, n, c) => {
-        n.cpu.at(c).hp = Hp.ONLINE;
+      (s, c) => !lastOfPackage(s, c),
+    ),
+    hpStep(
+      {
+        name: 'tdx_offline_cpu: -EBUSY',
+        description: 'the last online CPU of its package while TDs hold HKIDs: refused before anything is torn down; cpuhp rolls back (sched_cpu_activate)',
+        source: tdxOffline,
       },
-    },
-    {
-      name: 'kvm_offline_cpu',
-      ...secondary,
-      description: 'after sched_cpu_wait_empty(): TDH.VP.FLUSH of vCPUs here, then KVM lets go of VMX',
-      source: 'CPUHP_AP_KVM_ONLINE teardown: virt/kvm/kvm_main.c: kvm_offline_cpu(); tdx.c: tdx_disable_virtualization_cpu()',
-      guard: (s, c) => offlineAllowed(s) && hp(s, c) === Hp.DOWN_KVM,
-      effect: (s, n, c) => {
-        n.cpu.at(c).hp = Hp.OFFLINE;
+      offlineAllowed,
+      Hp.DOWN_TDX,
+      Hp.ONLINE,
+      () => {},
+      lastOfPackage,
+    ),
+    hpStep(
+      {
+        name: 'kvm_offline_cpu',
+        description: 'after sched_cpu_wait_empty(): TDH.VP.FLUSH of vCPUs here, then KVM lets go of VMX',
+        source: 'CPUHP_AP_KVM_ONLINE teardown: virt/kvm/kvm_main.c: kvm_offline_cpu(); tdx.c: tdx_disable_virtualization_cpu()',
+        issues: (s, c) => (s.cpu.at(c).kvm_virt ? flushOn(s, [c]) : []),
+      },
+      offlineAllowed,
+      Hp.DOWN_KVM,
+      Hp.OFFLINE,
+      (s, n, c) => {
         if (s.cpu.at(c).kvm_virt) own.kvmPut(n, c);
       },
-      issues: (s, c) => (s.cpu.at(c).kvm_virt ? flushOn(s, [c]) : []),
-    },
+    ),
   ];
 
   const freeze: VmxAction = {

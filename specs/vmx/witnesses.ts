@@ -3,7 +3,7 @@
 // name a property (D18: V4, D19: TsmBound) are witnesses too.
 
 import type { Model } from '../../checker/model.js';
-import { dropAction, mutateAction } from '../../checker/mutate.js';
+import { andThen, dropAction, mutateAction } from '../../checker/mutate.js';
 import type { Witness } from '../../checker/spec.js';
 import { BOOT_CPU, Crash, Hp, Kvm, Pm, type N, type S, type Schema } from './schema.js';
 
@@ -38,11 +38,8 @@ export const VMX_WITNESSES: readonly Witness<Record<string, string | number | bo
     name: 'kvm_suspend does VMXOFF itself (the KVM-owned habit) while the TDX core still holds a reference',
     params: { design: 'refcount' },
     mutate: (m) =>
-      mutateAction(m, 'kvm_suspend', {
-        effect: (old) => (s, n, c) => {
-          old(s, n, c);
-          n.cpu.at(BOOT_CPU).vmxOn = false;
-        },
+      andThen(m, 'kvm_suspend', (_s, n) => {
+        n.cpu.at(BOOT_CPU).vmxOn = false;
       }),
   },
   {
@@ -58,11 +55,8 @@ export const VMX_WITNESSES: readonly Witness<Record<string, string | number | bo
     property: 'V5',
     name: 'kvm_offline_cpu skips TDH.VP.FLUSH: the vCPU stays associated with a CPU leaving VMX',
     mutate: (m) =>
-      mutateAction(m, 'kvm_offline_cpu', {
-        effect: (old) => (s, n, c) => {
-          old(s, n, c);
-          n.td_vcpu = s.td_vcpu;
-        },
+      andThen(m, 'kvm_offline_cpu', (s, n) => {
+        n.td_vcpu = s.td_vcpu;
       }),
   },
   {
@@ -77,11 +71,8 @@ export const VMX_WITNESSES: readonly Witness<Record<string, string | number | bo
     property: 'V8',
     name: 'kvm_offline_cpu skips the VMCLEAR: a later VMCLEAR by IPI hits a CPU out of VMX',
     mutate: (m) =>
-      mutateAction(m, 'kvm_offline_cpu', {
-        effect: (old) => (s, n, c) => {
-          old(s, n, c);
-          n.cpu.at(c).currentVmcs = s.cpu.at(c).currentVmcs;
-        },
+      andThen(m, 'kvm_offline_cpu', (s, n, c) => {
+        n.cpu.at(c).currentVmcs = s.cpu.at(c).currentVmcs;
       }),
   },
   {
@@ -136,11 +127,8 @@ export const VMX_WITNESSES: readonly Witness<Record<string, string | number | bo
     // Without suspend: tdx_resume's get would give the boot CPU its VMX back.
     params: { design: 'refcount', suspend: false },
     mutate: (m) =>
-      mutateAction(m, 'kvm_disable_virtualization', {
-        effect: (old) => (s, n, c) => {
-          old(s, n, c);
-          for (let o = 0; o < s.cpu.length; o++) if (n.cpu.at(o).tdx_ref) putRef(n, o);
-        },
+      andThen(m, 'kvm_disable_virtualization', (s, n) => {
+        for (let o = 0; o < s.cpu.length; o++) if (n.cpu.at(o).tdx_ref) putRef(n, o);
       }),
   },
   { property: 'CpuOffline', name: "KVM's cpuhp teardown never completes", mutate: (m) => dropAction(m, 'kvm_offline_cpu') },
