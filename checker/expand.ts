@@ -160,18 +160,27 @@ export class Successors<D extends RecordDomain = RecordDomain> {
    * reaches; once every target is reached this costs nothing more.
    */
   judgeState(): number {
+    const p = this.invariant();
+    return p !== -1 || this.open === 0 ? p : this.reach();
+  }
+
+  /** The first invariant the state in `next` breaks, -1 if none, -2 if one threw. */
+  private invariant(): number {
     const { cm, nr } = this;
     try {
-      const p = cm.firstViolated(nr);
-      if (p >= 0 || this.open === 0) return p;
+      return cm.firstViolated(nr);
     } catch (e) {
       const inv = cm.model.invariants;
       const i = firstThrowing(inv.length, (k) => inv[k]!.holds(nr));
       this.fault = { phase: 'invariant', ref: -1, property: i, init: -1, cause: e };
       return -2;
     }
+  }
+
+  /** Marks the targets the state in `next` reaches: -1, or -2 if one threw. */
+  private reach(): number {
+    const { cm, nr, unreached, reached } = this;
     const targets = cm.model.targets!;
-    const { unreached, reached } = this;
     let t = 0;
     try {
       for (let k = 0; k < this.open; k++) {
