@@ -71,7 +71,7 @@ export function behaviour(model: AnyModel, maxStates: number): Behaviour {
   const { cur, next } = succ;
   const layout = cm.layout;
   /** The slots each state word holds, so a changed word is looked at slot by slot. */
-  const inWord = Array.from({ length: cm.words }, () => [] as number[]);
+  const inWord = Array.from({ length: cm.words }, (): number[] => []);
   layout.slots.forEach((s, i) => inWord[s.pos >>> 5]!.push(i));
   const writes = new Map<string, Set<string>>(model.actions.map((a) => [a.name, new Set<string>()]));
   const perAction = new Map<string, number>();
@@ -205,11 +205,11 @@ export function mutate(model: AnyModel, m: Mutant): AnyModel {
           old(s, n, actor);
           // Only where this write changed the field: the written value, one off, if in the domain.
           for (const c of cs) {
-            const was = c.get(s);
             const now = c.get(n);
-            if (now === was) continue;
+            // Int fields only: a number, never a boolean.
+            if (now === c.get(s) || typeof now !== 'number') continue;
             try {
-              c.set(n, (now as number) + m.delta!);
+              c.set(n, now + m.delta!);
             } catch {
               // Out of the field's domain: this write keeps its value.
             }

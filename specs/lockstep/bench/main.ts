@@ -65,8 +65,8 @@ function sideBySide<A, B>(a: () => A, b?: () => B): [A[], B[]] {
 
 /**
  * A target's ratio: its median over the pairs of runs. Each pair ran back to back, so a
- * machine whose speed drifts during the bench (this VM's does: one run took 1.77 s to 2.59 s
- * within minutes) shifts both runs of a pair alike, and the ratio less than either time.
+ * machine whose speed drifts during the bench (the README gives how much this one's does)
+ * shifts both runs of a pair alike, and the ratio less than either time.
  */
 function pairedRatio<A, B>(as: A[], bs: B[], f: (a: A, b: B) => number): { median: number; each: string } {
   const rs = as.map((a, i) => f(a, bs[i]!));
