@@ -100,4 +100,4 @@ export async function audit(spec: Spec, params: Params, o: AuditOptions): Promis
 }
 
 /** Whether the audit holds the spec's line: no survivor it has not accepted, and at least its floor. */
-export const auditHolds = (r: AuditResult): boolean => r.counts.survived === 0 && r.score >= (r.floor ?? 0);
+export const auditHolds = (r: Pick<AuditResult, 'counts' | 'score' | 'floor'>): boolean => r.counts.survived === 0 && r.score >= (r.floor ?? 0);

@@ -6,6 +6,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import type * as CiCommand from '../checker/cli/ci-command.js';
 import type * as Audit from '../checker/audit.js';
 import type * as Mutants from '../checker/mutants.js';
 import type { Spec } from '../checker/spec.js';
@@ -38,6 +40,25 @@ describe('tdxmc audit', () => {
     const { OPERATORS } = await built<typeof Mutants>('checker/mutants.js');
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     for (const [op, what] of Object.entries(OPERATORS)) expect(readme).toContain(`| \`${op}\` | ${what} |`);
+  });
+
+  it('ci --audit fails on a survivor the spec has not accepted, and passes once it is accepted', async () => {
+    const { ciCommand } = await built<typeof CiCommand>('checker/cli/ci-command.js');
+    const run = async (line: NonNullable<Spec['audit']>) => {
+      let out = '';
+      const spec: Spec = { ...audited, expectations: [{ name: 'reference', params: {}, expect: { verdict: 'pass' } }], audit: line };
+      const sink = new Writable({ write: (c, _e, done) => ((out += String(c)), done()) });
+      const code = await ciCommand.invoke(['--audit', '--quiet'], { specs: [spec], version: 'test', out: sink, err: sink as unknown as NodeJS.WriteStream });
+      return { code, out };
+    };
+    const strict = await run({ floor: 0.5 });
+    expect(strict.code).toBe(1);
+    expect(strict.out).toMatch(/audit audited: score [\d.]+ \(floor 0\.5\), \d+ survivors? not accepted: FAIL/);
+    expect(strict.out).toContain('inc without its write of shadow breaks no property');
+    const survivors = [...strict.out.matchAll(/^ {2}(.*) breaks no property$/gm)].map((m) => m[1]!);
+    const accepted = await run({ accepted: survivors.map((mutant) => ({ mutant, reason: 'known' })) });
+    expect(accepted.out).not.toContain('FAIL');
+    expect(accepted.code).toBe(0);
   });
 
   it('an accepted survivor is listed with its reason and not counted', async () => {

@@ -9,7 +9,10 @@ import { runGate, type GateRow } from '../ci/gate.js';
 import { renderJunit } from '../ci/junit.js';
 import { renderSarif } from '../ci/sarif.js';
 import { columns, failureLines, rowLine, tally, tallyLine } from '../ci/summary.js';
-import { UsageError } from '../exit.js';
+import { audit, auditHolds, type AuditResult } from '../audit.js';
+import { EXIT, UsageError } from '../exit.js';
+import { OPERATORS, type Operator } from '../mutants.js';
+import { checkParams } from '../params.js';
 import { DEFAULT_REPORT_DIR } from '../report/write.js';
 import { command, type CommandContext, type Values } from './command.js';
 import { positive, positiveInt } from './flags.js';
@@ -25,6 +28,10 @@ const options = {
   },
   junit: { type: 'string', value: 'FILE', help: 'write JUnit XML: one test case per configuration' },
   sarif: { type: 'string', value: 'FILE', help: 'write SARIF 2.1.0: one result per unexpected counterexample or model error' },
+  audit: {
+    type: 'boolean',
+    help: 'also audit each spec that declares an audit line (a floor, accepted survivors) at its defaults: fails under the floor or on a survivor not accepted',
+  },
   ...POOL_OPTIONS,
   ...OUTPUT_OPTIONS,
 } as const;
@@ -105,16 +112,60 @@ async function ci(values: Values<typeof options>, positionals: string[], ctx: Co
 
   if (values.junit !== undefined) writeOut('--junit', values.junit, renderJunit(gate.rows, gate.seconds));
   if (values.sarif !== undefined) writeOut('--sarif', values.sarif, renderSarif(gate.rows, ctx.version));
+  const audits = values.audit ? await auditLines(ctx, values.only, workers) : [];
   if (human) {
     const files = [values.junit === undefined ? [] : [`JUnit: ${values.junit}`], values.sarif === undefined ? [] : [`SARIF: ${values.sarif}`]].flat();
-    say([...failureLines(gate.rows), ...(files.length > 0 ? ['', ...files] : []), '', tallyLine(gate.rows, gate.seconds)]);
+    const auditText = audits.flatMap((a) => [
+      `audit ${a.spec}: score ${a.score.toFixed(3)}${a.floor === undefined ? '' : ` (floor ${a.floor})`}, ${plural(a.survivors.length, 'survivor')} not accepted${auditHolds(a) ? '' : ': FAIL'}`,
+      ...a.survivors.map((m) => `  ${m} breaks no property`),
+    ]);
+    say([
+      ...failureLines(gate.rows),
+      ...(files.length > 0 ? ['', ...files] : []),
+      ...(auditText.length > 0 ? ['', ...auditText] : []),
+      '',
+      tallyLine(gate.rows, gate.seconds),
+    ]);
   } else {
     const summary = {
       ...tally(gate.rows),
       seconds: Number(gate.seconds.toFixed(3)),
       configurations: gate.rows.map(rowJson),
+      ...(values.audit
+        ? { audits: audits.map(({ spec, score, floor, survivors }) => ({ spec, score, ...(floor === undefined ? {} : { floor }), survivors })) }
+        : {}),
     };
     ctx.out.write(JSON.stringify(summary) + '\n');
   }
-  return gate.exit;
+  return gate.exit === EXIT.pass && audits.some((a) => !auditHolds(a)) ? EXIT.violation : gate.exit;
+}
+
+interface AuditLine {
+  readonly spec: string;
+  readonly score: number;
+  readonly floor?: number;
+  /** Survivors the spec has not accepted. */
+  readonly survivors: readonly string[];
+  readonly counts: AuditResult['counts'];
+}
+
+/** The audit of each selected spec that declares an audit line, at its default parameters. */
+async function auditLines(ctx: CommandContext, only: readonly string[], jobs: number): Promise<AuditLine[]> {
+  const chosen = ctx.specs.filter(
+    (s) => s.audit !== undefined && (only.length === 0 || only.some((o) => s.name.toLowerCase().includes(o.toLowerCase().split('/')[0]!))),
+  );
+  const out: AuditLine[] = [];
+  for (const spec of chosen) {
+    const p = checkParams(spec.params, {});
+    if (!p.ok) throw new UsageError(`spec ${spec.name}: ${p.error}`);
+    const r = await audit(spec, p.params, { operators: Object.keys(OPERATORS) as Operator[], jobs, version: ctx.version });
+    out.push({
+      spec: r.spec,
+      score: r.score,
+      ...(r.floor === undefined ? {} : { floor: r.floor }),
+      survivors: r.mutants.filter((m) => m.fate === 'survived').map((m) => m.name),
+      counts: r.counts,
+    });
+  }
+  return out;
 }
