@@ -30,6 +30,11 @@ function laneRows(r: Report): string {
       `<button type="button" class="stepbtn" data-step="0">initial state</button></td></tr>`,
   ];
   for (const step of r.steps.slice(1)) {
+    if (r.loopStart !== undefined && step.index === r.loopStart + 1) {
+      rows.push(
+        `<tr class="loop"><th scope="row">&#8635;</th><td colspan="${Math.max(1, n)}">the steps below repeat for ever, back to the state after step ${r.loopStart}</td></tr>`,
+      );
+    }
     const at = col.get(step.lane!)!;
     const to = step.target === undefined ? -1 : col.get(step.target)!;
     const cells: string[] = [];

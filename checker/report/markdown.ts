@@ -20,7 +20,8 @@ function traceTable(r: Report): string[] {
   const steps = r.steps.slice(1);
   const has = (f: (s: ReportStep) => string | undefined): boolean => steps.some((s) => f(s) !== undefined);
   const cols: { head: string; get: (s: ReportStep) => string }[] = [
-    { head: 'step', get: (s) => String(s.index) },
+    // A liveness counterexample's cycle: the steps after loopStart repeat for ever.
+    { head: 'step', get: (s) => (r.loopStart !== undefined && s.index > r.loopStart ? `${s.index} (loop)` : String(s.index)) },
     { head: r.actorTitle, get: (s) => cell(s.lane!) },
     ...(has((s) => s.context) ? [{ head: 'context', get: (s: ReportStep) => cell(s.context ?? '') }] : []),
     { head: 'action', get: (s) => `**${cell(s.action!)}**` },

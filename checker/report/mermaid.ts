@@ -23,10 +23,15 @@ export function sequenceDiagram(r: Report): string | undefined {
   const id = new Map(r.lanes.map((l) => [l.name, l.id]));
   const span = r.lanes.length === 1 ? r.lanes[0]!.id : `${r.lanes[0]!.id},${r.lanes[r.lanes.length - 1]!.id}`;
   const out = ['sequenceDiagram', ...r.lanes.map((l) => `  participant ${l.id} as ${escape(l.name)}`)];
+  const last = r.steps.length - 1;
   for (const step of r.steps.slice(1)) {
+    // A liveness counterexample's cycle: the steps after loopStart repeat for ever.
+    if (step.index === (r.loopStart ?? last) + 1) out.push('  loop for ever');
     const from = id.get(step.lane!)!;
-    out.push(step.target === undefined ? `  Note over ${from}: ${label(step)}` : `  ${from}->>${id.get(step.target)!}: ${label(step)}`);
+    const indent = r.loopStart !== undefined && step.index > r.loopStart ? '    ' : '  ';
+    out.push(step.target === undefined ? `${indent}Note over ${from}: ${label(step)}` : `${indent}${from}->>${id.get(step.target)!}: ${label(step)}`);
   }
+  if (r.loopStart !== undefined && r.loopStart < last) out.push('  end');
   out.push('  rect rgb(255, 221, 221)', `    Note over ${span}: ${escape(`${failureName(r, 'upper')}: ${failurePoint(r)}`)}`, '  end');
   return out.join('\n');
 }

@@ -48,6 +48,8 @@ function trace(r: Report): string[] {
     out.push(line('', 0, lanes.map((l) => '-'.repeat(l.name.length).padEnd(pitch)).join('')));
   }
   for (const step of r.steps.slice(1)) {
+    if (r.loopStart !== undefined && step.index === r.loopStart + 1)
+      out.push(line('', 0, `-- the steps from here repeat for ever, back to the state after step ${r.loopStart} --`));
     const at = fit ? lanes.findIndex((l) => l.name === step.lane) : 0;
     cell(step, avail - (fit ? at * pitch : 0), !fit).forEach((text, i) => out.push(line(i === 0 ? String(step.index) : '', fit ? at : 0, text)));
   }
