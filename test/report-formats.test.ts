@@ -15,6 +15,7 @@ import type { Params, Spec } from '../checker/spec.js';
 import { checkParams } from '../checker/params.js';
 import { coverage } from '../checker/report/coverage.js';
 import { renderHtml } from '../checker/report/html.js';
+import { renderItf } from '../checker/report/itf.js';
 import { renderJson } from '../checker/report/json.js';
 import { propertyLocation } from '../checker/report/location.js';
 import { renderMarkdown } from '../checker/report/markdown.js';
@@ -68,6 +69,23 @@ const D32 = report(specRun(cpuid, { variant: 'D32' }));
 const small = report(modelRun(reportModel('violation')));
 const stuck = report(modelRun(reportModel('deadlock')));
 const ALL = { noack, nolock, D31, D32, small, stuck };
+
+describe('a liveness lasso', () => {
+  const retry = report(specRun(lockstep, { variant: 'retry', cpus: 2 }));
+  it('every format shows where the cycle begins', () => {
+    const at = retry.loopStart!;
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(retry.steps.length - 1);
+    const md = renderMarkdown(retry);
+    expect(md).toContain('  loop for ever');
+    expect(md).toContain(`| ${at + 1} (loop) |`);
+    expect(md).not.toContain(`| ${at} (loop) |`);
+    expect(renderText(retry)).toContain(`-- the steps from here repeat for ever, back to the state after step ${at} --`);
+    expect(renderHtml(retry)).toContain(`back to the state after step ${at}</td>`);
+    expect(JSON.parse(renderItf(retry)).loop).toBe(at);
+    expect(JSON.parse(renderJson(retry)).violation.loopStart).toBe(at);
+  });
+});
 
 describe('the annotated trace', () => {
   it('names each step by its action, actor lane and the variables it changed, in schema order', () => {
