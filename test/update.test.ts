@@ -65,19 +65,22 @@ describe('what a first violation hides', () => {
     expect([v.property.name, v.trace.length - 1]).toEqual(['U11', 10]);
   });
 
-  it('D8: with num_ack compared inside stop_machine, the hotplug race only loses progress (U24)', () => {
-    expect(check(withoutProperties(build({ variant: 'D8', hotplug: true }), 'U4')).violation?.property.name).toBe('U24');
+  it('D8: with num_ack compared inside stop_machine, the hotplug race only loses progress (U24), and never hangs (U23)', () => {
+    const m = build({ variant: 'D8', hotplug: true });
+    expect(check(withoutProperties(m, 'U4')).violation?.property.name).toBe('U24');
+    const past = check(withoutProperties(m, 'U4', 'U24'));
+    expect([past.verdict, past.liveness?.checked]).toEqual(['pass', ['U23']]);
   });
 
   it('D29 on a relaxed module: past U15 and U8, the stale flag breaks I3 once the update is done', () => {
     expect(check(withoutProperties(build({ variant: 'D29', hotplug: true, all_lps: false }), 'U15', 'U8')).violation?.property.name).toBe('I3');
   });
 
-  it('D11: past U3 and U20, an IRQ-context reader spins for the write lock on a CPU the update needs (U23), then a deadlock', () => {
+  it('D11: past U3 and U20, an IRQ-context reader spins for the write lock on a CPU the update needs (U23.wait), then a deadlock', () => {
     const m = build({ variant: 'D11' });
     const v = check(withoutProperties(m, 'U3', 'U20')).violation!;
-    expect([v.property.name, v.trace.at(-1)!.action]).toEqual(['U23', 'IPI: TDH.VP.FLUSH: read_lock spins']);
-    expect(check(withoutProperties(m, 'U3', 'U20', 'U23')).verdict).toBe('deadlock');
+    expect([v.property.name, v.trace.at(-1)!.action]).toEqual(['U23.wait', 'IPI: TDH.VP.FLUSH: read_lock spins']);
+    expect(check(withoutProperties(m, 'U3', 'U20', 'U23.wait')).verdict).toBe('deadlock');
   });
 
   it('D12: past U3, a sysfs SEAMLDR.INFO (no KVM lock) runs inside the update (U1)', () => {
@@ -100,5 +103,27 @@ describe('what a first violation hides', () => {
 
   it('D9 is a loss of progress only: nothing unsafe happens past U24', () => {
     expect(check(withoutProperties(build({ hotplug: true }), 'U24')).verdict).toBe('pass');
+  });
+
+  it("U23's witness spins for ever past every safety property: a lasso whose cycle is the spinning CPUs' re-reads", () => {
+    const w = update.witnesses!.find((x) => x.property === 'U23')!;
+    // R5 (an attempt failing after SHUTDOWN returns) cannot be reached once a failed attempt never returns.
+    const v = check(withoutProperties(w.mutate!(build({})), 'R5')).violation!;
+    expect(v.property.name).toBe('U23');
+    const cycle = v.trace.slice(v.loopStart! + 1).map((t) => t.action);
+    expect(new Set(cycle)).toEqual(new Set(['return from do_seamldr_install_module']));
+  });
+
+  it('the stopper needs strong fairness: under weak fairness, readers that keep re-entering preemption-off sections starve it (U23)', () => {
+    const m = build({});
+    const weak = { ...m, actions: m.actions.map((a) => (a.name === 'stop_machine: stopper preempts' ? { ...a, fairness: 'weak' as const } : a)) };
+    expect(check(m).verdict).toBe('pass');
+    const v = check(weak).violation!;
+    const cycle = v.trace.slice(v.loopStart! + 1).map((t) => t.action);
+    expect([v.property.name, cycle.includes('stop_machine: stopper preempts'), cycle.includes('sysfs version: seamldr_lock_module_update')]).toEqual([
+      'U23',
+      false,
+      true,
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import { TdxModuleStatus } from '../../model/kernel.js';
 import { ModuleUpdateState as U } from '../../model/seamldr.js';
 import type { Design } from './design.js';
 import { FailedAt, FwUpload, Stopper, Task, type Env, type N, type S } from './state.js';
-import type { Step } from './step.js';
+import { ENVIRONMENT, type Step } from './step.js';
 import type { UpdateCtrl } from './updateCtrl.js';
 
 export function fwUpload(d: Design, env: Env, ctrl: UpdateCtrl): Step[] {
@@ -43,6 +43,7 @@ export function fwUpload(d: Design, env: Env, ctrl: UpdateCtrl): Step[] {
     {
       name: 'fw_upload write',
       ...task,
+      ...ENVIRONMENT,
       description: 'userspace writes a compatible image; seamldr_install_module() validates the header and builds seamldr_params',
       source: 'tdx-host.c: tdx_fw_write(); seamldr.c: seamldr_install_module(); [U-RFC] p19 -ENOSPC',
       guard: mayWrite,
@@ -53,6 +54,7 @@ export function fwUpload(d: Design, env: Env, ctrl: UpdateCtrl): Step[] {
     steps.push({
       name: 'fw_upload write: incompatible image',
       ...task,
+      ...ENVIRONMENT,
       description: "userspace skips mapping_file.json and writes an image that cannot import this module's handoff",
       source: 'digest 4.3: Z-stream only, minimum version per image, enforced by userspace',
       guard: mayWrite,

@@ -10,7 +10,7 @@ import type { TdxModule } from '../../model/module.js';
 import { TdxStatus } from '../../model/status.js';
 import type { Design } from './design.js';
 import { free, hotplugLocked, idle, interruptible, writeLocked, irqsOn, onlineCount, seamldrLocked, Task, vcpuOn, type Env, type S } from './state.js';
-import { CPU, P_SEAMLDR, PERF_NMI, TDX_MODULE, type Step } from './step.js';
+import { CPU, ENVIRONMENT, P_SEAMLDR, PERF_NMI, TDX_MODULE, type Step } from './step.js';
 
 export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
   const perCpu = { ...CPU, actors: env.cpus } as const;
@@ -30,6 +30,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
     steps.push(
       {
         name: `KVM_RUN ${vcpu}: vcpu_load`,
+        ...ENVIRONMENT,
         ...perCpu,
         context: 'task',
         description:
@@ -44,6 +45,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       },
       {
         name: `TDH.VP.ENTER ${vcpu}`,
+        ...ENVIRONMENT,
         ...perCpu,
         context: 'task',
         target: TDX_MODULE,
@@ -64,6 +66,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       },
       {
         name: `VM exit ${vcpu}`,
+        // Not the environment's choice: the stopper's wake-up IPI kicks the vCPU out of guest mode.
         ...perCpu,
         context: 'task',
         description: 'TDH.VP.ENTER returns (an interrupt, a reschedule IPI)',
@@ -75,6 +78,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       },
       {
         name: `KVM_RUN ${vcpu}: vcpu_put`,
+        ...ENVIRONMENT,
         ...perCpu,
         context: 'task',
         description: 'the vCPU thread is scheduled out or returns to userspace',
@@ -110,6 +114,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
     },
     {
       name: 'IRQ: KVM VMREAD',
+      ...ENVIRONMENT,
       ...perCpu,
       context: 'irq',
       vmx: true,
@@ -120,6 +125,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
     },
     {
       name: PERF_NMI,
+      ...ENVIRONMENT,
       ...perCpu,
       context: 'nmi',
       vmx: true,
@@ -134,6 +140,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
   if (d.otherNmiVmread) {
     steps.push({
       name: 'NMI: VMREAD in another handler',
+      ...ENVIRONMENT,
       ...perCpu,
       context: 'nmi',
       vmx: true,
@@ -163,6 +170,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
     // so TDH.MNG.KEY.CONFIG stands for the build's SEAMCALLs.
     const build = (starts: boolean): Step => ({
       name: starts ? 'KVM_TDX_INIT_VM' : 'KVM_TDX_FINALIZE_VM',
+      ...ENVIRONMENT,
       ...perCpu,
       context: 'task',
       target: TDX_MODULE,
@@ -181,6 +189,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
   steps.push(
     {
       name: 'SEAMLDR.INFO',
+      ...ENVIRONMENT,
       ...perCpu,
       context: 'task',
       target: P_SEAMLDR,
@@ -235,13 +244,16 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
   }
   if (d.versionLocksOutUpdates) {
     steps.push(
-      taskStep(
-        'sysfs version: seamldr_lock_module_update',
-        'a reader of `version` disables preemption, so no update can start under it',
-        'seamldr.c: seamldr_lock_module_update(); tdx-host.c: version_show()',
-        Task.IDLE,
-        Task.VERSION,
-      ),
+      {
+        ...ENVIRONMENT,
+        ...taskStep(
+          'sysfs version: seamldr_lock_module_update',
+          'a reader of `version` disables preemption, so no update can start under it',
+          'seamldr.c: seamldr_lock_module_update(); tdx-host.c: version_show()',
+          Task.IDLE,
+          Task.VERSION,
+        ),
+      },
       taskStep(
         'sysfs version: seamldr_unlock_module_update',
         'the reader has the version (or -ENXIO) and enables preemption',
@@ -257,6 +269,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
     steps.push(
       {
         name: 'cpu_down',
+        ...ENVIRONMENT,
         ...perCpu,
         context: 'task',
         hotplug: true,
@@ -273,6 +286,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       },
       {
         name: 'cpu_up: tdx_cpu_enable',
+        ...ENVIRONMENT,
         ...perCpu,
         context: 'task',
         hotplug: true,

@@ -3,10 +3,10 @@
 // the loader's state and the ghost record of what each CPU executed (`attempt`); the kernel's
 // own bookkeeping appears only where a property is about the kernel's belief matching the
 // module (U12, U15, I3) or about what the update reports (U13's premise). U23 (termination) is
-// also deadlock freedom: a CPU spinning for ever with IRQs off leaves no action enabled.
+// liveness on fair paths; U23.wait is its safety side, a wait-for cycle with IRQs off.
 
-import type { ActionRef, Invariant, ReachabilityTarget, TransitionProperty } from '../../checker/model.js';
-import { declareProperties, invariant, target, transition } from '../../checker/spec.js';
+import type { ActionRef, Invariant, LivenessProperty, ReachabilityTarget, TransitionProperty } from '../../checker/model.js';
+import { declareProperties, eventually, invariant, target, transition } from '../../checker/spec.js';
 import { CurrentVmcs } from '../../model/cpu.js';
 import { TdxModuleStatus } from '../../model/kernel.js';
 import { SeamcallLeaf } from '../../model/leaf.js';
@@ -19,6 +19,7 @@ import { PERF_NMI, type Step } from './step.js';
 type Inv = Invariant<Schema>;
 type Trans = TransitionProperty<Schema>;
 type Target = ReachabilityTarget<Schema>;
+type Live = LivenessProperty<Schema>;
 
 const shutDown = (s: S, n: S): boolean => s.tdx_module.sys_state === SysState.SYS_READY && n.tdx_module.sys_state === SysState.SYS_SHUTDOWN;
 const everyCpu = (s: S, p: (c: number) => boolean): boolean => {
@@ -83,9 +84,13 @@ export const PROPERTIES = declareProperties({
     "between a successful SHUTDOWN and CPU_INIT, sysinit_done and every possible CPU's tdx_lp_initialized are clear",
     'tdx.c: tdx_module_shutdown() reset ([U-v7]: for_each_possible_cpu); digest 4.9',
   ),
-  U23: invariant(
+  'U23.wait': invariant(
     'no wait-for cycle with IRQs off: no CPU that has not joined stop_machine waits, preemption off, for an IPI answer from a CPU whose stopper has disabled IRQs, and no CPU the update still needs spins with IRQs off on a lock the update holds',
     'kernel/stop_machine.c: multi_cpu_stop() MULTI_STOP_PREPARE before MULTI_STOP_DISABLE_IRQ; kernel/smp.c: smp_call_function_single(wait=1)',
+  ),
+  U23: eventually(
+    'termination: once the fw_upload write started an update, stop_machine() returns on every fair path (faults, hotplug, TDs, readers and NMIs may never act)',
+    'digest 7.2 U23: "each online CPU eventually leaves the loop, and stop_machine returns"; [U-v7] rationale for cpus_read_lock',
   ),
   I3: invariant(
     'outside an update, a CPU the kernel thinks LP-initialized is LP-initialized in the module',
@@ -185,7 +190,11 @@ export const PROPERTIES = declareProperties({
   ),
 });
 
-export function properties(d: Design, env: Env, actions: readonly Step[]): { invariants: Inv[]; transitionProperties: Trans[]; targets: Target[] } {
+export function properties(
+  d: Design,
+  env: Env,
+  actions: readonly Step[],
+): { invariants: Inv[]; transitionProperties: Trans[]; targets: Target[]; liveness: Live[] } {
   const step = (a: ActionRef): Step => actions[a.action]!;
   const is = (a: ActionRef, name: string): boolean => a.name === name;
   /** The update step action `a` starts on its CPU, if it starts one. */
@@ -224,7 +233,7 @@ export function properties(d: Design, env: Env, actions: readonly Step[]): { inv
       },
     },
     {
-      ...PROPERTIES.U23,
+      ...PROPERTIES['U23.wait'],
       holds: (s) =>
         everyCpu(s, (b) => {
           const cpu = s.cpu.at(b);
@@ -400,5 +409,9 @@ export function properties(d: Design, env: Env, actions: readonly Step[]): { inv
         s.tdx_module.sys_state !== SysState.SYS_READY,
     });
   }
-  return { invariants, transitionProperties, targets };
+  const liveness: Live[] = [
+    // From the write's acceptance (WRITTEN) on: the kernel, not userspace, must then finish it.
+    { ...PROPERTIES.U23, form: 'leadsTo', from: (s) => s.fw_upload.phase !== FwUpload.IDLE, to: (s) => s.fw_upload.phase === FwUpload.IDLE },
+  ];
+  return { invariants, transitionProperties, targets, liveness };
 }

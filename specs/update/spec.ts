@@ -52,7 +52,7 @@ export function updateModel(env: UpdateParams): Model<Schema> {
     }),
     actions,
     ...properties(d, env, actions),
-    // Legal ends: no update in flight. A hang inside stop_machine() (U23) leaves nothing enabled.
+    // Legal ends: no update in flight. A CPU stuck inside stop_machine() is a deadlock, or a livelock that U23 finds.
     isEndState: (s) => s.fw_upload.phase === FwUpload.IDLE,
     // CPU 0 is the lead; under D28 the lowest online CPU leads, so CPU numbers matter.
     symmetry: d.leadAtWrite ? [] : [...cpuSymmetry(tdx.topology, [0]), ...(env.vcpus > 1 ? [{ index: 'vcpu', from: 0, to: env.vcpus }] : [])],
@@ -189,7 +189,7 @@ export const update = defineSpec({
         [
           'D11',
           'an rwlock around SEAMCALLs instead of stop_machine',
-          "past U3 and U20, the flush IPI handler's read_lock spins with IRQs off on a CPU the update still needs (U23), then a deadlock",
+          "past U3 and U20, the flush IPI handler's read_lock spins with IRQs off on a CPU the update still needs (U23.wait), then a deadlock",
         ],
         ['D12', 'lock KVM entry points instead of stop_machine', 'past U3, a sysfs SEAMLDR.INFO, which takes no KVM lock, runs inside the update (U1)'],
         [
@@ -282,9 +282,15 @@ export const update = defineSpec({
       mutate: (m: M) => guard(m, 'multi_cpu_stop: local_irq_restore', () => (s, c) => s.cpu.at(c).stopper === Stopper.EXIT),
     },
     {
-      property: 'U23',
+      property: 'U23.wait',
       name: 'multi_cpu_stop disables IRQs without waiting for every stopper (MULTI_STOP_PREPARE barrier dropped)',
       mutate: (m: M) => guard(m, 'multi_cpu_stop: local_irq_disable', () => (s, c) => s.cpu.at(c).stopper === Stopper.PREPARE),
+    },
+    {
+      property: 'U23',
+      name: 'D7, the spinning half: after a failed step the waiting CPUs re-read update_ctrl.state, which never advances, without testing num_failed',
+      // A livelock, not a deadlock: each CPU keeps taking its spin step.
+      mutate: (m: M) => mutateAction(m, 'return from do_seamldr_install_module', { effect: () => () => {} }),
     },
     {
       property: 'U20',

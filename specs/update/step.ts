@@ -28,6 +28,12 @@ export interface Step extends Action<Schema> {
 }
 
 export const CPU = { actorKind: 'CPU' } as const;
+/**
+ * An action of the environment, which may never happen on a fair path (liveness): userspace,
+ * TD vCPU threads, sysfs readers, IRQs and NMIs that nothing waits for, hotplug, injected faults.
+ * The kernel's own steps keep weak fairness: a CPU that can go on does.
+ */
+export const ENVIRONMENT = { fairness: 'none' } as const;
 export const TDX_MODULE = 'TDX module';
 export const P_SEAMLDR = 'P-SEAMLDR';
 /** KVM's perf NMI callback: the one NMI handler bound by Sean's rule (V8.nmi). */

@@ -14,7 +14,7 @@ import { ModuleUpdateState as U } from '../../model/seamldr.js';
 import { TdxStatus, type Status } from '../../model/status.js';
 import type { Design } from './design.js';
 import { allStoppersRunning, FailedAt, FwUpload, inUpdate, irqsOn, Loop, seamldrLocked, Stopper, Task, type Env, type N, type S } from './state.js';
-import { CPU, P_SEAMLDR, TDX_MODULE, type Step } from './step.js';
+import { CPU, ENVIRONMENT, P_SEAMLDR, TDX_MODULE, type Step } from './step.js';
 import type { UpdateCtrl } from './updateCtrl.js';
 
 /**
@@ -189,7 +189,7 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
     ...sm,
     target: TDX_MODULE,
     leaf: w.leaf,
-    ...(inject === TdxStatus.TDX_SUCCESS ? { description: w.description, source: w.source } : { fault: true, ...w.fault! }),
+    ...(inject === TdxStatus.TDX_SUCCESS ? { description: w.description, source: w.source } : { fault: true, ...ENVIRONMENT, ...w.fault! }),
     starts: () => w.state,
     guard: (s, c) => reads(s, c, w),
     effect: (s, n, c) => {
@@ -206,6 +206,9 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
     {
       name: 'stop_machine: stopper preempts',
       ...sm,
+      // The SCHED_FIFO stopper takes the CPU at the next preemption point (a reader's preempt_enable(),
+      // a vCPU's exit from guest mode), however often the task re-enters: strong fairness.
+      fairness: 'strong',
       description: 'cpu_stopper_thread runs on this CPU once its task may be preempted; a vCPU thread is scheduled out',
       source: 'kernel/stop_machine.c: stop_machine_cpuslocked(), multi_cpu_stop() MULTI_STOP_PREPARE',
       guard: (s, c) => {
@@ -347,6 +350,7 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
       name: 'SEAMRET from SEAMLDR.INSTALL: error',
       ...sm,
       fault: true,
+      ...ENVIRONMENT,
       target: P_SEAMLDR,
       description: 'the P-SEAMLDR fails the install (bad signature, loader error): injected',
       source: 'seamldr.c: seamldr_install(); digest 4.10',
