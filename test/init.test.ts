@@ -4,6 +4,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { check } from '../checker/check.js';
+import type { AnyModel } from '../checker/model.js';
 import { buildTdxMemlist, constructTdmrs, GiB, layoutFamily, pamtSize, tdmrConfigError } from '../model/memory.js';
 import { FAMILY, Platform, platforms } from '../specs/init/layouts.js';
 import { init } from '../specs/init/spec.js';
@@ -24,6 +25,25 @@ describe('init variants', () => {
       const e = init.expectations!.find((x) => x.params['variant'] === v && x.expect.verdict === 'violation');
       expect(e, v).toBeDefined();
     }
+  });
+});
+
+describe('init liveness: the livelocks need weak fairness', () => {
+  /** The model with `name`'s instances strongly fair: enabled infinitely often, taken infinitely often. */
+  const strong = (m: AnyModel, name: string): AnyModel => ({
+    ...m,
+    actions: m.actions.map((a) => (a.name === name ? { ...a, fairness: 'strong' as const } : a)),
+  });
+  const t2 = init.witnesses!.find((w) => w.property === 'T2')!;
+  test.each([
+    ['T1', 'keyconfig-retry', 'SEAMRET TDH.SYS.KEY.CONFIG', (m: AnyModel) => m],
+    ['T2', 'reference', 'TDH.SYS.LP.INIT', (m: AnyModel) => t2.mutate!(m)],
+  ])('%s (variant %s): a lasso under weak fairness, none once %s is strongly fair', (property, variant, success, mutate) => {
+    const m = mutate(buildSpec(init, { variant }));
+    const weak = check(m);
+    expect([weak.verdict, weak.violation?.property.name, weak.violation?.loopStart !== undefined]).toEqual(['violation', property, true]);
+    const o = check(strong(m, success));
+    expect([o.verdict, o.liveness?.checked]).toEqual(['pass', ['I11L', 'T1', 'T2']]);
   });
 });
 

@@ -49,6 +49,8 @@ export function callerSteps(m: Machine): Step[] {
   return [
     {
       name: 'tdx_enable',
+      // 2026: the initcall always runs; 2022: KVM loads when userspace asks, which may be never
+      fairness: m.era2026 ? 'weak' : 'none',
       context: 'task',
       source: m.era2026
         ? '[KVX] tdx_enable(): subsys_initcall; cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "virt/tdx:online", tdx_online_cpu, ...)'
@@ -301,6 +303,8 @@ export function cpuSteps(m: Machine): Step[] {
         moduleTouchesPamt(n);
         // sc_retry() retries TDX_RND_NO_ENTROPY; an injected failure is one that outlasts the retries
         const st = m.call(n, c, SeamcallLeaf.TDH_SYS_KEY_CONFIG, failed ? { inject: TdxStatus.TDX_RND_NO_ENTROPY } : {});
+        // keyconfig-retry: the package is tried again, with no bound on how often
+        if (st === TdxStatus.TDX_RND_NO_ENTROPY && v === 'keyconfig-retry') return;
         if (st !== TdxStatus.TDX_SUCCESS) errAfterConfig(m, n);
         else if (v === 'D22') {
           if (m.tdx.allPackagesConfigured(n.tdx_module)) startInitTdmrs(n);

@@ -31,6 +31,7 @@ function cpuHotplug(m: Machine): Step[] {
   return [
     {
       name: 'cpu_up',
+      fairness: 'none', // userspace (sysfs): may never online a CPU
       ...m.eachCpu,
       context: 'task (sysfs online)',
       source: 'cpuhp: logical online runs the VMX, then the TDX online callback (digest 3.7)',
@@ -41,6 +42,7 @@ function cpuHotplug(m: Machine): Step[] {
     },
     {
       name: 'cpuhp rollback: VMXOFF, offline',
+      // weak (the default): the cpuhp core rolls a failed online back by itself
       ...m.eachCpu,
       context: 'cpuhp',
       source: 'cpuhp: a failed tdx_cpu_enable() fails the online; teardown callbacks run (digest 3.7, I16)',
@@ -49,6 +51,7 @@ function cpuHotplug(m: Machine): Step[] {
     },
     {
       name: 'cpu_down',
+      fairness: 'none',
       ...m.eachCpu,
       context: 'task (sysfs offline)',
       source: 'tdx_offline_cpu(): -EBUSY for the last online CPU of a package while HKIDs are in use; then VMXOFF (digest 3.7)',
@@ -69,6 +72,7 @@ function memoryHotplug(m: Machine): Step[] {
   return [
     {
       name: 'add_memory',
+      fairness: 'none', // the platform (ACPI) and userspace: memory may never be added, onlined or offlined
       ...regions,
       context: 'task (ACPI hot-add)',
       source: 'add_memory(): the region joins memblock (ARCH_KEEP_MEMBLOCK), offline',
@@ -77,6 +81,7 @@ function memoryHotplug(m: Machine): Step[] {
     },
     {
       name: 'online_pages',
+      fairness: 'none',
       ...regions,
       context: 'task (sysfs online)',
       source:
@@ -88,6 +93,7 @@ function memoryHotplug(m: Machine): Step[] {
     },
     {
       name: 'offline_pages',
+      fairness: 'none',
       ...regions,
       context: 'task (sysfs offline)',
       source: 'memory offline of a ZONE_MOVABLE block (no PAMT lives there)',
@@ -101,6 +107,7 @@ function tds(m: Machine): Step[] {
   return [
     {
       name: 'tdx_guest_keyid_alloc',
+      fairness: 'none', // KVM's users: a TD may never be created or destroyed
       context: 'task (KVM_CREATE_VM)',
       source: 'KVM __tdx_td_init(): "All packages need to have online CPU to create TD"; tdx_guest_keyid_alloc()',
       guard: (s) => m.initialized(s) && !m.tdExists(s) && s.kernel.tdx_nr_guest_keyids > 0 && m.quiescent(s) && m.allPackagesOnline(s),
@@ -111,6 +118,7 @@ function tds(m: Machine): Step[] {
     },
     {
       name: 'tdx_guest_keyid_free',
+      fairness: 'none',
       context: 'task (TD destroyed)',
       source: 'KVM tdx_mmu_release_hkid(): per-package cache write-back, then the HKID is freed',
       guard: (s) => m.tdExists(s) && m.quiescent(s),
@@ -158,6 +166,7 @@ function kexec(m: Machine): Step[] {
   return [
     {
       name: 'tdx_shutdown: TDH.SYS.DISABLE',
+      fairness: 'none', // kexec is a userspace request that may never come
       context: 'task (syscore shutdown)',
       source: '[DIS] tdx_shutdown(): TDH.SYS.DISABLE before WBINVD and VMXOFF (digest 3.9)',
       issues: onCaller(SeamcallLeaf.TDH_SYS_DISABLE),
@@ -169,6 +178,10 @@ function kexec(m: Machine): Step[] {
     },
     {
       name: 'machine_kexec',
+      // One action for the request (without DISABLE) and for the kernel finishing one: weak
+      // fairness would force a kexec on every idle path. No liveness property needs the second
+      // (tdx_enable() is never under way during kexec's shutdown).
+      fairness: 'none',
       context: 'task (kexec -e)',
       source:
         'machine_kexec(): stop_this_cpu() WBINVDs the other CPUs, relocate_kernel() this one (cache_state_incoherent); the new kernel boots with the module as left ([S1] "fails at the first step")',
@@ -187,6 +200,7 @@ function update(m: Machine): Step[] {
   return [
     {
       name: 'seamldr_install_module: TDH.SYS.SHUTDOWN',
+      fairness: 'none', // an update is a userspace request; once it shut the module down, the install below is the kernel's own (weak) step
       context: 'stop_machine',
       source:
         m.variant === 'D17' || m.variant === 'D34'

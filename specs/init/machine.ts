@@ -11,7 +11,7 @@ import { MAX_REGIONS, platforms, type Outcome, type Platform } from './layouts.j
 import type { InitParams } from './spec.js';
 import { Cpuhp, InitResult, InitStep, KEYID_PARTITIONING, Kexec, Mem, Update, type N, type S } from './state.js';
 
-export const VARIANTS = ['reference', 'D17', 'D20', 'D21', 'D22', 'D23', 'D23-free', 'D25', 'D26', 'D27', 'D34'] as const;
+export const VARIANTS = ['reference', 'D17', 'D20', 'D21', 'D22', 'D23', 'D23-free', 'D25', 'D26', 'D27', 'D34', 'keyconfig-retry'] as const;
 export type Variant = (typeof VARIANTS)[number];
 export const ERAS = ['2026', '2022'] as const;
 export type Era = (typeof ERAS)[number];

@@ -1,12 +1,14 @@
 // I1-I17 and I19-I21 of digest 7.1, E1 (what the error path undoes), and the reachability
 // targets R1 (tdx_enable() succeeds), R2 (a kexec'd kernel initializes again) and R3 (the error
-// path after KEY.CONFIG runs to its end). Invariants hold in every state; events are checked on
+// path after KEY.CONFIG runs to its end), and the liveness properties I11L (TDMR.INIT runs until
+// done), T1 (KEY.CONFIG's retry ends) and T2 (tdx_enable() returns), on the fair paths the
+// actions' fairness defines. Invariants hold in every state; events are checked on
 // transitions: each action declares the leaf it issues and on which CPU, so I1/I2/I5-I11/I13/I19
 // are predicates over (state, action, next state). I4, I13, I14, I20, E1 and the targets read the
 // module and the ghosts (state.ts), not the kernel's flags.
 
-import type { Invariant, ReachabilityTarget, TransitionProperty } from '../../checker/model.js';
-import { declareProperties, invariant, target, transition } from '../../checker/spec.js';
+import type { Invariant, LivenessProperty, ReachabilityTarget, TransitionProperty } from '../../checker/model.js';
+import { declareProperties, eventually, invariant, target, transition } from '../../checker/spec.js';
 import { Errno } from '../../model/kernel.js';
 import { BEFORE_LP_INIT_LEAVES, EXCLUSIVE_LEAVES, SHARED_LEAVES, SeamcallLeaf, type Leaf } from '../../model/leaf.js';
 import { SysState } from '../../model/module.js';
@@ -101,6 +103,18 @@ export const PROPERTIES = declareProperties({
   I19: transition(
     'kexec without DISABLE (expected): TDH.SYS.INIT on a module past SYSINIT_PENDING fails, so the new kernel fails at the first step (with disable_supported=false: the [ASSUMPTION] of 3.9 off)',
     'digest 7.1 I19; [S1] "it will fail immediately at the first step"; [MOD] TDX_SYS_INIT_NOT_PENDING; [DIS]',
+  ),
+  I11L: eventually(
+    'TDMR.INIT runs until done: once init_tdmrs() started, on every fair path every TDMR becomes initialized (the module says so) or the attempt fails into its cleanup',
+    'digest 7.1 I11 (liveness: tdmrNext strictly increases per successful call); tdx.c init_tdmrs(), init_tdmr()',
+  ),
+  T1: eventually(
+    "KEY.CONFIG's retry ends: once config_global_keyid() started, on every fair path it returns (every package visited, or an error), although an entropy failure may recur for ever",
+    'digest 1.4 (sc_retry: at most RDRAND_RETRY_LOOPS on TDX_RND_NO_ENTROPY), 3.2 step 7b; tdx.c config_global_keyid()',
+  ),
+  T2: eventually(
+    'tdx_enable() returns: once called, on every fair path its caller is back (success or error), whatever faults the environment injects',
+    'digest 7.1 L1 (its termination half); tdx.c tdx_enable(), init_tdx_module()',
   ),
   R1: target(
     'tdx_enable() succeeds: the caller is back, the kernel says initialized, the module is SYS_READY with every package configured and every TDMR initialized, and every online CPU is in VMX operation and LP-initialized',
@@ -277,6 +291,28 @@ export function transitionProperties(m: Machine, { issued, issuedLeaf }: Issues)
         s.tdx_module.sys_state === SysState.SYSINIT_PENDING ||
         n.kernel.sysinit_ret !== Errno['0'],
     },
+  ];
+}
+
+/** The error path after TDH.SYS.CONFIG has begun: init_tdx_module() jumped into its cleanup. */
+const CLEANUP = new Set<number>([InitStep.err_reset_pamts, InitStep.err_quirk_reset_pamt, InitStep.err_free_pamts, InitStep.err_free_tdmrs]);
+
+/** Ordered innermost loop first: a loop that never ends also keeps tdx_enable() from returning, and the narrower property names it. */
+export function liveness(m: Machine): LivenessProperty<Schema>[] {
+  return [
+    {
+      ...PROPERTIES.I11L,
+      form: 'leadsTo',
+      from: (s) => s.kernel.step === InitStep.init_tdmrs,
+      to: (s) => m.tdx.allTdmrsInitialized(s.tdx_module) || CLEANUP.has(s.kernel.step),
+    },
+    {
+      ...PROPERTIES.T1,
+      form: 'leadsTo',
+      from: (s) => s.kernel.step === InitStep.config_global_keyid,
+      to: (s) => s.kernel.step !== InitStep.config_global_keyid,
+    },
+    { ...PROPERTIES.T2, form: 'leadsTo', from: (s) => s.kernel.step !== InitStep.idle, to: (s) => s.kernel.step === InitStep.idle },
   ];
 }
 

@@ -12,7 +12,7 @@ import { cleanupSteps } from './cleanup.js';
 import { environmentSteps } from './environment.js';
 import { LAYOUTS, MAX_REGIONS } from './layouts.js';
 import { CALLER, ERAS, Machine, VARIANTS } from './machine.js';
-import { invariants, PROPERTIES, targets, transitionProperties } from './properties.js';
+import { invariants, liveness, PROPERTIES, targets, transitionProperties } from './properties.js';
 import { Cpuhp, initSchema, Mem, type N, type Schema } from './state.js';
 import { toActions } from './step.js';
 import { INIT_WITNESSES } from './witnesses.js';
@@ -36,6 +36,7 @@ export function initModel(p: InitParams): Model<Schema> {
     invariants: invariants(m),
     transitionProperties: transitionProperties(m, issues),
     targets: targets(m),
+    liveness: liveness(m),
     isEndState: (s) => m.quiescent(s),
     // D25's migration target (the next CPU) breaks the symmetry; D21's offline LP is distinct
     symmetry: m.variant === 'D25' ? [] : cpuSymmetry(m.topo, m.variant === 'D21' ? [CALLER, m.cpus - 1] : [CALLER]),
@@ -53,7 +54,7 @@ const params = {
   variant: param.oneOf(
     VARIANTS,
     'reference',
-    'known-bad designs (digest 8): D17 the update leaves the status UNINITIALIZED after SHUTDOWN (needs update=true; era=2022, where tdx_enable() can run again); D20 retry after failure; D21 a platform CPU offline at init; D22 KEY.CONFIG on all CPUs at once; D23 no WBINVD before KEY.CONFIG; D23-free no WBINVD before freeing PAMTs; D25 LP init on a migrating task; D26 no memory notifier; D27 offline the last CPU of a package with TDs; D34 tdx_enable() racing the update (D17 without the exclusion of the update window; update=true, era=2022)',
+    'known-bad designs (digest 8): D17 the update leaves the status UNINITIALIZED after SHUTDOWN (needs update=true; era=2022, where tdx_enable() can run again); D20 retry after failure; D21 a platform CPU offline at init; D22 KEY.CONFIG on all CPUs at once; D23 no WBINVD before KEY.CONFIG; D23-free no WBINVD before freeing PAMTs; D25 LP init on a migrating task; D26 no memory notifier; D27 offline the last CPU of a package with TDs; D34 tdx_enable() racing the update (D17 without the exclusion of the update window; update=true, era=2022); keyconfig-retry config_global_keyid() retries TDX_RND_NO_ENTROPY without bound (a livelock: T1)',
   ),
   layout: param.oneOf(
     LAYOUTS,
@@ -141,6 +142,12 @@ export const init = defineSpec({
       name: 'D34 tdx_enable() racing an update',
       params: { variant: 'D34', era: '2022', update: true, cpu_hotplug: false },
       expect: { verdict: 'violation', property: 'I13', traceLength: 27 },
+    },
+    {
+      name: 'KEY.CONFIG retried without bound',
+      params: { variant: 'keyconfig-retry' },
+      expect: { verdict: 'violation', property: 'T1' },
+      note: 'a livelock, not a bad state: every safety property holds, but an entropy failure that recurs for ever (the environment may, fairness none) keeps config_global_keyid() on one package; sc_retry() bounds it',
     },
     { name: 'D34 under 2026 (tdx_enable() is __init)', params: { variant: 'D34', update: true, mem_hotplug: false }, expect: { verdict: 'pass' } },
   ],

@@ -20,6 +20,8 @@ export interface Step {
   readonly effect: (s: S, n: N, actor: number, failed: boolean) => void;
   /** An injectable failure: a second action `${name} → ${label}` runs effect with failed = true. */
   readonly failure?: { readonly label: string; readonly enabled: boolean };
+  /** Liveness fairness of the step itself (default weak: the kernel's own steps); an injected failure never has any. */
+  readonly fairness?: Action<Schema>['fairness'];
 }
 
 /** The step issues `leaf` on the CPU it runs on. */
@@ -54,8 +56,11 @@ export function toActions(steps: readonly Step[], after: (s: S, n: N) => void): 
       guard: st.guard,
     };
     const add = (name: string, failed: boolean): void => {
+      // an injected failure is the environment's choice: it may recur, but nothing forces it
+      const fairness = failed ? 'none' : st.fairness;
       actions.push({
         ...base,
+        ...(fairness === undefined ? {} : { fairness }),
         name,
         effect: (s, n, a) => {
           st.effect(s, n, a, failed);

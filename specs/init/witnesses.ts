@@ -136,6 +136,25 @@ export const INIT_WITNESSES: readonly Witness<Record<string, string | number | b
         for (let r = 0; r < MAX_REGIONS; r++) n.memlist.set(r, s.memlist.get(r));
       }),
   },
+  {
+    property: 'I11L',
+    name: 'init_tdmrs() never moves past the second TDMR: TDH.SYS.TDMR.INIT on it again and again (TDX_TDMR_ALREADY_INITIALIZED taken for "not done"), the third never initialized',
+    mutate: (m) =>
+      andThen(m, 'TDH.SYS.TDMR.INIT', (s, n) => {
+        if (s.kernel.tdmr_cur === 0) return;
+        n.kernel.tdmr_cur = s.kernel.tdmr_cur;
+        n.kernel.step = InitStep.init_tdmrs;
+      }),
+  },
+  {
+    property: 'T2',
+    name: 'tdx_online_cpu() retries a failed tdx_cpu_enable() (VMXOFF, VMXON, LP.INIT) without bound while the LP stays inconsistent',
+    mutate: (m) =>
+      andThen(m, 'TDH.SYS.LP.INIT → TDX_INCONSISTENT_MSR', (_s, n, c) => {
+        n.cpu.at(c).hp = Cpuhp.vmxon_pending;
+        n.cpu.at(c).vmxOn = false;
+      }),
+  },
   { property: 'R1', name: ONE_SHORT, mutate: initTdmrsOneShort },
   {
     property: 'R3',
