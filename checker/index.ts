@@ -3,14 +3,15 @@
 
 // Writing a spec: the state schema, the model, parameters and properties.
 export { array, bool, enumOf, int, record, type Plain, type Read, type RecordDomain, type Write } from './domain.js';
-export type { Action, ActionRef, AnyModel, Invariant, Model, Source, Symmetry, TransitionProperty } from './model.js';
-export { declareProperties, defineSpec, invariant, param, transition } from './spec.js';
-export type { ConfigOptions, DeclaredProperty, Expectation, ParamDecl, Params, ParamValue, PropertyDecl, Spec } from './spec.js';
+export type { Action, ActionRef, AnyModel, Invariant, LivenessProperty, Model, ReachabilityTarget, Source, Symmetry, TransitionProperty } from './model.js';
+export { declareProperties, defineSpec, eventually, invariant, param, target, transition } from './spec.js';
+export { andThen, dropAction, mutateAction } from './mutate.js';
+export type { AuditLine, ConfigOptions, DeclaredProperty, Expectation, ParamDecl, Params, ParamValue, PropertyDecl, Spec, Witness } from './spec.js';
 export { checkParams } from './params.js';
 
 // Checking it, and what a check returns.
 export { check, checkParallel, describeModelError } from './check.js';
-export type { CheckOptions, CheckOutcome, ModelError, Strategy, Violation } from './check.js';
+export type { CheckOptions, CheckOutcome, LivenessReport, ModelError, Strategy, Violation } from './check.js';
 export type { ModelPhase } from './expand.js';
 export type { Progress, SearchStats, Verdict } from './result.js';
 export type { TraceStep } from './trace.js';
