@@ -23,7 +23,7 @@ export interface StateGraphCsr {
   /** Edges of state v: first[v] .. first[v + 1] - 1. */
   readonly first: Uint32Array;
   readonly target: Uint32Array;
-  readonly ref: Uint32Array;
+  readonly ref: Uint8Array | Uint16Array | Uint32Array;
   /** Per state and property p: bit 2p is `from`, bit 2p + 1 is `to`. */
   readonly bits: Uint8Array;
   readonly bytesPerState: number;
@@ -92,20 +92,71 @@ class NumberedStates {
   }
 }
 
-/** A growable Uint32Array. */
-class Column {
-  data = new Uint32Array(1 << 16);
+type Words = Uint8Array | Uint16Array | Uint32Array;
+
+/** A growable typed array of unsigned values of `bits` width (8, 16 or 32). */
+class Column<T extends Words> {
+  data: T;
   length = 0;
+  constructor(private readonly make: (n: number) => T) {
+    this.data = make(1 << 16);
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const d = new Uint32Array(this.data.length * 2);
+      const d = this.make(this.data.length * 2);
       d.set(this.data);
       this.data = d;
     }
     this.data[this.length++] = v;
   }
-  done(): Uint32Array {
-    return this.data.subarray(0, this.length);
+  done(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+}
+
+/** The narrowest column for values below `limit`. */
+const columnFor = (limit: number): Column<Words> =>
+  limit <= 0x100
+    ? new Column<Words>((n) => new Uint8Array(n))
+    : limit <= 0x10000
+      ? new Column<Words>((n) => new Uint16Array(n))
+      : new Column<Words>((n) => new Uint32Array(n));
+const u32 = (n: number): Uint32Array => new Uint32Array(n);
+
+/**
+ * The states waiting to be expanded, in number order: a state's words are dropped once it
+ * has been expanded, so the queue holds a BFS frontier, not every state.
+ */
+class StateQueue {
+  private data: Uint32Array;
+  /** The number of the first state held. */
+  private base = 0;
+  private end = 0;
+  constructor(private readonly W: number) {
+    this.data = new Uint32Array(W << 12);
+  }
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+  push(words: Uint32Array): void {
+    const at = (this.end - this.base) * this.W;
+    if (at + this.W > this.data.length) {
+      const d = new Uint32Array(this.data.length * 2);
+      d.set(this.data.subarray(0, at));
+      this.data = d;
+    }
+    this.data.set(words, at);
+    this.end++;
+  }
+  /** Copies state `v` (the oldest held) into `into` and drops it, moving the rest down when half is spent. */
+  take(v: number, into: Uint32Array): void {
+    const W = this.W;
+    const at = (v - this.base) * W;
+    for (let k = 0; k < W; k++) into[k] = this.data[at + k]!;
+    if ((v - this.base + 1) * 2 * W > this.data.length) {
+      this.data.copyWithin(0, at + W, (this.end - this.base) * W);
+      this.base = v + 1;
+    }
   }
 }
 
@@ -127,13 +178,12 @@ export function recordGraph<D extends RecordDomain>(
   const L = props.length;
   const bytesPerState = Math.max(1, Math.ceil(L / 4));
   let bits = new Uint8Array(1 << 16);
-  const queue = new Column();
-  const first = new Column();
-  const target = new Column();
-  const ref = new Column();
-  const W = cm.words;
+  const queue = new StateQueue(cm.words);
+  const first = new Column(u32);
+  const target = new Column(u32);
+  const ref = columnFor(cm.refs.length);
   const initial: { id: number; init: number }[] = [];
-  const bytes = (): number => numbers.bytes + bits.byteLength + 4 * (queue.data.length + first.data.length + target.data.length + ref.data.length);
+  const bytes = (): number => numbers.bytes + bits.byteLength + queue.bytes + first.data.byteLength + target.data.byteLength + ref.data.byteLength;
 
   /** Numbers the state in `next`; a new one is judged, its bits set and queued. False: stop. */
   const admit = (): number => {
@@ -151,7 +201,7 @@ export function recordGraph<D extends RecordDomain>(
       const v = (pr.from === undefined || pr.from(view.read) ? 1 : 0) | (pr.to(view.read) ? 2 : 0);
       bits[id * bytesPerState + (p >> 2)]! |= v << ((p & 3) * 2);
     }
-    for (let k = 0; k < W; k++) queue.push(next[k]!);
+    queue.push(next);
     return id;
   };
   let stop: RecordResult | undefined;
@@ -175,7 +225,7 @@ export function recordGraph<D extends RecordDomain>(
   };
   for (let v = 0; v < numbers.size; v++) {
     if ((v & 0x3fff) === 0 && bytes() > memory) return { kind: 'stopped', why: 'memory' };
-    for (let k = 0; k < W; k++) cur[k] = queue.data[v * W + k]!;
+    queue.take(v, cur);
     first.push(target.length);
     const how = succ.expand(sink);
     if (stop) return stop;
@@ -274,22 +324,25 @@ function sccs(g: StateGraphCsr, inSub: Uint8Array, visit: (members: number[]) =>
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
-  const stack: number[] = [];
-  const callV: number[] = [];
-  const callE: number[] = [];
+  // Tarjan's stack, and the explicit call stack: the state and its next edge.
+  const stack = new Int32Array(n);
+  const callV = new Int32Array(n);
+  const callE = new Uint32Array(n);
+  let sp = 0;
+  let cp = 0;
   let counter = 0;
+  const enter = (v: number): void => {
+    index[v] = low[v] = counter++;
+    stack[sp++] = v;
+    onStack[v] = 1;
+    callV[cp] = v;
+    callE[cp++] = g.first[v]!;
+  };
   for (let root = 0; root < n; root++) {
     if (!inSub[root] || index[root] !== -1) continue;
-    const enter = (v: number): void => {
-      index[v] = low[v] = counter++;
-      stack.push(v);
-      onStack[v] = 1;
-      callV.push(v);
-      callE.push(g.first[v]!);
-    };
     enter(root);
-    while (callV.length > 0) {
-      const top = callV.length - 1;
+    while (cp > 0) {
+      const top = cp - 1;
       const v = callV[top]!;
       const e = callE[top]!;
       if (e < g.first[v + 1]!) {
@@ -300,17 +353,16 @@ function sccs(g: StateGraphCsr, inSub: Uint8Array, visit: (members: number[]) =>
         else if (onStack[w] && index[w]! < low[v]!) low[v] = index[w]!;
         continue;
       }
-      callV.pop();
-      callE.pop();
-      if (callV.length > 0) {
-        const u = callV[callV.length - 1]!;
+      cp--;
+      if (cp > 0) {
+        const u = callV[cp - 1]!;
         if (low[v]! < low[u]!) low[u] = low[v]!;
       }
       if (low[v] === index[v]) {
         const members: number[] = [];
         let w: number;
         do {
-          w = stack.pop()!;
+          w = stack[--sp]!;
           onStack[w] = 0;
           members.push(w);
         } while (w !== v);
