@@ -16,7 +16,8 @@ export type { ModelPhase } from './expand.js';
 export type { Progress, SearchStats, Verdict } from './result.js';
 export type { TraceStep } from './trace.js';
 
-// What reports render: the annotated trace, the model as data, the state graph.
+// What reports render: the annotated trace, the model as data, the state graph, the audit.
+export type { AuditResult, Fate, MutantResult } from './audit.js';
 export { actorName, annotateTrace, modelInfo, type ActionInfo, type AnnotatedStep, type InstanceInfo, type ModelInfo } from './annotate.js';
 export type { Change } from './diff.js';
 export type { GraphLabel, StateGraph, StateNode, StepEdge } from './state-graph.js';

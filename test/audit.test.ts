@@ -5,10 +5,13 @@
 // mutants on worker threads, which load the build in dist/ (npm test builds first).
 
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type * as CiCommand from '../checker/cli/ci-command.js';
 import type * as Audit from '../checker/audit.js';
+import type * as AuditCommand from '../checker/cli/audit-command.js';
 import type * as Mutants from '../checker/mutants.js';
 import type { Spec } from '../checker/spec.js';
 import { built } from './support/built.js';
@@ -34,6 +37,24 @@ describe('tdxmc audit', () => {
     const judged = one.mutants.length - one.counts.equivalent - one.counts.accepted;
     expect(one.score).toBe(one.counts.killed / judged);
     expect(one.counts.survived).toBeGreaterThan(0);
+  });
+
+  it('--report writes the grid and the survivors as Markdown and HTML', async () => {
+    const { auditCommand } = await built<typeof AuditCommand>('checker/cli/audit-command.js');
+    const dir = mkdtempSync(join(tmpdir(), 'tdxmc-audit-'));
+    const sink = new Writable({ write: (_c, _e, done) => done() });
+    const code = await auditCommand.invoke(['audited', '--report', dir, '--quiet'], {
+      specs: [audited],
+      version: 'test',
+      out: sink,
+      err: sink as unknown as NodeJS.WriteStream,
+    });
+    expect(code).toBe(1);
+    const md = readFileSync(join(dir, 'audit-audited.md'), 'utf8');
+    expect(md).toMatch(/^\| inc \| 1\/1 \| /m);
+    expect(md).toContain('- inc without its write of shadow breaks no property');
+    const html = readFileSync(join(dir, 'audit-audited.html'), 'utf8');
+    expect(html).toContain('<li>inc without its write of shadow breaks no property</li>');
   });
 
   it("the README's operator table is --help's", async () => {

@@ -2,14 +2,15 @@
 // properties kill; the survivors are bugs of that shape a `pass` would not see.
 
 import { availableParallelism } from 'node:os';
-import { audit, auditHolds, type AuditResult, type Fate } from '../audit.js';
+import { audit, auditHolds, type AuditResult } from '../audit.js';
 import { EXIT, UsageError } from '../exit.js';
 import { OPERATORS, type Operator } from '../mutants.js';
-import { paramText } from '../report/values.js';
+import { auditGrid, auditHeadline, auditSections, renderAuditHtml, renderAuditMarkdown } from '../report/audit.js';
 import { wrap } from '../report/wrap.js';
 import { command } from './command.js';
 import { positiveInt } from './flags.js';
-import { DEBUG, HELP, JSON_OUT, SET } from './shared-options.js';
+import { writeOut } from './out-file.js';
+import { DEBUG, HELP, JSON_OUT, REPORT_DIR, SET } from './shared-options.js';
 import { buildModel, requireSpec } from './spec-arg.js';
 
 const ALL = Object.keys(OPERATORS) as Operator[];
@@ -19,13 +20,12 @@ const options = {
   operators: { type: 'string', value: 'LIST', defaultText: 'all', help: 'comma-separated mutation operators (below)' },
   jobs: { type: 'string', value: 'N', defaultText: "the machine's available parallelism", help: 'worker threads checking mutants side by side' },
   'max-states': { type: 'string', value: 'N', defaultText: "ten times the reference's states", help: "each mutant's bound; a mutant cut by it is incomplete" },
+  report: { ...REPORT_DIR, help: 'write the audit as Markdown and HTML into DIR (audit-<spec>.md, .html)' },
   json: JSON_OUT,
   quiet: { type: 'boolean', help: 'no progress line on stderr' },
   debug: DEBUG,
   help: HELP,
 } as const;
-
-const FATES: readonly Fate[] = ['killed', 'survived', 'accepted', 'equivalent', 'model error', 'incomplete'];
 
 function operatorsOf(raw: string | undefined): Operator[] {
   if (raw === undefined) return ALL;
@@ -35,43 +35,16 @@ function operatorsOf(raw: string | undefined): Operator[] {
   return ops as Operator[];
 }
 
-/** Per action, per operator: killed of all (`3/4`), `-` where there is no such mutant. */
-function table(r: AuditResult): string[] {
-  const actions = [...new Set(r.mutants.flatMap((m) => (m.mutant.action === undefined ? [] : [m.mutant.action])))];
-  const ops = r.operators.filter((o) => o !== 'drop-init');
-  const cell = (action: string, op: Operator): string => {
-    const ms = r.mutants.filter((m) => m.mutant.action === action && m.mutant.operator === op);
-    const judged = ms.filter((m) => m.fate !== 'equivalent' && m.fate !== 'accepted');
-    return ms.length === 0 ? '-' : judged.length === 0 ? 'equiv' : `${judged.filter((m) => m.fate === 'killed').length}/${judged.length}`;
-  };
-  const rows = [['action', ...ops], ...actions.map((a) => [a, ...ops.map((o) => cell(a, o))])];
-  const w = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map(
-    (row) =>
-      '  ' +
-      row
-        .map((c, i) => c.padEnd(w[i]!))
-        .join('  ')
-        .trimEnd(),
-  );
-}
-
 function render(r: AuditResult, seconds: number): string {
-  const counts = FATES.filter((f) => r.counts[f] > 0).map((f) => `${r.counts[f]} ${f}`);
+  const grid = auditGrid(r);
+  const w = grid[0]!.map((_, i) => Math.max(...grid.map((row) => row[i]!.length)));
   const out = [
-    `audit ${r.spec} ${paramText(r.params)}: ${r.mutants.length} mutants (${counts.join(', ')}), score ${r.score.toFixed(3)}${r.floor === undefined ? '' : ` (floor ${r.floor})`}, ${seconds.toFixed(1)} s`,
+    auditHeadline(r, seconds),
     `  reference: ${r.referenceStates.toLocaleString('en-US')} states; each mutant bounded at ${r.maxStates.toLocaleString('en-US')}`,
     '',
-    ...table(r),
+    ...grid.map((row) => `  ${row.map((c, i) => c.padEnd(w[i]!)).join('  ')}`.trimEnd()),
   ];
-  const list = (fate: Fate, title: string, line: (m: AuditResult['mutants'][number]) => string): void => {
-    const ms = r.mutants.filter((m) => m.fate === fate);
-    if (ms.length > 0) out.push('', `${title}:`, ...ms.flatMap((m) => wrap(`  ${line(m)}`, 100, '      ')));
-  };
-  list('survived', 'survivors (a bug of this shape breaks no property)', (m) => `${m.name} breaks no property`);
-  list('model error', 'model errors (the mutant made the model throw; not counted as killed)', (m) => `${m.name}: ${m.detail}`);
-  list('incomplete', 'incomplete (cut by the bound; not counted as killed)', (m) => `${m.name}: stopped by ${m.detail}`);
-  list('accepted', 'accepted survivors', (m) => `${m.name}: ${m.detail}`);
+  for (const s of auditSections(r)) out.push('', `${s.title}:`, ...s.lines.flatMap((l) => wrap(`  ${l}`, 100, '      ')));
   return out.join('\n');
 }
 
@@ -103,8 +76,17 @@ export const auditCommand = command({
       ...(progress ? { onDone: (done: number, of: number) => void progress.write(`\raudit: ${done}/${of} mutants checked`) } : {}),
     });
     progress?.write('\n');
+    const seconds = (performance.now() - started) / 1000;
+    const files =
+      values.report === undefined
+        ? []
+        : [
+            [`${values.report}/audit-${spec.name}.md`, renderAuditMarkdown(r, seconds)],
+            [`${values.report}/audit-${spec.name}.html`, renderAuditHtml(r, seconds)],
+          ];
+    for (const [file, text] of files) writeOut('--report', file!, text!);
     if (values.json) ctx.out.write(JSON.stringify(r) + '\n');
-    else ctx.out.write(render(r, (performance.now() - started) / 1000) + '\n');
+    else ctx.out.write(render(r, seconds) + (files.length > 0 ? `\n\nreports:\n${files.map(([f]) => `  ${f}\n`).join('')}` : '\n'));
     return auditHolds(r) ? EXIT.pass : EXIT.violation;
   },
 });
