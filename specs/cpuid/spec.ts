@@ -288,7 +288,6 @@ export const cpuid = defineSpec({
       property: 'C2',
       name: "D31: INIT_VM takes vCPU 0's whole CPUID, fixed bits included",
       params: { variant: 'D31' },
-      mutate: (m) => m,
     },
     {
       property: 'C3',
