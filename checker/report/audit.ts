@@ -3,18 +3,20 @@
 // one line each. The command's text, Markdown and HTML render these; nothing is re-run.
 
 import type { AuditResult, Fate, MutantResult } from '../index.js';
+import { esc } from './html.js';
+import { cell } from './markdown.js';
 import { paramText } from './values.js';
 
 /** Rows of the grid: a header (action, then each operator but drop-init), then one row per action. */
 export function auditGrid(r: AuditResult): string[][] {
   const actions = [...new Set(r.mutants.flatMap((m) => (m.mutant.action === undefined ? [] : [m.mutant.action])))];
   const ops = r.operators.filter((o) => o !== 'drop-init');
-  const cell = (action: string, op: string): string => {
+  const killed = (action: string, op: string): string => {
     const ms = r.mutants.filter((m) => m.mutant.action === action && m.mutant.operator === op);
     const judged = ms.filter((m) => m.fate !== 'equivalent' && m.fate !== 'accepted');
     return ms.length === 0 ? '-' : judged.length === 0 ? 'equiv' : `${judged.filter((m) => m.fate === 'killed').length}/${judged.length}`;
   };
-  return [['action', ...ops], ...actions.map((a) => [a, ...ops.map((o) => cell(a, o))])];
+  return [['action', ...ops], ...actions.map((a) => [a, ...ops.map((o) => killed(a, o))])];
 }
 
 export interface AuditSection {
@@ -42,8 +44,6 @@ export function auditHeadline(r: AuditResult, seconds: number): string {
   return `audit ${r.spec} ${paramText(r.params)}: ${r.mutants.length} mutants (${counts.join(', ')}), score ${r.score.toFixed(3)}${r.floor === undefined ? '' : ` (floor ${r.floor})`}, ${seconds.toFixed(1)} s`;
 }
 
-const mdCell = (s: string): string => s.replace(/\|/g, '\\|');
-
 export function renderAuditMarkdown(r: AuditResult, seconds: number): string {
   const [head, ...rows] = auditGrid(r);
   return [
@@ -55,13 +55,11 @@ export function renderAuditMarkdown(r: AuditResult, seconds: number): string {
     '',
     `| ${head!.join(' | ')} |`,
     `|${head!.map(() => '---').join('|')}|`,
-    ...rows.map((row) => `| ${row.map(mdCell).join(' | ')} |`),
-    ...auditSections(r).flatMap((s) => ['', `## ${s.title[0]!.toUpperCase()}${s.title.slice(1)}`, '', ...s.lines.map((l) => `- ${mdCell(l)}`)]),
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+    ...auditSections(r).flatMap((s) => ['', `## ${s.title[0]!.toUpperCase()}${s.title.slice(1)}`, '', ...s.lines.map((l) => `- ${cell(l)}`)]),
     '',
   ].join('\n');
 }
-
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function renderAuditHtml(r: AuditResult, seconds: number): string {
   const [head, ...rows] = auditGrid(r);

@@ -7,7 +7,7 @@ import { checkedRows, failureName, failurePoint, statRows, type Report, type Rep
 import { valueText } from './values.js';
 import { VIEWER_CSS, VIEWER_JS } from './viewer.js';
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Escaped, with line-break opportunities after `.` and `_` so kernel names wrap at their parts. */
 const breakable = (s: string): string => esc(s).replace(/[._]/g, '$&<wbr>');

@@ -8,7 +8,7 @@ import { checkedRows, failureName, failurePoint, propertyName, statRows, type Re
 import { fields, valueText, within } from './values.js';
 
 /** A table cell: pipes escaped, no line breaks. */
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+export const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const code = (s: string): string => `\`${cell(s)}\``;
 
 function table(head: readonly string[], body: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string[] {
