@@ -1,6 +1,7 @@
 // Liveness under fairness (TLC's approach, on the one successor step): a breadth-first search
-// records the reachable graph compactly — per state its first edge, per edge its target and
-// action instance, per state one bit of each property's `from` and `to` — and then, for each
+// records the reachable graph compactly, in arrays allocated once at the sizes the safety
+// search counted — per state its first edge, per edge its target and action instance in one
+// word, per state one bit of each property's `from` and `to` — and then, for each
 // property, Tarjan's algorithm (iterative) finds the strongly connected components of the
 // states where `to` fails. A component is fair when no weakly fair action instance is enabled
 // in all of its states yet never taken inside it, and no strongly fair one is enabled in some
@@ -22,180 +23,207 @@ export interface StateGraphCsr {
   readonly states: number;
   /** Edges of state v: first[v] .. first[v + 1] - 1. */
   readonly first: Uint32Array;
-  readonly target: Uint32Array;
-  readonly ref: Uint8Array | Uint16Array | Uint32Array;
+  /** Per edge its target and action instance in one number: target * refRange + ref. */
+  readonly edges: Uint32Array | Float64Array;
+  /** A power of two above every action instance's number. */
+  readonly refRange: number;
   /** Per state and property p: bit 2p is `from`, bit 2p + 1 is `to`. */
   readonly bits: Uint8Array;
   readonly bytesPerState: number;
   /** The initial states: their numbers and the init writer of each. */
   readonly initial: readonly { readonly id: number; readonly init: number }[];
+  /** The bytes the liveness check holds: the graph, and while it runs, the search's arrays. */
+  readonly meter: Meter;
 }
 
 export type RecordResult =
   | { readonly kind: 'graph'; readonly graph: StateGraphCsr; readonly bytes: number }
   | { readonly kind: 'stopped'; readonly why: 'max-states' | 'memory' | 'not-safe' };
 
-/** Fingerprints with the number of each state, so an edge to a known state finds its number. */
-class NumberedStates {
+/** What the safety search counted, an upper bound on the graph (it hashes states alike): the graph's arrays are allocated once at these sizes. */
+export interface GraphSize {
+  readonly states: number;
+  readonly edges: number;
+}
+
+/** The bytes held now and the most held at once. */
+export class Meter {
+  now = 0;
+  peak = 0;
+  take(bytes: number): void {
+    this.now += bytes;
+    if (this.now > this.peak) this.peak = this.now;
+  }
+  give(bytes: number): void {
+    this.now -= bytes;
+  }
+}
+
+const target = (g: StateGraphCsr, e: number): number => (g.edges[e]! / g.refRange) >>> 0;
+const refOf = (g: StateGraphCsr, e: number): number => g.edges[e]! % g.refRange;
+
+/** A power of two above every action instance's number. */
+const refRangeFor = (refs: number): number => 2 ** Math.max(0, Math.ceil(Math.log2(refs)));
+
+/** Bytes per edge: one 32-bit word while target * refRange + ref fits in it, else a double (exact to 2^53). */
+export const edgeBytes = (states: number, refs: number): 4 | 8 => (states * refRangeFor(refs) <= 2 ** 32 ? 4 : 8);
+
+/** Filled slots at most this share of the table (linear probing stays short). */
+const LOAD = 0.9;
+
+/**
+ * Numbers states by their 64-bit fingerprint, for edges to known states. A slot is one 32-bit
+ * word: the state's number plus one in the low bits, and in the bits a number does not need,
+ * a tag from the fingerprint, so that a probe reads the fingerprint (kept per number) only
+ * when the tag matches. Sized once for `capacity` states.
+ */
+class StateNumbers {
   size = 0;
-  private table: Uint32Array;
-  private mask: number;
+  /** Whether the last `number` added the state. */
+  added = false;
+  readonly slots: Uint32Array;
+  /** Per number: the fingerprint's two halves. */
+  readonly fp: Uint32Array;
+  private readonly idMask: number;
+  private readonly tagMask: number;
 
   constructor(
     private readonly words: number,
-    capacity = 1 << 16,
+    private readonly capacity: number,
   ) {
-    this.table = new Uint32Array(3 * capacity);
-    this.mask = capacity - 1;
+    this.slots = new Uint32Array(Math.max(2, Math.ceil(capacity / LOAD)));
+    this.fp = new Uint32Array(2 * capacity);
+    const idBits = Math.ceil(Math.log2(capacity + 1));
+    this.idMask = 2 ** idBits - 1;
+    this.tagMask = (0xffffffff - this.idMask) >>> 0;
   }
 
   get bytes(): number {
-    return this.table.byteLength;
+    return this.slots.byteLength + this.fp.byteLength;
   }
 
-  /** The state's number; `added` tells whether it is new. */
-  added = false;
+  /** The number of the state in `words`, a new one when it is new. */
   number(words: Uint32Array): number {
-    if (this.size * 4 >= (this.mask + 1) * 3) this.grow();
-    const hi = hashHi(words, 0, this.words);
-    let lo = hashLo(words, 0, this.words);
-    if (hi === 0 && lo === 0) lo = 1; // (0, 0) marks an empty slot
-    return this.put(hi, lo, this.size);
-  }
-
-  private put(hi: number, lo: number, id: number): number {
-    const t = this.table;
-    for (let i = hi & this.mask; ; i = (i + 1) & this.mask) {
-      const a = t[3 * i]!;
-      const b = t[3 * i + 1]!;
-      if (a === 0 && b === 0) {
-        t[3 * i] = hi;
-        t[3 * i + 1] = lo;
-        t[3 * i + 2] = id;
-        this.size++;
+    const hi = hashHi(words, 0, this.words) || 1;
+    const lo = hashLo(words, 0, this.words) || 1;
+    const { slots, fp, idMask, tagMask } = this;
+    const tag = (lo & tagMask) >>> 0;
+    const n = slots.length;
+    for (let i = Math.floor((hi * n) / 2 ** 32); ; i = i + 1 === n ? 0 : i + 1) {
+      const s = slots[i]!;
+      if (s === 0) {
+        const id = this.size++;
+        if (id === this.capacity) throw new Error('internal: the liveness graph has more states than the safety search counted');
+        slots[i] = (tag | (id + 1)) >>> 0;
+        fp[2 * id] = hi;
+        fp[2 * id + 1] = lo;
         this.added = true;
         return id;
       }
-      if (a === hi && b === lo) {
+      if ((s & tagMask) >>> 0 !== tag) continue;
+      const id = ((s & idMask) >>> 0) - 1;
+      if (fp[2 * id] === hi && fp[2 * id + 1] === lo) {
         this.added = false;
-        return t[3 * i + 2]!;
+        return id;
       }
     }
   }
-
-  private grow(): void {
-    const old = this.table;
-    this.table = new Uint32Array(old.length * 2);
-    this.mask = (old.length / 3) * 2 - 1;
-    this.size = 0;
-    for (let i = 0; i < old.length; i += 3) if (old[i] !== 0 || old[i + 1] !== 0) this.put(old[i]!, old[i + 1]!, old[i + 2]!);
-  }
 }
-
-type Words = Uint8Array | Uint16Array | Uint32Array;
-
-/** A growable typed array of unsigned values of `bits` width (8, 16 or 32). */
-class Column<T extends Words> {
-  data: T;
-  length = 0;
-  constructor(private readonly make: (n: number) => T) {
-    this.data = make(1 << 16);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = this.make(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
-  }
-  done(): T {
-    return this.data.subarray(0, this.length) as T;
-  }
-}
-
-/** The narrowest column for values below `limit`. */
-const columnFor = (limit: number): Column<Words> =>
-  limit <= 0x100
-    ? new Column<Words>((n) => new Uint8Array(n))
-    : limit <= 0x10000
-      ? new Column<Words>((n) => new Uint16Array(n))
-      : new Column<Words>((n) => new Uint32Array(n));
-const u32 = (n: number): Uint32Array => new Uint32Array(n);
 
 /**
- * The states waiting to be expanded, in number order: a state's words are dropped once it
- * has been expanded, so the queue holds a BFS frontier, not every state.
+ * The states waiting to be expanded, in number order, in a ring: a state's words are dropped
+ * once it has been expanded, so the queue holds a BFS frontier, not every state, and grows
+ * only when the frontier outgrows it.
  */
 class StateQueue {
   private data: Uint32Array;
-  /** The number of the first state held. */
-  private base = 0;
-  private end = 0;
-  constructor(private readonly W: number) {
+  /** Where the oldest state held starts, and how many are held. */
+  private head = 0;
+  private count = 0;
+  constructor(
+    private readonly W: number,
+    private readonly meter: Meter,
+  ) {
     this.data = new Uint32Array(W << 12);
-  }
-  get bytes(): number {
-    return this.data.byteLength;
+    meter.take(this.data.byteLength);
   }
   push(words: Uint32Array): void {
-    const at = (this.end - this.base) * this.W;
-    if (at + this.W > this.data.length) {
-      const d = new Uint32Array(this.data.length * 2);
-      d.set(this.data.subarray(0, at));
-      this.data = d;
-    }
-    this.data.set(words, at);
-    this.end++;
-  }
-  /** Copies state `v` (the oldest held) into `into` and drops it, moving the rest down when half is spent. */
-  take(v: number, into: Uint32Array): void {
     const W = this.W;
-    const at = (v - this.base) * W;
-    for (let k = 0; k < W; k++) into[k] = this.data[at + k]!;
-    if ((v - this.base + 1) * 2 * W > this.data.length) {
-      this.data.copyWithin(0, at + W, (this.end - this.base) * W);
-      this.base = v + 1;
+    const cap = this.data.length / W;
+    if (this.count === cap) {
+      const d = new Uint32Array(Math.ceil(cap * 1.5) * W);
+      this.meter.take(d.byteLength);
+      d.set(this.data.subarray(this.head * W));
+      d.set(this.data.subarray(0, this.head * W), (cap - this.head) * W);
+      this.meter.give(this.data.byteLength);
+      this.data = d;
+      this.head = 0;
     }
+    let at = this.head + this.count;
+    if (at >= this.data.length / W) at -= this.data.length / W;
+    this.data.set(words, at * W);
+    this.count++;
+  }
+  /** Copies the oldest state held into `into` and drops it. */
+  take(into: Uint32Array): void {
+    const W = this.W;
+    const at = this.head * W;
+    for (let k = 0; k < W; k++) into[k] = this.data[at + k]!;
+    this.head = this.head + 1 === this.data.length / W ? 0 : this.head + 1;
+    this.count--;
+  }
+  release(): void {
+    this.meter.give(this.data.byteLength);
   }
 }
+
+/** Out-degrees of at least this are kept beside the byte array. */
+const WIDE = 0xff;
 
 /**
  * Records the reachable graph of a model that passed its safety check (the search stops, as
  * `not-safe`, at anything the safety check would report), within `maxStates` and `memory`.
+ * `size` is what the safety search counted; the arrays are allocated once at it.
  */
 export function recordGraph<D extends RecordDomain>(
   cm: CompiledModel<D>,
   props: readonly LivenessProperty<D>[],
   maxStates: number,
   memory: number,
+  size: GraphSize,
 ): RecordResult {
-  const succ = new Successors(cm, undefined);
-  const { cur, next } = succ;
-  const numbers = new NumberedStates(cm.words);
-  const view = cm.layout.newView();
-  view.bind(next);
+  if (size.states > maxStates) return { kind: 'stopped', why: 'max-states' };
   const L = props.length;
   const bytesPerState = Math.max(1, Math.ceil(L / 4));
-  let bits = new Uint8Array(1 << 16);
-  const queue = new StateQueue(cm.words);
-  const first = new Column(u32);
-  const target = new Column(u32);
-  const ref = columnFor(cm.refs.length);
+  const refRange = refRangeFor(cm.refs.length);
+  const perEdge = edgeBytes(size.states, cm.refs.length);
+  const meter = new Meter();
+  // Recording holds the numbering table, the out-degrees, the bits and the edges; the search
+  // after it the offsets in place of table and degrees, and its own arrays (findLasso).
+  const tableBytes = 4 * Math.max(2, Math.ceil(size.states / LOAD)) + 8 * size.states;
+  const need =
+    Math.max(tableBytes + size.states, 4 * (size.states + 1) + SEARCH_BYTES_PER_STATE * size.states) + size.states * bytesPerState + perEdge * size.edges;
+  if (need > memory) return { kind: 'stopped', why: 'memory' };
+  const succ = new Successors(cm, undefined);
+  const { cur, next } = succ;
+  const view = cm.layout.newView();
+  view.bind(next);
+  const numbers = new StateNumbers(cm.words, size.states);
+  const bits = new Uint8Array(size.states * bytesPerState);
+  const degree = new Uint8Array(size.states);
+  const wide = new Map<number, number>();
+  const edges = perEdge === 4 ? new Uint32Array(size.edges) : new Float64Array(size.edges);
+  meter.take(numbers.bytes + bits.byteLength + degree.byteLength + edges.byteLength);
+  const queue = new StateQueue(cm.words, meter);
+  let edgeCount = 0;
   const initial: { id: number; init: number }[] = [];
-  const bytes = (): number => numbers.bytes + bits.byteLength + queue.bytes + first.data.byteLength + target.data.byteLength + ref.data.byteLength;
 
-  /** Numbers the state in `next`; a new one is judged, its bits set and queued. False: stop. */
+  /** Numbers the state in `next`; a new one is judged, its bits set and queued. Negative: stop (-1 max-states, -2 not safe). */
   const admit = (): number => {
     const id = numbers.number(next);
     if (!numbers.added) return id;
     if (numbers.size > maxStates) return -1;
     if (succ.judgeState() !== -1) return -2;
-    if ((id + 1) * bytesPerState > bits.length) {
-      const b = new Uint8Array(bits.length * 2);
-      b.set(bits);
-      bits = b;
-    }
     for (let p = 0; p < L; p++) {
       const pr = props[p]!;
       const v = (pr.from === undefined || pr.from(view.read) ? 1 : 0) | (pr.to(view.read) ? 2 : 0);
@@ -219,21 +247,46 @@ export function recordGraph<D extends RecordDomain>(
   const sink = (r: number): boolean => {
     const id = admit();
     if (id < 0) return stopWith(id);
-    target.push(id);
-    ref.push(r);
+    if (edgeCount === edges.length) throw new Error('internal: the liveness graph has more edges than the safety search counted');
+    edges[edgeCount++] = id * refRange + r;
     return true;
   };
   for (let v = 0; v < numbers.size; v++) {
-    if ((v & 0x3fff) === 0 && bytes() > memory) return { kind: 'stopped', why: 'memory' };
-    queue.take(v, cur);
-    first.push(target.length);
+    if ((v & 0x3fff) === 0 && meter.now > memory) return { kind: 'stopped', why: 'memory' };
+    queue.take(cur);
+    const from = edgeCount;
     const how = succ.expand(sink);
     if (stop) return stop;
     if (how !== Expansion.Done) return { kind: 'stopped', why: 'not-safe' };
+    const d = edgeCount - from;
+    degree[v] = Math.min(d, WIDE);
+    if (d >= WIDE) wide.set(v, d);
   }
-  first.push(target.length);
-  const graph = { states: numbers.size, first: first.done(), target: target.done(), ref: ref.done(), bits, bytesPerState, initial };
-  return { kind: 'graph', graph, bytes: bytes() };
+  const n = numbers.size;
+  queue.release();
+  meter.give(numbers.bytes);
+  const first = new Uint32Array(n + 1);
+  meter.take(first.byteLength);
+  for (let v = 0; v < n; v++) first[v + 1] = first[v]! + (degree[v] === WIDE ? wide.get(v)! : degree[v]!);
+  meter.give(degree.byteLength);
+  const graph: StateGraphCsr = {
+    states: n,
+    first,
+    edges: edges.subarray(0, edgeCount),
+    refRange,
+    bits: bits.subarray(0, n * bytesPerState),
+    bytesPerState,
+    initial,
+    meter,
+  };
+  return {
+    kind: 'graph',
+    graph,
+    // Read after the search, so that it counts the search's arrays too.
+    get bytes() {
+      return meter.peak;
+    },
+  };
 }
 
 /** What a fair path may skip: per action instance, 0 none, 1 weak, 2 strong fairness. */
@@ -249,127 +302,179 @@ export interface Lasso {
   readonly loopStart: number;
 }
 
+// Per state flags of the search, one byte: in G (the states where `to` fails), bad (a fair
+// path can stay in G for ever from it), may stay there for ever (stutter), on Tarjan's stack,
+// and in the subgraph a strong-fairness refinement searches.
+const IN_G = 1;
+const BAD = 2;
+const STAY = 4;
+const ON_STACK = 8;
+const IN_SUB = 16;
+
+/** The search's arrays per state: the flags, Tarjan's index and low (which, once a state's component is done, numbers its fair component). */
+const SEARCH_BYTES_PER_STATE = 1 + 4 + 4;
+
+/** What findLasso's searches share: the flags and Tarjan's numbering. */
+interface Search {
+  readonly g: StateGraphCsr;
+  readonly flags: Uint8Array;
+  readonly index: Int32Array;
+  /** Tarjan's low link; for a state whose component is done, the number of its fair component (from 1), or 0. */
+  readonly low: Int32Array;
+}
+
 /** The property's lasso, or undefined when it holds on every fair path. */
 export function findLasso(g: StateGraphCsr, p: number, kind: LivenessProperty<RecordDomain>['form'], fair: Uint8Array): Lasso | undefined {
   const n = g.states;
   const bit = (v: number, which: 0 | 1): boolean => ((g.bits[v * g.bytesPerState + (p >> 2)]! >> ((p & 3) * 2 + which)) & 1) === 1;
-  const inG = new Uint8Array(n);
-  for (let v = 0; v < n; v++) if (!bit(v, 1)) inG[v] = 1;
-  // Per state: 1 when a fair path can stay in G from it for ever; `goal` numbers the fair
-  // component it may cycle in (from 1); `stay` marks a state it may stay in for ever.
-  const bad = new Uint8Array(n);
-  const goal = new Int32Array(n);
-  const stay = new Uint8Array(n);
+  const s: Search = { g, flags: new Uint8Array(n), index: new Int32Array(n).fill(-1), low: new Int32Array(n) };
+  g.meter.take(SEARCH_BYTES_PER_STATE * n);
+  try {
+    return lasso(s, kind, fair, bit);
+  } finally {
+    g.meter.give(SEARCH_BYTES_PER_STATE * n);
+  }
+}
+
+function lasso(s: Search, kind: LivenessProperty<RecordDomain>['form'], fair: Uint8Array, bit: (v: number, which: 0 | 1) => boolean): Lasso | undefined {
+  const { g, flags, low } = s;
+  const n = g.states;
+  for (let v = 0; v < n; v++) if (!bit(v, 1)) flags[v] = IN_G;
   let components = 0;
-  sccs(g, inG, (members) => {
+  sccs(s, IN_G, (members) => {
     let isBad = false;
     for (const v of members) {
       if (!stays(g, v, fair)) continue;
-      stay[v] = 1;
+      flags[v]! |= STAY;
       isBad = true;
     }
-    for (const c of fairComponents(g, members, fair)) {
+    for (const c of fairComponents(s, members, fair)) {
       components++;
-      for (const v of c) goal[v] = components;
+      for (const v of c) low[v] = components;
       isBad = true;
     }
     if (!isBad) {
       outer: for (const v of members) {
         for (let e = g.first[v]!; e < g.first[v + 1]!; e++) {
-          const w = g.target[e]!;
-          if (inG[w] && bad[w]) {
+          if ((flags[target(g, e)]! & (IN_G | BAD)) === (IN_G | BAD)) {
             isBad = true;
             break outer;
           }
         }
       }
     }
-    if (isBad) for (const v of members) bad[v] = 1;
+    if (isBad) for (const v of members) flags[v]! |= BAD;
   });
+  const bad = (v: number): boolean => (flags[v]! & BAD) !== 0;
   let start = -1;
-  if (kind === 'eventually') start = g.initial.find((s) => bad[s.id])?.id ?? -1;
-  else for (let v = 0; v < n && start < 0; v++) if (bad[v] && (kind === 'alwaysEventually' || bit(v, 0))) start = v;
+  if (kind === 'eventually') start = g.initial.find((i) => bad(i.id))?.id ?? -1;
+  else for (let v = 0; v < n && start < 0; v++) if (bad(v) && (kind === 'alwaysEventually' || bit(v, 0))) start = v;
   if (start < 0) return undefined;
   const prefix = path(
     g,
-    g.initial.map((s) => s.id),
+    g.initial.map((i) => i.id),
     (v) => v === start,
     () => true,
   )!;
   const toGoal = path(
     g,
     [start],
-    (v) => goal[v] !== 0 || stay[v] === 1,
-    (w) => inG[w] === 1 && bad[w] === 1,
+    (v) => low[v] !== 0 || (flags[v]! & STAY) !== 0,
+    (w) => (flags[w]! & (IN_G | BAD)) === (IN_G | BAD),
   )!;
   const entry = toGoal.end;
-  const cycle = stay[entry] === 1 ? [] : fairCycle(g, entry, goal, fair);
-  const init = g.initial.find((s) => s.id === prefix.start)!.init;
+  const cycle = (flags[entry]! & STAY) !== 0 ? [] : fairCycle(g, entry, low, fair);
+  const init = g.initial.find((i) => i.id === prefix.start)!.init;
   const steps = [...prefix.refs, ...toGoal.refs];
   return { init, steps: [...steps, ...cycle], loopStart: steps.length };
 }
 
 /** Whether a fair path may stay in `v` for ever (stutter): no fair action instance is enabled there. */
 function stays(g: StateGraphCsr, v: number, fair: Uint8Array): boolean {
-  for (let e = g.first[v]!; e < g.first[v + 1]!; e++) if (fair[g.ref[e]!] !== 0) return false;
+  for (let e = g.first[v]!; e < g.first[v + 1]!; e++) if (fair[refOf(g, e)] !== 0) return false;
   return true;
 }
 
+/** A growable stack of 32-bit integers, its bytes on the graph's meter. */
+class IntStack {
+  data = new Int32Array(1024);
+  length = 0;
+  constructor(private readonly meter: Meter) {
+    meter.take(this.data.byteLength);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
+      this.meter.take(d.byteLength);
+      d.set(this.data);
+      this.meter.give(this.data.byteLength);
+      this.data = d;
+    }
+    this.data[this.length++] = v;
+  }
+  release(): void {
+    this.meter.give(this.data.byteLength);
+  }
+}
+
 /**
- * Calls `visit` with each strongly connected component of the subgraph `inSub`, in reverse
- * topological order (a component after every one it reaches). Iterative Tarjan.
+ * Calls `visit` with each strongly connected component of the subgraph of states flagged
+ * `inSub`, in reverse topological order (a component after every one it reaches). Iterative
+ * Tarjan; the stacks grow with the search's depth, not with the graph. A state's `low` is
+ * free once its component is visited. Roots are taken in number order: all states, or `roots`
+ * (ascending).
  */
-function sccs(g: StateGraphCsr, inSub: Uint8Array, visit: (members: number[]) => void): void {
+function sccs(s: Search, inSub: number, visit: (members: number[]) => void, roots?: readonly number[]): void {
+  const { g, flags, index, low } = s;
   const n = g.states;
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
   // Tarjan's stack, and the explicit call stack: the state and its next edge.
-  const stack = new Int32Array(n);
-  const callV = new Int32Array(n);
-  const callE = new Uint32Array(n);
-  let sp = 0;
-  let cp = 0;
+  const stack = new IntStack(g.meter);
+  const calls = new IntStack(g.meter);
   let counter = 0;
   const enter = (v: number): void => {
     index[v] = low[v] = counter++;
-    stack[sp++] = v;
-    onStack[v] = 1;
-    callV[cp] = v;
-    callE[cp++] = g.first[v]!;
+    stack.push(v);
+    flags[v]! |= ON_STACK;
+    calls.push(v);
+    calls.push(g.first[v]!);
   };
-  for (let root = 0; root < n; root++) {
-    if (!inSub[root] || index[root] !== -1) continue;
+  const within = (w: number): boolean => (flags[w]! & inSub) !== 0;
+  for (let k = 0; k < (roots?.length ?? n); k++) {
+    const root = roots === undefined ? k : roots[k]!;
+    if (!within(root) || index[root] !== -1) continue;
     enter(root);
-    while (cp > 0) {
-      const top = cp - 1;
-      const v = callV[top]!;
-      const e = callE[top]!;
+    while (calls.length > 0) {
+      const top = calls.length - 2;
+      const v = calls.data[top]!;
+      const e = calls.data[top + 1]!;
       if (e < g.first[v + 1]!) {
-        callE[top] = e + 1;
-        const w = g.target[e]!;
-        if (!inSub[w]) continue;
+        calls.data[top + 1] = e + 1;
+        const w = target(g, e);
+        if (!within(w)) continue;
         if (index[w] === -1) enter(w);
-        else if (onStack[w] && index[w]! < low[v]!) low[v] = index[w]!;
+        else if ((flags[w]! & ON_STACK) !== 0 && index[w]! < low[v]!) low[v] = index[w]!;
         continue;
       }
-      cp--;
-      if (cp > 0) {
-        const u = callV[cp - 1]!;
+      calls.length -= 2;
+      if (calls.length > 0) {
+        const u = calls.data[calls.length - 2]!;
         if (low[v]! < low[u]!) low[u] = low[v]!;
       }
       if (low[v] === index[v]) {
         const members: number[] = [];
         let w: number;
         do {
-          w = stack[--sp]!;
-          onStack[w] = 0;
+          w = stack.data[--stack.length]!;
+          flags[w]! &= ~ON_STACK;
           members.push(w);
         } while (w !== v);
+        for (const m of members) low[m] = 0;
         visit(members);
       }
     }
   }
+  stack.release();
+  calls.release();
 }
 
 /**
@@ -378,16 +483,18 @@ function sccs(g: StateGraphCsr, inSub: Uint8Array, visit: (members: number[]) =>
  * fair components of what is left without the states where an instance it never takes is
  * enabled.
  */
-function fairComponents(g: StateGraphCsr, members: number[], fair: Uint8Array): number[][] {
+function fairComponents(s: Search, members: number[], fair: Uint8Array): number[][] {
+  const g = s.g;
+  if (members.length === 1 && !selfLoop(g, members[0]!)) return [];
   const set = new Set(members);
   const enabledAt = new Map<number, number>();
   const taken = new Set<number>();
   let cycle = false;
   for (const v of members) {
     for (let e = g.first[v]!; e < g.first[v + 1]!; e++) {
-      const r = g.ref[e]!;
+      const r = refOf(g, e);
       enabledAt.set(r, (enabledAt.get(r) ?? 0) + 1);
-      if (set.has(g.target[e]!)) {
+      if (set.has(target(g, e))) {
         taken.add(r);
         cycle = true;
       }
@@ -398,14 +505,36 @@ function fairComponents(g: StateGraphCsr, members: number[], fair: Uint8Array): 
     if (taken.has(r)) continue;
     if (fair[r] === 1 && count === members.length) return [];
     if (fair[r] === 2) {
-      const sub = new Uint8Array(g.states);
-      for (const v of members) if (!hasRef(g, v, r)) sub[v] = 1;
+      // The members are done in the enclosing search: their index and flags may be reused.
+      const sub = members.filter((v) => !hasRef(g, v, r)).sort((a, b) => a - b);
+      for (const v of sub) {
+        s.flags[v]! |= IN_SUB;
+        s.index[v] = -1;
+      }
       const out: number[][] = [];
-      sccs(g, sub, (inner) => out.push(...fairComponents(g, inner, fair)));
+      sccs(s, IN_SUB, (inner) => out.push(...fairComponents(s, inner, fair)), sub);
+      for (const v of members) s.flags[v]! &= ~IN_SUB;
       return out;
     }
   }
   return [members];
+}
+
+function selfLoop(g: StateGraphCsr, v: number): boolean {
+  for (let e = g.first[v]!; e < g.first[v + 1]!; e++) if (target(g, e) === v) return true;
+  return false;
+}
+
+/** The state an edge leaves: the last v with first[v] <= e. */
+function sourceOf(g: StateGraphCsr, e: number): number {
+  let lo = 0;
+  let hi = g.states - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (g.first[mid]! <= e) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** A shortest path (BFS over edges to states `through` admits) from one of `from` to a state `at` accepts. */
@@ -415,29 +544,37 @@ function path(
   at: (v: number) => boolean,
   through: (w: number) => boolean,
 ): { start: number; end: number; refs: number[] } | undefined {
-  const parent = new Map<number, { v: number; r: number }>();
-  const queue: number[] = [];
-  for (const s of from) {
-    if (parent.has(s)) continue;
-    parent.set(s, { v: -1, r: -1 });
-    queue.push(s);
-  }
-  for (let q = 0; q < queue.length; q++) {
-    const v = queue[q]!;
-    if (at(v)) {
-      const refs: number[] = [];
-      let u = v;
-      for (let p = parent.get(u)!; p.v >= 0; u = p.v, p = parent.get(u)!) refs.push(p.r);
-      return { start: u, end: v, refs: refs.reverse() };
+  const n = g.states;
+  // Per state the edge it was reached by: -1 not reached, -2 a start.
+  const parent = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  g.meter.take(8 * n);
+  try {
+    let tail = 0;
+    for (const s of from) {
+      if (parent[s] !== -1) continue;
+      parent[s] = -2;
+      queue[tail++] = s;
     }
-    for (let e = g.first[v]!; e < g.first[v + 1]!; e++) {
-      const w = g.target[e]!;
-      if (parent.has(w) || !through(w)) continue;
-      parent.set(w, { v, r: g.ref[e]! });
-      queue.push(w);
+    for (let q = 0; q < tail; q++) {
+      const v = queue[q]!;
+      if (at(v)) {
+        const refs: number[] = [];
+        let u = v;
+        for (let e = parent[u]!; e >= 0; u = sourceOf(g, e), e = parent[u]!) refs.push(refOf(g, e));
+        return { start: u, end: v, refs: refs.reverse() };
+      }
+      for (let e = g.first[v]!; e < g.first[v + 1]!; e++) {
+        const w = target(g, e);
+        if (parent[w] !== -1 || !through(w)) continue;
+        parent[w] = e;
+        queue[tail++] = w;
+      }
     }
+    return undefined;
+  } finally {
+    g.meter.give(8 * n);
   }
-  return undefined;
 }
 
 /**
@@ -452,7 +589,7 @@ function fairCycle(g: StateGraphCsr, entry: number, goal: Int32Array, fair: Uint
   const refs: number[] = [];
   let at = entry;
   const seen = new Set<number>();
-  for (const v of comp) for (let e = g.first[v]!; e < g.first[v + 1]!; e++) seen.add(g.ref[e]!);
+  for (const v of comp) for (let e = g.first[v]!; e < g.first[v + 1]!; e++) seen.add(refOf(g, e));
   for (const r of [...seen].sort((a, b) => a - b)) {
     if (fair[r] === 0) continue;
     const everywhere = [...comp].every((v) => hasRef(g, v, r));
@@ -464,30 +601,30 @@ function fairCycle(g: StateGraphCsr, entry: number, goal: Int32Array, fair: Uint
     const e = edgeInto(g, at, r, inComp);
     if (!(fair[r] === 1 && !everywhere && !hasRef(g, at, r)) && e >= 0) {
       refs.push(r);
-      at = g.target[e]!;
+      at = target(g, e);
     }
   }
   // Back to the entry, taking at least one step.
   if (refs.length === 0) {
     const e = firstEdgeInto(g, at, inComp);
-    refs.push(g.ref[e]!);
-    at = g.target[e]!;
+    refs.push(refOf(g, e));
+    at = target(g, e);
   }
   refs.push(...path(g, [at], (v) => v === entry, inComp)!.refs);
   return refs;
 }
 
 const hasRef = (g: StateGraphCsr, v: number, r: number): boolean => {
-  for (let e = g.first[v]!; e < g.first[v + 1]!; e++) if (g.ref[e] === r) return true;
+  for (let e = g.first[v]!; e < g.first[v + 1]!; e++) if (refOf(g, e) === r) return true;
   return false;
 };
 
 function edgeInto(g: StateGraphCsr, v: number, r: number, into: (w: number) => boolean): number {
-  for (let e = g.first[v]!; e < g.first[v + 1]!; e++) if (g.ref[e] === r && into(g.target[e]!)) return e;
+  for (let e = g.first[v]!; e < g.first[v + 1]!; e++) if (refOf(g, e) === r && into(target(g, e))) return e;
   return -1;
 }
 
 function firstEdgeInto(g: StateGraphCsr, v: number, into: (w: number) => boolean): number {
-  for (let e = g.first[v]!; e < g.first[v + 1]!; e++) if (into(g.target[e]!)) return e;
+  for (let e = g.first[v]!; e < g.first[v + 1]!; e++) if (into(target(g, e))) return e;
   return -1;
 }

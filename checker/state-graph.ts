@@ -34,6 +34,8 @@ export interface StepEdge {
 export interface GraphLabel {
   readonly title: string;
   readonly counterexample?: string;
+  /** A liveness counterexample's lasso: the step where its cycle starts (and ends). */
+  readonly loopStart?: number;
 }
 
 export type StateGraph = Graph<GraphLabel, StateNode, StepEdge>;
@@ -116,5 +118,6 @@ export function markCounterexample(g: StateGraph, cm: CompiledModel, violation: 
     g.node(id).trace = i;
     if (i > 0) g.edge({ v: path[i - 1]!, w: id, name: cm.label(violation.steps[i - 1]!) }).trace = i;
   });
-  g.setGraph({ ...g.graph(), counterexample: violation.property.name });
+  const loop = violation.loopStart === undefined ? {} : { loopStart: violation.loopStart };
+  g.setGraph({ ...g.graph(), counterexample: violation.property.name, ...loop });
 }

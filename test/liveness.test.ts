@@ -10,6 +10,9 @@ import { check } from '../checker/check.js';
 import { CompiledModel } from '../checker/compiled.js';
 import type { LivenessProperty } from '../checker/model.js';
 import { replay } from '../checker/trace.js';
+import { renderDot } from '../checker/report/dot.js';
+import { markCounterexample, stateGraph } from '../checker/state-graph.js';
+import { lockstepModel } from '../specs/lockstep/spec.js';
 import { buildModel, modelSpecArb, naiveExplore, naiveSuccessors, type ModelSpec, type PlainState } from './support/random-model.js';
 
 type Kind = LivenessProperty<never>['form'];
@@ -180,5 +183,35 @@ describe('liveness under fairness', () => {
     expect(check(live).verdict).toBe('pass');
     expect(check(live, { maxStates: 2 }).verdict).toBe('incomplete');
     expect(check(live, { liveness: false }).liveness?.skipped).toBe('--no-liveness');
+  });
+});
+
+describe('a lasso in DOT', () => {
+  it("boxes the cycle's states in a loop cluster, dashes its steps and names the back edge", () => {
+    const cm = new CompiledModel(lockstepModel(2, 'retry'));
+    const v = check(cm, { exact: true }).violation!;
+    const at = v.loopStart!;
+    const last = v.trace.length - 1;
+    expect(at).toBeLessThan(last);
+    const g = stateGraph(cm, 'lockstep cpus=2 variant=retry', 2000);
+    markCounterexample(g, cm, v);
+    const dot = renderDot(g);
+    const cluster = /subgraph cluster_loop \{\n(.*?)\n {2}\}/s.exec(dot)?.[1];
+    expect(cluster).toContain('label="loop: these steps repeat for ever"');
+    // The cycle's states (the trace from loopStart on) and no other.
+    const key = (s: unknown): string => JSON.stringify(s);
+    const inCycle = new Set(v.trace.slice(at).map((t) => key(t.state)));
+    const boxed = g.nodes().filter((id) => cluster!.includes(`\n    ${id} [`));
+    expect(new Set(boxed.map((id) => key(g.node(id).state)))).toEqual(inCycle);
+    expect(dot).toContain(`counterexample steps ${at} and ${last}: the cycle starts and ends here`);
+    // Steps after loopStart are the cycle's: dashed, and the last one bold, back to loopStart.
+    const edgeLines = dot.split('\n').filter((l) => /^ {2}s\d+ -> s\d+ /.test(l));
+    for (let i = 1; i <= last; i++) {
+      const line = edgeLines.find((l) => l.includes(`label="${i}. ${v.trace[i]!.action}(`))!;
+      expect(line, `step ${i}`).toBeDefined();
+      const style = /style=(\w+)/.exec(line)?.[1];
+      expect(style, `step ${i}`).toBe(i <= at ? undefined : i === last ? 'bold' : 'dashed');
+      if (i === last) expect(line).toContain(`(back to step ${at})`);
+    }
   });
 });

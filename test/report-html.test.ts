@@ -17,6 +17,16 @@ const outcome = check(lockstep.build(params));
 const dir = mkdtempSync(join(tmpdir(), 'tdxmc-html-'));
 const html = writeReports(dir, { spec: 'lockstep', params, options: { search: 'bfs' }, version: 'test', outcome }).find((f) => f.endsWith('.html'))!;
 const trace = outcome.violation!.trace;
+// A liveness lasso: retry may fail INSTALL for ever.
+const lassoParams = { cpus: 2, variant: 'retry' };
+const lassoOutcome = check(lockstep.build(lassoParams));
+const lassoHtml = writeReports(mkdtempSync(join(tmpdir(), 'tdxmc-html-')), {
+  spec: 'lockstep',
+  params: lassoParams,
+  options: { search: 'bfs' },
+  version: 'test',
+  outcome: lassoOutcome,
+}).find((f) => f.endsWith('.html'))!;
 
 describe('HTML report, as a file', () => {
   it('is self-contained: no scripts, styles, images or fonts from anywhere else', () => {
@@ -86,6 +96,32 @@ describe.skipIf(missing !== undefined)(`HTML report in headless Chromium${missin
     expect(await title()).toBe('Step 12: begin(CPU 0)');
     await b.key('End', 35);
     expect(await pos()).toBe('Step 17 of 17');
+  });
+
+  it("a lasso: Next on the last step wraps around to the cycle's first step, and goes on from there", async () => {
+    const v = lassoOutcome.violation!;
+    const at = v.loopStart!;
+    const last = v.trace.length - 1;
+    expect(at).toBeLessThan(last - 1);
+    await b.open(pathToFileURL(lassoHtml).href);
+    const label = (i: number) => `Step ${i}: ${v.trace[i]!.action}(CPU ${v.trace[i]!.actor})`;
+    expect(await pos()).toBe(`Step ${last} of ${last}`);
+    expect(await b.eval<string>(`document.getElementById('state-meta').textContent`)).toContain(`Next repeats the cycle from step ${at + 1}`);
+    expect(await b.eval<boolean>(`document.getElementById('next').disabled`)).toBe(false);
+    await b.click('#next');
+    expect(await title()).toBe(label(at + 1));
+    expect(await selected()).toEqual([String(at + 1)]);
+    await b.click('#next');
+    expect(await title()).toBe(at + 2 <= last ? label(at + 2) : label(at + 1));
+    // The arrow key wraps too; Prev does not: from the cycle's first step it goes to the step before.
+    await b.key('End', 35);
+    await b.key('ArrowRight', 39);
+    expect(await pos()).toBe(`Step ${at + 1} of ${last}`);
+    await b.key('ArrowLeft', 37);
+    expect(await pos()).toBe(`Step ${at} of ${last}`);
+    expect(b.events.filter((e) => e.method === 'Runtime.exceptionThrown')).toEqual([]);
+    writeFileSync(join(tmpdir(), 'tdxmc-report-html-lasso.png'), await b.screenshot());
+    await b.open(pathToFileURL(html).href);
   });
 
   it('throws nothing and loads nothing but itself; the screenshot is saved for a look', async () => {

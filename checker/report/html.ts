@@ -85,10 +85,16 @@ function viewerData(r: Report): string {
       changes: s.changes.map((c) => ({ path: c.path, from: valueText(c.from), to: valueText(c.to) })),
       state: s.state,
     })),
+    // A lasso: stepping on from the last step wraps around to the cycle's first step.
+    ...(r.loopStart === undefined ? {} : { loopStart: r.loopStart }),
   };
   // `<` escaped so that no string in the data can close the script element.
   return JSON.stringify(data).replace(/</g, '\\u003c');
 }
+
+/** On a lasso whose cycle has steps, Next goes round the cycle again. */
+const loopHint = (r: Report): string =>
+  r.loopStart === undefined || r.loopStart >= r.steps.length - 1 ? '' : ` On the last step, Next goes round the cycle again from step ${r.loopStart + 1}.`;
 
 export function renderHtml(r: Report): string {
   const s = r.subject;
@@ -116,7 +122,7 @@ ${s.location === undefined ? '' : `<dt>defined at</dt><dd><code>${esc(s.location
 <main>
 <section id="trace">
 <h2>Trace: ${r.steps.length - 1} step${r.steps.length === 2 ? '' : 's'}</h2>
-<p class="hint">${idle.length === 0 ? '' : `${esc(idle.join(', '))} take${idle.length === 1 ? 's' : ''} no step. `}Click a step, or use &larr; &rarr; (Home, End).</p>
+<p class="hint">${idle.length === 0 ? '' : `${esc(idle.join(', '))} take${idle.length === 1 ? 's' : ''} no step. `}Click a step, or use &larr; &rarr; (Home, End).${loopHint(r)}</p>
 <table class="lanes">
 <colgroup><col class="num">${r.lanes.map(() => '<col>').join('')}</colgroup>
 <thead><tr><th>#</th>${r.lanes.map((l) => `<th class="${l.shared ? 'shared' : l.active ? 'actor' : 'actor idle'}">${esc(l.name)}</th>`).join('')}</tr></thead>

@@ -1,6 +1,8 @@
 // The style and script the HTML report inlines (a report must open with no network). The script
 // reads the trace from the page's JSON block and keeps one step selected: its row highlighted
-// in the lanes, its full state in the side panel with the fields it changed marked.
+// in the lanes, its full state in the side panel with the fields it changed marked. On a
+// liveness lasso, Next from the last step wraps around to the cycle's first step, since the
+// last state is the state where the cycle starts.
 
 export const VIEWER_CSS = `
 :root { --fg: #1b1f24; --mute: #59636e; --line: #d1d9e0; --sel: #fff4c2; --chg: #ffd8a8; --bad: #ffe0e0; --badfg: #a40e26; --acc: #0b5cad; }
@@ -70,6 +72,9 @@ export const VIEWER_JS = String.raw`
   var steps = data.steps;
   var last = steps.length - 1;
   var cur = last;
+  // The cycle's first step, when the trace is a lasso with a cycle of at least one step.
+  var wrapTo = data.loopStart !== undefined && data.loopStart < last ? data.loopStart + 1 : -1;
+  function after(i) { return i === last && wrapTo >= 0 ? wrapTo : i + 1; }
   var rows = Array.prototype.slice.call(document.querySelectorAll('table.lanes tr.step'));
   var $ = function (id) { return document.getElementById(id); };
   rows[last].classList.add('fail');
@@ -137,7 +142,7 @@ export const VIEWER_JS = String.raw`
     if (st.context) meta.push('context: ' + st.context);
     if (st.target) meta.push('calls: ' + st.target);
     if (st.source) meta.push('source: ' + st.source);
-    if (cur === last) meta.push('the failing state');
+    if (cur === last) meta.push(wrapTo >= 0 ? 'the state after step ' + data.loopStart + ' again: Next repeats the cycle from step ' + wrapTo : 'the failing state');
     $('state-meta').textContent = meta.join(' \u00b7 ');
     var changed = {};
     var box = $('state-changes');
@@ -159,7 +164,8 @@ export const VIEWER_JS = String.raw`
     t.textContent = '';
     t.appendChild(tree(st.state, '', changed));
     $('first').disabled = $('prev').disabled = cur === 0;
-    $('last').disabled = $('next').disabled = cur === last;
+    $('last').disabled = cur === last;
+    $('next').disabled = after(cur) > last;
     if (history.replaceState) history.replaceState(null, '', '#step-' + cur);
     if (scroll !== false && rows[cur].scrollIntoView) rows[cur].scrollIntoView({ block: 'nearest' });
   }
@@ -170,11 +176,11 @@ export const VIEWER_JS = String.raw`
   });
   $('first').addEventListener('click', function () { show(0); });
   $('prev').addEventListener('click', function () { show(cur - 1); });
-  $('next').addEventListener('click', function () { show(cur + 1); });
+  $('next').addEventListener('click', function () { show(after(cur)); });
   $('last').addEventListener('click', function () { show(last); });
   document.addEventListener('keydown', function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
-    var to = { ArrowRight: cur + 1, ArrowDown: cur + 1, j: cur + 1, ArrowLeft: cur - 1, ArrowUp: cur - 1, k: cur - 1, Home: 0, End: last }[e.key];
+    var to = { ArrowRight: after(cur), ArrowDown: after(cur), j: after(cur), ArrowLeft: cur - 1, ArrowUp: cur - 1, k: cur - 1, Home: 0, End: last }[e.key];
     if (to === undefined) return;
     e.preventDefault();
     show(to);

@@ -1,6 +1,8 @@
 /*
- * lockstep(N) in Promela, from shared/bench/lockstep.md, variant ack: the same model as
- * spec.ts, so that SPIN's stored states can be compared one for one with tdxmc's.
+ * lockstep(N) in Promela, from shared/bench/lockstep.md: the same model as spec.ts, so that
+ * SPIN's stored states can be compared one for one with tdxmc's. Variant ack, or retry with
+ * -DRETRY (a failed INSTALL is retried on its CPU instead of reported); terminates.pml adds
+ * the liveness property Terminates.
  *
  * One process per CPU; every rule is one d_step, so SPIN stores exactly the model's states
  * (all processes sit at the loop head between rules). The invariants are asserted after each
@@ -101,7 +103,13 @@ end:
        fi;
        ack(_pid); check() }
   :: d_step { ph[_pid] == BUSY && cur[_pid] == INSTALL ->
-       busy = false; vmcs[_pid] = true; failed = true; ack(_pid); check() }
+       busy = false; vmcs[_pid] = true;
+#ifdef RETRY
+       ph[_pid] = READY;
+#else
+       failed = true; ack(_pid);
+#endif
+       check() }
   :: d_step { timeout ->
        a = 0;
        do

@@ -1,21 +1,26 @@
-// One measured tdxmc run of lockstep in a fresh process (so JIT state and peak RSS belong to
-// this run). argv: name=value parameters, then --symmetry, --exact, --workers=K.
-// Prints one JSON line.
+// One measured tdxmc run in a fresh process (so JIT state and peak RSS belong to this run):
+// lockstep, or the spec --spec=NAME names. argv: name=value parameters, then --spec=NAME,
+// --symmetry, --exact, --workers=K, --no-liveness. Prints one JSON line.
 
 import { checkParallel } from '../../../checker/check.js';
+import { edgeBytes } from '../../../checker/liveness.js';
 import { resolveParams } from '../../../checker/params.js';
-import { lockstep } from '../spec.js';
+import { findSpec } from '../../index.js';
 
 const args = process.argv.slice(2);
+const flag = (name: string) => args.find((a) => a.startsWith(`--${name}`));
+const spec = findSpec(flag('spec')?.split('=')[1] ?? 'lockstep');
+if (spec === undefined) throw new Error(`bench: no spec ${flag('spec')}`);
 const params = resolveParams(
-  lockstep.params,
+  spec.params,
   args.filter((a) => !a.startsWith('--')),
 );
 if (!params.ok) throw new Error(params.error);
-const flag = (name: string) => args.find((a) => a.startsWith(`--${name}`));
 const workers = Number(flag('workers')?.split('=')[1] ?? 1);
-const r = await checkParallel(lockstep, params.params, { workers, exact: !!flag('exact'), symmetry: !!flag('symmetry') });
+const r = await checkParallel(spec, params.params, { workers, exact: !!flag('exact'), symmetry: !!flag('symmetry'), liveness: !flag('no-liveness') });
 const s = r.stats;
+const live = r.liveness;
+const perEdge = edgeBytes(s.distinctStates, r.compiled.refs.length);
 process.stdout.write(
   JSON.stringify({
     verdict: r.verdict,
@@ -24,5 +29,16 @@ process.stdout.write(
     seconds: s.seconds,
     storeBytesPerState: s.storeBytes / Math.max(1, s.distinctStates),
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    ...(live === undefined || live.checked.length === 0
+      ? {}
+      : {
+          liveness: {
+            checked: live.checked,
+            seconds: live.seconds,
+            edges: live.edges,
+            bytesPerEdge: perEdge,
+            bytesPerState: (live.bytes - perEdge * live.edges) / Math.max(1, s.distinctStates),
+          },
+        }),
   }) + '\n',
 );

@@ -1,8 +1,9 @@
-// SPIN and Rumur on the same lockstep model (lockstep.pml, lockstep.m beside the spec), built
-// and run in a temporary directory. Times are the verifier's own run, not its compilation.
+// SPIN and Rumur on the same lockstep model (lockstep.pml, terminates.pml, lockstep.m beside
+// the spec), built and run in a temporary directory. Times are the verifier's own run, not its
+// compilation.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +15,9 @@ export interface ExternalRun {
   peakRssBytes: number | undefined;
 }
 
-/** The spec's folder in the sources (this module runs from dist/, which has no .pml or .m). */
-const SPECS = fileURLToPath(new URL('../../../../specs/lockstep/', import.meta.url));
+/** The spec's folder in the sources: this module runs from dist/ (the bench), which has no .pml or .m, or from the sources (a test). */
+const HERE = fileURLToPath(new URL('../', import.meta.url));
+const SPECS = existsSync(join(HERE, 'lockstep.pml')) ? HERE : fileURLToPath(new URL('../../../../specs/lockstep/', import.meta.url));
 
 export const has = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
@@ -53,6 +55,32 @@ export function spin(cpus: number): ExternalRun {
     const errors = /errors: (\d+)/.exec(run.out);
     if (!states || errors?.[1] !== '0') throw new Error(`bench: unexpected SPIN output:\n${run.out}`);
     return { states: Number(states[1]), seconds: run.seconds, compileSeconds: build.seconds, peakRssBytes: run.peakRssBytes };
+  });
+}
+
+export interface SpinLiveness extends ExternalRun {
+  /** `violation`: SPIN found a fair acceptance cycle, a path on which some CPU never reaches DONE. */
+  verdict: 'pass' | 'violation';
+}
+
+/**
+ * SPIN's verdict on Terminates (terminates.pml): `-a` looks for acceptance cycles, `-f` keeps
+ * the weakly fair ones. The retry variant is lockstep.pml built with -DRETRY.
+ */
+export function spinTerminates(cpus: number, variant: 'ack' | 'retry'): SpinLiveness {
+  return inTemp((dir) => {
+    for (const f of ['lockstep.pml', 'terminates.pml']) writeFileSync(join(dir, f), readFileSync(join(SPECS, f)));
+    // pan's fairness bookkeeping holds 4 * NFAIR - 2 processes: the CPUs and the claim.
+    const nfair = Math.max(2, Math.ceil((cpus + 3) / 4));
+    const retry = variant === 'retry' ? ' -DRETRY' : '';
+    const build = sh(`spin -DN=${cpus}${retry} -a terminates.pml && cc -O2 -DMEMLIM=16384 -DNFAIR=${nfair} -w -o pan pan.c`, dir);
+    const run = timed('./pan -a -f -m100000', dir);
+    const states = /(\d+) states, stored/.exec(run.out);
+    const errors = Number(/errors: (\d+)/.exec(run.out)?.[1] ?? NaN);
+    const cycle = /acceptance cycle/.test(run.out);
+    if (!states || !(errors === 0 || (errors === 1 && cycle))) throw new Error(`bench: unexpected SPIN output:\n${run.out}`);
+    const verdict = errors === 0 ? 'pass' : 'violation';
+    return { verdict, states: Number(states[1]), seconds: run.seconds, compileSeconds: build.seconds, peakRssBytes: run.peakRssBytes };
   });
 }
 

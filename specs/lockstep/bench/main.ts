@@ -1,16 +1,18 @@
-// `npm run bench`: lockstep (variant ack, every property) side by side with SPIN and Rumur, each
-// run in a fresh process, with the ratios issue 3 sets as targets. Every figure comes from
-// this run. BENCH_SECTIONS picks sections (raw,parallel,scale,symmetry); BENCH_REPEAT=N
-// repeats each timed run and reports the median time, and each ratio as the median of the
-// ratios of the pairs of runs. The two sides of a ratio run alternately, so
-// a machine that speeds up or slows down during the bench shifts both alike. The sizes are
-// BENCH_RAW_CPUS, BENCH_PARALLEL_CPUS, BENCH_SCALE_CPUS (one each) and BENCH_SYMMETRY_CPUS
-// (beside Rumur; the target is read at the largest) and BENCH_SYMMETRY_ALONE (tdxmc only).
+// `npm run bench`: lockstep (variant ack, every safety property) side by side with SPIN and
+// Rumur, each run in a fresh process, with the ratios issues 3 and 16 set as targets; and
+// liveness: lockstep's Terminates beside SPIN's -a -f, and the TDX specs' liveness against
+// their safety search. Every figure comes from this run. BENCH_SECTIONS picks sections
+// (raw,parallel,scale,symmetry,liveness); BENCH_REPEAT=N repeats each timed run and reports the
+// median time, and each ratio as the median of the ratios of the pairs of runs. The two sides
+// of a ratio run alternately, so a machine that speeds up or slows down during the bench shifts
+// both alike. The sizes are BENCH_RAW_CPUS, BENCH_PARALLEL_CPUS, BENCH_SCALE_CPUS,
+// BENCH_LIVENESS_CPUS (one each) and BENCH_SYMMETRY_CPUS (beside Rumur; the target is read at
+// the largest) and BENCH_SYMMETRY_ALONE (tdxmc only).
 
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { has, rumur, spin, type ExternalRun } from './external.js';
+import { has, rumur, spin, spinTerminates, type ExternalRun, type SpinLiveness } from './external.js';
 
 interface Ours {
   verdict: string;
@@ -19,10 +21,12 @@ interface Ours {
   seconds: number;
   storeBytesPerState: number;
   peakRssBytes: number;
+  /** When liveness properties were checked: the second pass's time and the graph's bytes. */
+  liveness?: { checked: string[]; seconds: number; edges: number; bytesPerEdge: number; bytesPerState: number };
 }
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
-const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'raw,parallel,scale,symmetry').split(','));
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'raw,parallel,scale,symmetry,liveness').split(','));
 const repeat = Math.max(1, Number(process.env['BENCH_REPEAT'] ?? 1));
 
 function sizes(name: string, fallback: number[]): number[] {
@@ -40,17 +44,27 @@ const parallelCpus = sizes('BENCH_PARALLEL_CPUS', [11])[0]!;
 const scaleCpus = sizes('BENCH_SCALE_CPUS', [12])[0]!;
 const symmetryCpus = sizes('BENCH_SYMMETRY_CPUS', [10, 16, 24, 32]);
 const symmetryAlone = sizes('BENCH_SYMMETRY_ALONE', [48, 64]);
+const livenessCpus = sizes('BENCH_LIVENESS_CPUS', [10])[0]!;
+/** The TDX configurations whose liveness issue 16 measures against their safety search. */
+const TDX_LIVENESS: readonly { spec: string; params: string[] }[] = [
+  { spec: 'update', params: ['cpus=3'] },
+  { spec: 'update', params: ['cpus=4'] },
+  { spec: 'init', params: [] },
+];
 const cores = availableParallelism();
 
 function medianOf<T extends { seconds: number }>(runs: T[]): T {
   return [...runs].sort((a, b) => a.seconds - b.seconds)[runs.length >> 1]!;
 }
 
-function ours(cpus: number, flags: string[] = []): Ours {
-  const r = spawnSync(process.execPath, [CHILD, `cpus=${cpus}`, 'variant=ack', ...flags], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`bench: tdxmc cpus=${cpus} ${flags.join(' ')} failed:\n${r.stderr}`);
+function child(args: string[]): Ours {
+  const r = spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`bench: tdxmc ${args.join(' ')} failed:\n${r.stderr}`);
   return JSON.parse(r.stdout) as Ours;
 }
+
+/** lockstep, variant ack, safety alone (the other checkers' runs here check no liveness). */
+const ours = (cpus: number, flags: string[] = []): Ours => child([`cpus=${cpus}`, 'variant=ack', '--no-liveness', ...flags]);
 
 /** `repeat` runs of each side, run alternately (a, b, a, b, ...); the second side is optional. */
 function sideBySide<A, B>(a: () => A, b?: () => B): [A[], B[]] {
@@ -122,7 +136,7 @@ function besideSpin(os: Ours[], ss: ExternalRun[]): ReturnType<typeof pairedRati
 
 const haveSpin = has('spin') && has('gcc');
 const haveRumur = has('rumur') && has('cc');
-process.stdout.write(`lockstep, variant ack, every property; ${cores} cores; median of ${repeat} run(s)\n`);
+process.stdout.write(`lockstep, variant ack, every safety property (liveness in its own section); ${cores} cores; median of ${repeat} run(s)\n`);
 if (!haveSpin || !haveRumur) process.stdout.write('SPIN or Rumur is missing: install them with `apt-get install -y rumur spin` for the side-by-side figures\n');
 process.stdout.write('\n');
 
@@ -187,4 +201,70 @@ if (sections.has('symmetry')) {
   }
   table(rows);
   if (atLargest) target(`at cpus=${largest} at least 5x faster than Rumur`, atLargest.median >= 5, `${num(atLargest.median, 1)}x${atLargest.each}`);
+}
+
+if (sections.has('liveness')) {
+  process.stdout.write(`Liveness: lockstep cpus=${livenessCpus}, Terminates on fair paths (one worker; SPIN -a -f, weak fairness, on terminates.pml)\n`);
+  const [os, ss] = sideBySide(
+    () => child([`cpus=${livenessCpus}`, 'variant=ack', '--workers=1']),
+    haveSpin ? () => spinTerminates(livenessCpus, 'ack') : undefined,
+  );
+  // SPIN explores and checks the claim in one run; tdxmc's time is its whole check, safety then liveness.
+  const total = (o: Ours): number => o.seconds + o.liveness!.seconds;
+  const o = medianOf(os.map((x) => ({ ...x, seconds: total(x) })));
+  const rows = [
+    ['run', 'states', 'verdict', 'seconds', 'of which liveness', 'graph B/state', 'B/edge', 'peak RSS MiB'],
+    [
+      'tdxmc',
+      num(o.states),
+      o.verdict,
+      num(o.seconds, 2),
+      num(o.liveness!.seconds, 2),
+      num(o.liveness!.bytesPerState, 1),
+      num(o.liveness!.bytesPerEdge),
+      mib(o.peakRssBytes),
+    ],
+  ];
+  if (ss.length > 0) {
+    const s: SpinLiveness = medianOf(ss);
+    rows.push(['SPIN -a -f', num(s.states), s.verdict, num(s.seconds, 2), '', '', '', mib(s.peakRssBytes)]);
+  }
+  table(rows);
+  if (ss.length > 0) {
+    for (const s of ss) {
+      if (s.verdict === o.verdict) continue;
+      process.stdout.write(`  VERDICT MISMATCH: tdxmc ${o.verdict} vs SPIN ${s.verdict}\n`);
+      process.exitCode = 1;
+    }
+    const r = pairedRatio(os, ss, (a, b) => total(a) / b.seconds);
+    target("within 3x SPIN's -a -f time", r.median <= 3, `${num(r.median, 2)} x SPIN${r.each}`);
+  } else process.stdout.write('\n');
+
+  process.stdout.write('Liveness against safety, one worker: the liveness pass (graph and search) beside the safety search of the same run\n');
+  const tdxRows = [['run', 'states', 'edges', 'safety s', 'liveness s', 'liveness / safety', 'graph B/state', 'B/edge']];
+  let slowest = 0;
+  let largest = 0;
+  for (const c of TDX_LIVENESS) {
+    const runs = sideBySide(() => child([`--spec=${c.spec}`, ...c.params, '--workers=1']))[0];
+    const m = medianOf(runs);
+    const ratio = pairedRatio(runs, runs, (a) => a.liveness!.seconds / a.seconds);
+    const l = m.liveness!;
+    // The graph's bytes against the goal's 16 per state and 4 per edge.
+    const share = (l.bytesPerState * m.states + l.bytesPerEdge * l.edges) / (16 * m.states + 4 * l.edges);
+    slowest = Math.max(slowest, ratio.median);
+    largest = Math.max(largest, share);
+    tdxRows.push([
+      `${c.spec} ${c.params.join(' ') || 'defaults'}`,
+      num(m.states),
+      num(l.edges),
+      num(m.seconds, 2),
+      num(l.seconds, 2),
+      `${num(ratio.median, 2)}${ratio.each}`,
+      num(l.bytesPerState, 1),
+      num(l.bytesPerEdge),
+    ]);
+  }
+  table(tdxRows);
+  target('liveness at most 2x the safety search', slowest <= 2, `at most ${num(slowest, 2)}x`);
+  target('graph at most 16 B/state + 4 B/edge', largest <= 1, `at most ${num(largest * 100)}% of it`);
 }
