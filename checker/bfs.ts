@@ -20,7 +20,8 @@ export function bfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
   // Bounded by the finding's depth (and the user's bound), the second search explores exactly
   // what the first did up to it, so it stops at the same violation or fault.
   const maxDepth = Math.min(opts.maxDepth ?? Infinity, first.found.length);
-  const again = search(cm, { ...opts, maxDepth, onState: undefined, onProgress: undefined }, true);
+  // From the initial states, whether the first search resumed from a checkpoint or not.
+  const again = search(cm, { ...opts, maxDepth, onState: undefined, onProgress: undefined, resume: undefined, checkpoint: undefined }, true);
   again.stats.seconds += first.stats.seconds;
   return again;
 }
@@ -31,10 +32,10 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
   const E = W + 1;
   const succ = x.succ;
   const { cur, next } = succ;
-  const store = x.store;
   const links = x.links;
 
   let q = new Uint32Array(E * 1024);
+  x.budget.force(q.byteLength);
   let head = 0;
   let tail = 0;
   let levelEnd = 0;
@@ -48,9 +49,10 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
       head = 0;
       return true;
     }
-    if (q.byteLength * 2 + store.bytes + (links?.bytes ?? 0) > x.memory) return false;
+    if (!x.budget.take(q.byteLength * 2)) return false;
     const bigger = new Uint32Array(q.length * 2);
     bigger.set(q.subarray(0, tail));
+    x.budget.give(q.byteLength);
     q = bigger;
     return true;
   };
@@ -63,7 +65,7 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
   };
 
   let id = -1;
-  let depth = 0;
+  let depth = opts.resume?.depth ?? 0;
   let atBound = false;
   let pending: FoundPath | undefined;
   /** Stores each new successor, checks it, queues it; false stops (a bound, a finding). */
@@ -71,7 +73,10 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
     const nid = x.admit(atBound);
     if (nid < 0) return nid === -1;
     // State numbers are insertion order, which the parent links follow too.
-    if (links !== undefined) links.add(id, ref);
+    if (links !== undefined && !links.add(id, ref)) {
+      x.stoppedBy = 'memory';
+      return false;
+    }
     const p = succ.judgeState();
     if (p !== -1) {
       x.maxDepthSeen = depth + 1;
@@ -86,7 +91,7 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
     return true;
   };
 
-  if (!x.seed(push)) return x.result();
+  if (opts.resume === undefined ? !x.seed(push) : !x.resumeFrontier(opts.resume, push)) return x.result();
   levelEnd = tail;
   while (head < tail) {
     if (head === levelEnd) {
@@ -95,6 +100,7 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
       depth++;
       x.maxDepthSeen = depth;
       levelEnd = tail;
+      if (x.checkpointDue()) x.saveCheckpoint(depth, [{ words: q.subarray(head, tail), count: (tail - head) / E, stride: E }]);
     }
     for (let k = 0; k < W; k++) cur[k] = q[head + k]!;
     id = q[head + W]!;

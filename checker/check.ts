@@ -11,9 +11,10 @@ import { parallelBfs } from './parallel/coordinator.js';
 import { withoutProperties } from './properties.js';
 import type { ModelPhase } from './expand.js';
 import type { FoundPath, SearchOptions, SearchResult, SearchStats, Verdict } from './result.js';
-import { defaultMemory } from './explore.js';
+import { defaultMemory } from './memory.js';
 import { fairnessOf, findLasso, recordGraph } from './liveness.js';
 import { buildTrace, type TraceStep } from './trace.js';
+import { checkpointing, type CheckpointTarget, type OpenCheckpoint } from './checkpoint.js';
 
 export type Strategy = 'bfs' | 'dfs';
 
@@ -23,6 +24,10 @@ export interface CheckOptions extends SearchOptions {
   skipProperties?: readonly string[];
   /** Check the model's liveness properties once the safety search passes (default true). */
   liveness?: boolean;
+  /** BFS writes checkpoints into `dir` every `every` seconds, marked with tdx-mc's `version` (checkpoint.ts). */
+  checkpointTo?: CheckpointTarget;
+  /** BFS continues from this checkpoint, which the caller opened and held to this run. */
+  resumeFrom?: OpenCheckpoint;
 }
 
 export interface Violation {
@@ -89,6 +94,8 @@ export interface CheckOutcome {
   unreachable?: PropertyDecl[];
   /** Set exactly when the verdict is 'error'; `stats` still say what was explored before it. */
   error?: ModelError;
+  /** Bytes: the process's peak resident set when the check was done. */
+  peakRss?: number;
   compiled: CompiledModel;
 }
 
@@ -116,9 +123,11 @@ export function check<D extends RecordDomain>(model: Model<D> | CompiledModel<D>
  */
 export async function checkParallel(spec: Spec, params: Params, opts: CheckOptions & { workers: number; probe?: boolean }): Promise<CheckOutcome> {
   const cm = new CompiledModel(withoutProperties(spec.build(params), ...(opts.skipProperties ?? [])));
-  if (opts.workers <= 1 || (opts.search ?? 'bfs') === 'dfs' || spec.file === undefined) return check(cm, opts);
+  const parallel = opts.workers > 1 && (opts.search ?? 'bfs') === 'bfs' && spec.file !== undefined;
+  opts = { ...opts, ...checkpointing(spec.name, params, cm.words, opts, parallel) };
+  if (!parallel) return check(cm, opts);
   let probeSeconds = 0;
-  if (opts.probe) {
+  if (opts.probe && opts.resume === undefined) {
     // Starting workers costs more than small searches take: try one thread first, up to a size.
     const limit = Math.min(opts.maxStates ?? Infinity, PROBE_STATES);
     const first = bfs(cm, { ...opts, maxStates: limit });
@@ -141,7 +150,7 @@ function outcome<D extends RecordDomain>(cm: CompiledModel<D>, r: SearchResult, 
   const f = r.found;
   if (f === undefined) {
     checkLiveness(cm as unknown as CompiledModel, out, opts);
-    return out;
+    return measured(out);
   }
   if (f.init === undefined || f.steps === undefined) throw new Error('internal: a finding without its path');
   const { trace, steps } =
@@ -151,6 +160,12 @@ function outcome<D extends RecordDomain>(cm: CompiledModel<D>, r: SearchResult, 
     const kind = f.property < 0 ? 'deadlock' : f.property < cm.model.invariants.length ? 'invariant' : 'transition';
     out.violation = { property: propertyDecl(cm as unknown as CompiledModel, f.property), kind, trace, steps };
   }
+  return measured(out);
+}
+
+/** Records the process's peak resident set, all threads, once the check is done. */
+function measured(out: CheckOutcome): CheckOutcome {
+  out.peakRss = process.resourceUsage().maxRSS * 1024;
   return out;
 }
 
@@ -167,7 +182,8 @@ function checkLiveness(cm: CompiledModel, out: CheckOutcome, opts: CheckOptions)
   if (out.verdict !== 'pass') return skip(`the safety verdict is ${out.verdict}`);
   if (opts.symmetry && out.reduced) return skip('symmetry reduction is not sound for liveness here');
   const started = performance.now();
-  const r = recordGraph(cm, props, opts.maxStates ?? Infinity, opts.memory ?? defaultMemory());
+  const size = { states: out.stats.distinctStates, edges: out.stats.transitions };
+  const r = recordGraph(cm, props, opts.maxStates ?? Infinity, opts.memory ?? defaultMemory(), size);
   const seconds = (): number => (performance.now() - started) / 1000;
   if (r.kind === 'stopped') {
     // A liveness verdict needs the whole graph: a bound makes it incomplete, never a pass.
@@ -193,7 +209,8 @@ function checkLiveness(cm: CompiledModel, out: CheckOutcome, opts: CheckOptions)
       loopStart: lasso.loopStart,
     };
   }
-  out.liveness = { checked, seconds: seconds(), bytes: r.bytes, edges: r.graph.target.length };
+  out.liveness = { checked, seconds: seconds(), bytes: r.bytes, edges: r.graph.edges.length };
+  out.stats.memoryPeak = Math.max(out.stats.memoryPeak, r.bytes);
 }
 
 function modelError(cm: CompiledModel, f: FoundPath, trace: TraceStep[], steps: number[]): ModelError {

@@ -24,17 +24,18 @@ export function dfs<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOp
   const VIA = W + 2;
   const succ = x.succ;
   const { cur, next } = succ;
-  const store = x.store;
 
   let st = new Uint32Array(F * 256);
+  x.budget.force(st.byteLength);
   let top = 0; // words in use
   let path: Int32Array = new Int32Array(256);
   let root = 0;
   const push = (id: number, depth: number, via: number): boolean => {
     if (top + F > st.length) {
-      if (st.byteLength * 2 + path.byteLength + store.bytes > x.memory) return false;
+      if (!x.budget.take(st.byteLength * 2)) return false;
       const bigger = new Uint32Array(st.length * 2);
       bigger.set(st);
+      x.budget.give(st.byteLength);
       st = bigger;
     }
     for (let k = 0; k < W; k++) st[top + k] = next[k]!;

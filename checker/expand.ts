@@ -104,6 +104,16 @@ export class Successors<D extends RecordDomain = RecordDomain> {
     this.open = targets;
   }
 
+  /** Continues the counts of a search resumed from a checkpoint: what fired, which targets were reached. */
+  resume(fired: Float64Array, reached: Uint8Array): void {
+    this.fired.set(fired);
+    this.open = 0;
+    for (let t = 0; t < reached.length; t++) {
+      this.reached[t] = reached[t]!;
+      if (reached[t] === 0) this.unreached[this.open++] = t;
+    }
+  }
+
   /** Transitions fired so far. */
   get transitions(): number {
     let t = 0;

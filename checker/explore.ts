@@ -2,17 +2,15 @@
 // states, the memory budget, and turning what stopped the search into a SearchResult. The
 // strategies keep only their order.
 
-import { totalmem } from 'node:os';
+import type { SearchSnapshot } from './checkpoint.js';
 import type { RecordDomain } from './domain.js';
 import type { CompiledModel } from './compiled.js';
 import { Expansion, Successors, type Fault } from './expand.js';
 import { collisionProbability } from './fingerprint.js';
 import { ParentLinks } from './links.js';
+import { defaultMemory, MemoryBudget } from './memory.js';
 import { complete, type FoundPath, type SearchOptions, type SearchResult } from './result.js';
 import { ExactStore, FingerprintStore, type VisitedStore } from './store.js';
-
-/** Default memory budget: half of the machine's RAM. */
-export const defaultMemory = (): number => Math.floor(totalmem() / 2);
 
 export class Exploration<D extends RecordDomain> {
   readonly store: VisitedStore;
@@ -22,8 +20,9 @@ export class Exploration<D extends RecordDomain> {
   readonly succ: Successors<D>;
   readonly maxStates: number;
   readonly maxDepth: number;
-  readonly memory: number;
-  readonly started = performance.now();
+  /** What the store, the frontier and the links may hold together (--memory). */
+  readonly budget: MemoryBudget;
+  started = performance.now();
   maxDepthSeen = 0;
   found: FoundPath | undefined;
   /** A successor at the depth bound was new: the bound cut the search. */
@@ -41,15 +40,70 @@ export class Exploration<D extends RecordDomain> {
     readonly opts: SearchOptions,
     withLinks: boolean,
   ) {
-    this.memory = opts.memory ?? defaultMemory();
-    this.store = opts.exact ? new ExactStore(cm.words, this.memory) : new FingerprintStore(cm.words, this.memory);
-    const links = withLinks ? new ParentLinks(cm.refs.length) : undefined;
+    const budget = (this.budget = new MemoryBudget(opts.memory ?? defaultMemory()));
+    const r = opts.resume;
+    const from = r?.store;
+    this.store = opts.exact
+      ? new ExactStore(cm.words, budget, undefined, from && { arena: from.words, size: from.size })
+      : new FingerprintStore(cm.words, budget, undefined, from && { table: from.words, size: from.size });
+    const links = withLinks ? new ParentLinks(cm.refs.length, budget) : undefined;
     this.links = links;
     this.pathTo = links && ((id) => links.pathTo(id));
     this.succ = new Successors(cm, opts.symmetry ? cm.canonicalizer() : undefined);
     this.maxStates = opts.maxStates ?? Infinity;
     this.maxDepth = opts.maxDepth ?? Infinity;
     this.nextProgress = this.started + (opts.progressInterval ?? 1) * 1000;
+    this.nextCheckpoint = this.started + (opts.checkpoint?.every ?? 0) * 1000;
+    if (r !== undefined) {
+      this.succ.resume(r.fired, r.reached);
+      this.maxDepthSeen = r.maxDepthSeen;
+      this.cut = r.cut;
+      this.started -= r.seconds * 1000;
+    }
+  }
+
+  /**
+   * Queues the frontier of a checkpoint through `visit`, numbering its states as they were (the
+   * last ones stored); false when the memory budget cannot hold it.
+   */
+  resumeFrontier(r: SearchSnapshot, visit: (id: number) => boolean): boolean {
+    const { next } = this.succ;
+    const W = this.cm.words;
+    let id = this.store.size - r.frontier.reduce((n, f) => n + f.count, 0);
+    for (const f of r.frontier) {
+      for (let i = 0; i < f.count; i++) {
+        for (let k = 0; k < W; k++) next[k] = f.words[i * f.stride + k]!;
+        if (!visit(id++)) {
+          this.stoppedBy = 'memory';
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private nextCheckpoint: number;
+
+  /** Whether a checkpoint is due (--checkpoint): asked between levels. */
+  checkpointDue(): boolean {
+    return this.opts.checkpoint !== undefined && performance.now() >= this.nextCheckpoint;
+  }
+
+  /** Hands the search, between levels, to the checkpoint sink: the frontier is at `depth`. */
+  saveCheckpoint(depth: number, frontier: SearchSnapshot['frontier']): void {
+    const cp = this.opts.checkpoint!;
+    cp.save({
+      depth,
+      maxDepthSeen: this.maxDepthSeen,
+      transitions: this.succ.transitions,
+      fired: this.succ.fired,
+      reached: this.succ.reached,
+      cut: this.cut,
+      seconds: (performance.now() - this.started) / 1000,
+      store: this.store.contents,
+      frontier,
+    });
+    this.nextCheckpoint = performance.now() + cp.every * 1000;
   }
 
   /**
@@ -71,7 +125,10 @@ export class Exploration<D extends RecordDomain> {
         return false;
       }
       const id = store.size - 1;
-      this.links?.add(ParentLinks.root(i), 0);
+      if (this.links?.add(ParentLinks.root(i), 0) === false) {
+        this.stoppedBy = 'memory';
+        return false;
+      }
       this.opts.onState?.(succ.next);
       const p = succ.judgeState();
       if (p !== -1) {
@@ -154,6 +211,9 @@ export class Exploration<D extends RecordDomain> {
       fired: this.succ.fired,
       storeBytes: this.store.bytes,
       linkBytes: this.links?.bytes ?? 0,
+      memoryBudget: this.budget.limit,
+      memoryPeak: this.budget.peak,
+      workers: 1,
       collisionProbability: this.store.lossy ? collisionProbability(distinct) : 0,
     };
     const f = this.found;

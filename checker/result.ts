@@ -1,6 +1,7 @@
 // What a search reports. Errors are values here: a model that throws ends the search with a
 // located `Fault` and the path to it, not an exception through the caller.
 
+import type { CheckpointSink, SearchSnapshot } from './checkpoint.js';
 import type { Fault } from './expand.js';
 
 export type Verdict = 'pass' | 'violation' | 'deadlock' | 'unreachable' | 'incomplete' | 'error';
@@ -14,6 +15,11 @@ export interface SearchStats {
   fired: Float64Array;
   storeBytes: number;
   linkBytes: number;
+  /** The memory budget (--memory), and the most of it the search's arrays held at once. */
+  memoryBudget: number;
+  memoryPeak: number;
+  /** The search threads the search ran on (the memory budget may afford fewer than asked). */
+  workers: number;
   /** Probability that fingerprint collisions merged states (0 in exact mode). */
   collisionProbability: number;
 }
@@ -64,7 +70,7 @@ export interface SearchOptions {
   maxDepth?: number;
   /** Keep full states instead of fingerprints. */
   exact?: boolean;
-  /** Memory budget in bytes for the visited store and frontier; over it the verdict is incomplete. */
+  /** Memory budget in bytes for the visited store, frontier and parent links (memory.ts); over it the verdict is incomplete. */
   memory?: number;
   /** Store one canonical state per orbit of the model's declared symmetry. */
   symmetry?: boolean;
@@ -73,4 +79,8 @@ export interface SearchOptions {
   progressInterval?: number;
   /** Called with each newly stored state's words (valid only during the call): for tests and exports. */
   onState?: (words: Uint32Array) => void;
+  /** Where BFS hands itself between levels, every so often (checkpoint.ts). */
+  checkpoint?: CheckpointSink;
+  /** A checkpoint BFS continues from instead of the initial states. */
+  resume?: SearchSnapshot;
 }

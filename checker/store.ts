@@ -1,7 +1,9 @@
 // Visited-state stores. Both answer one question in the hot loop, "was this state seen before?",
 // and both live in typed arrays that grow by doubling: no object per state.
 
+import type { SearchSnapshot } from './checkpoint.js';
 import { hashHi, hashLo } from './fingerprint.js';
+import { MemoryBudget } from './memory.js';
 
 export interface VisitedStore {
   /**
@@ -16,9 +18,18 @@ export interface VisitedStore {
   readonly bytes: number;
   /** True when distinct states may have been merged (fingerprints), false when exact. */
   readonly lossy: boolean;
+  /** What a checkpoint keeps of the store (views, not copies). */
+  readonly contents: SearchSnapshot['store'];
 }
 
-const MAX_LOAD = 0.75;
+/**
+ * The share of a fingerprint table's slots filled before it doubles, one and the same for the
+ * sequential and the shared table, so that a memory budget admits as many states to either.
+ */
+export const MAX_LOAD = 0.75;
+
+/** A budget without limit, for stores that are not bounded. */
+const unbounded = (): MemoryBudget => new MemoryBudget(Infinity);
 
 /**
  * A cache of recently stored or found fingerprints, in front of a table. Most duplicate
@@ -62,7 +73,11 @@ export class RecentFingerprints {
   }
 }
 
-/** 64-bit fingerprints in an open-addressing table with linear probing (TLC's FPSet). */
+/**
+ * 64-bit fingerprints in an open-addressing table with linear probing (TLC's FPSet). Each lane
+ * is kept nonzero (a slot whose first word is 0 is empty), as in the shared table of the
+ * parallel search, so that either search can continue from the other's table (checkpoint.ts).
+ */
 export class FingerprintStore implements VisitedStore {
   readonly lossy = true;
   size = 0;
@@ -73,46 +88,48 @@ export class FingerprintStore implements VisitedStore {
 
   constructor(
     private readonly words: number,
-    private readonly maxBytes = Infinity,
+    private readonly budget = unbounded(),
     capacity = 1 << 16,
+    /** A table to continue from (a checkpoint's), holding `size` fingerprints; its bytes are taken from the budget. */
+    from?: { table: Uint32Array; size: number },
   ) {
-    this.table = new Uint32Array(2 * capacity);
-    this.mask = capacity - 1;
-    this.growAt = Math.floor(capacity * MAX_LOAD);
+    this.table = from?.table ?? new Uint32Array(2 * capacity);
+    // The first table is within any budget of at least 1M (the smallest --memory takes).
+    budget.force(this.table.byteLength);
+    this.size = from?.size ?? 0;
+    this.mask = (this.table.length >>> 1) - 1;
+    this.growAt = Math.floor((this.mask + 1) * MAX_LOAD);
   }
 
   get bytes(): number {
     return this.table.byteLength + RecentFingerprints.BYTES;
   }
 
+  /** The table itself: fingerprint pairs by slot, (0, 0) when empty. */
+  get contents(): SearchSnapshot['store'] {
+    return { kind: 'fingerprints', words: this.table, size: this.size };
+  }
+
   insert(words: Uint32Array, offset: number): number {
-    const hi = hashHi(words, offset, this.words);
-    let lo = hashLo(words, offset, this.words);
-    if (hi === 0 && lo === 0) lo = 1; // (0, 0) marks an empty slot
+    const hi = hashHi(words, offset, this.words) || 1;
+    const lo = hashLo(words, offset, this.words) || 1;
     if (this.recent.has(hi, lo)) return 0;
-    if (this.size >= this.growAt) {
-      if (this.table.byteLength * 2 > this.maxBytes) return this.hasFp(hi, lo) ? 0 : -1;
-      this.grow();
-    }
+    if (this.size >= this.growAt && !this.grow()) return this.hasFp(hi, lo) ? 0 : -1;
     const added = this.put(hi, lo);
     this.recent.note(hi, lo);
     return added ? 1 : 0;
   }
 
   has(words: Uint32Array, offset: number): boolean {
-    const hi = hashHi(words, offset, this.words);
-    let lo = hashLo(words, offset, this.words);
-    if (hi === 0 && lo === 0) lo = 1;
-    return this.hasFp(hi, lo);
+    return this.hasFp(hashHi(words, offset, this.words) || 1, hashLo(words, offset, this.words) || 1);
   }
 
   private hasFp(hi: number, lo: number): boolean {
     const t = this.table;
     for (let i = hi & this.mask; ; i = (i + 1) & this.mask) {
       const a = t[2 * i]!;
-      const b = t[2 * i + 1]!;
-      if (a === hi && b === lo) return true;
-      if (a === 0 && b === 0) return false;
+      if (a === hi && t[2 * i + 1] === lo) return true;
+      if (a === 0) return false;
     }
   }
 
@@ -121,27 +138,30 @@ export class FingerprintStore implements VisitedStore {
     let i = hi & this.mask;
     for (;;) {
       const a = t[2 * i]!;
-      const b = t[2 * i + 1]!;
-      if (a === 0 && b === 0) {
+      if (a === 0) {
         t[2 * i] = hi;
         t[2 * i + 1] = lo;
         this.size++;
         return true;
       }
-      if (a === hi && b === lo) return false;
+      if (a === hi && t[2 * i + 1] === lo) return false;
       i = (i + 1) & this.mask;
     }
   }
 
-  private grow(): void {
+  /** Doubles the table; false when the budget cannot hold the old and the new one together. */
+  private grow(): boolean {
     const old = this.table;
+    if (!this.budget.take(old.byteLength * 2)) return false;
     this.table = new Uint32Array(old.length * 2);
     this.mask = old.length - 1;
     this.growAt = Math.floor((this.mask + 1) * MAX_LOAD);
     this.size = 0;
     for (let i = 0; i < old.length; i += 2) {
-      if (old[i] !== 0 || old[i + 1] !== 0) this.put(old[i]!, old[i + 1]!);
+      if (old[i] !== 0) this.put(old[i]!, old[i + 1]!);
     }
+    this.budget.give(old.byteLength);
+    return true;
   }
 }
 
@@ -155,16 +175,29 @@ export class ExactStore implements VisitedStore {
 
   constructor(
     private readonly words: number,
-    private readonly maxBytes = Infinity,
+    private readonly budget = unbounded(),
     capacity = 1 << 12,
+    /** States to continue from (a checkpoint's): `size` of them, packed, from word 0. */
+    from?: { arena: Uint32Array; size: number },
   ) {
-    this.arena = new Uint32Array(capacity * words);
+    while (from !== undefined && capacity * 2 * MAX_LOAD < from.size + 1) capacity *= 2;
+    this.arena = from?.arena ?? new Uint32Array(capacity * words);
     this.table = new Int32Array(capacity * 2);
     this.mask = capacity * 2 - 1;
+    budget.force(this.bytes);
+    if (from !== undefined) {
+      this.size = from.size;
+      this.rehash(this.table.length);
+    }
   }
 
   get bytes(): number {
     return this.arena.byteLength + this.table.byteLength;
+  }
+
+  /** The stored states, packed in insertion order. */
+  get contents(): SearchSnapshot['store'] {
+    return { kind: 'exact', words: this.arena.subarray(0, this.size * this.words), size: this.size };
   }
 
   /** The table slot holding the state, or the empty slot where it would go (as -1 - slot). */
@@ -191,21 +224,26 @@ export class ExactStore implements VisitedStore {
     const i = -1 - f;
     const full = (this.size + 1) * w > this.arena.length;
     const rehash = this.size + 1 > (this.mask + 1) * MAX_LOAD;
-    if ((full || rehash) && this.bytes + (full ? this.arena.byteLength : 0) + (rehash ? this.table.byteLength : 0) > this.maxBytes) return -1;
+    const more = (full ? this.arena.byteLength * 2 : 0) + (rehash ? this.table.byteLength * 2 : 0);
+    if (more > 0 && !this.budget.take(more)) return -1;
     if (full) {
       const a = new Uint32Array(this.arena.length * 2);
       a.set(this.arena);
+      this.budget.give(this.arena.byteLength);
       this.arena = a;
     }
     const at = this.size * w;
     for (let k = 0; k < w; k++) this.arena[at + k] = words[offset + k]!;
     this.table[i] = ++this.size;
-    if (rehash) this.rehash();
+    if (rehash) {
+      this.budget.give(this.table.byteLength);
+      this.rehash(this.table.length * 2);
+    }
     return 1;
   }
 
-  private rehash(): void {
-    this.table = new Int32Array(this.table.length * 2);
+  private rehash(slots: number): void {
+    this.table = new Int32Array(slots);
     this.mask = this.table.length - 1;
     for (let id = 0; id < this.size; id++) {
       let i = hashHi(this.arena, id * this.words, this.words) & this.mask;

@@ -4,8 +4,8 @@
 // (npm test builds first), so these tests drive the built modules as the command does.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,8 @@ import type * as DiffCommand from '../checker/cli/diff-command.js';
 import { lockstep } from '../specs/lockstep/spec.js';
 import type * as Gate from '../checker/ci/gate.js';
 import type * as Location from '../checker/report/location.js';
+import type * as Junit from '../checker/ci/junit.js';
+import type * as Summary from '../checker/ci/summary.js';
 import type { Expectation, Spec } from '../checker/spec.js';
 import { parseXml, type XmlElement } from './support/xml.js';
 import { built } from './support/built.js';
@@ -25,6 +27,8 @@ const { diffCommand } = await built<typeof DiffCommand>('checker/cli/diff-comman
 const { runGate } = await built<typeof Gate>('checker/ci/gate.js');
 const { configurations } = await built<typeof Configuration>('checker/ci/configuration.js');
 const { propertySite } = await built<typeof Location>('checker/report/location.js');
+const { renderJunit } = await built<typeof Junit>('checker/ci/junit.js');
+const { tally, tallyLine } = await built<typeof Summary>('checker/ci/summary.js');
 const { specs: registry } = await built<{ specs: readonly Spec[] }>('specs/index.js');
 
 const FIXTURE = new URL('./fixtures/ci-specs.mjs', import.meta.url);
@@ -192,8 +196,8 @@ describe('tdxmc ci: lines, tally, exit codes', () => {
 });
 
 describe('tdxmc ci --only', () => {
-  it('selects configurations whose spec/name contains a pattern, case-insensitive, patterns united', async () => {
-    const r = await ci([counter, grid], '--quiet', '--only', 'counter/DOUBLE', '--only', 'stuck', '--report', tmp());
+  it('selects configurations by spec/name whole or by glob, case-insensitive, patterns united', async () => {
+    const r = await ci([counter, grid], '--quiet', '--only', 'counter/DOUBLE*', '--only', '*/stuck at ?', '--report', tmp());
     expect(r.code).toBe(0);
     expect(
       r.out
@@ -206,10 +210,85 @@ describe('tdxmc ci --only', () => {
 
   it('a pattern that matches nothing is bad input', async () => {
     await expect(ci([counter], '--only', 'nothing')).rejects.toThrow(/--only nothing: matches no configuration/);
+    // Whole names: a part of one selects nothing.
+    await expect(ci([counter], '--only', 'counter/double')).rejects.toThrow(/matches no configuration/);
+  });
+
+  it("a spec alone selects all of its configurations and no other spec's whose name contains it", () => {
+    const named = (...only: string[]) => configurations([counter, grid], only).map((c) => `${c.spec.name}/${c.expectation.name}`);
+    const all = configurations([counter, grid]).map((c) => `${c.spec.name}/${c.expectation.name}`);
+    const counters = all.filter((id) => id.startsWith('counter/'));
+    expect(named('counter')).toEqual(counters);
+    expect(named('counter/')).toEqual(counters);
+    expect(named('COUNTER/*')).toEqual(counters);
+    expect(named('*')).toEqual(all);
+    expect(named('counter/reference')).toEqual(['counter/reference']);
+    expect(named('c?unter/reference')).toEqual(['counter/reference']);
+    // `.` `(` and the like are themselves, not regular-expression syntax.
+    expect(() => named('counter/.*')).toThrow(/matches no configuration/);
+  });
+
+  it('--only update: the update spec, not init and cpuid configurations whose names mention an update', () => {
+    const ids = configurations(registry, ['update']).map((c) => c.spec.name);
+    expect(new Set(ids)).toEqual(new Set(['update']));
+    expect(ids).toHaveLength(registry.find((s) => s.name === 'update')!.expectations!.length);
+    // What the old substring rule also took, to show the case is real.
+    expect(registry.some((s) => s.name !== 'update' && (s.expectations ?? []).some((e) => `${s.name}/${e.name}`.toLowerCase().includes('update')))).toBe(true);
   });
 });
 
 const child = (e: XmlElement, name: string): XmlElement[] => e.children.filter((c) => c.name === name);
+
+describe('tdxmc ci: outputs and interruption', () => {
+  it('a JUnit, SARIF or report path that cannot be written is bad input before anything runs', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'plain'), '');
+    for (const args of [
+      ['--junit', join(dir, 'plain', 'junit.xml')],
+      ['--sarif', dir],
+      ['--report', join(dir, 'plain')],
+    ])
+      await expect(ci([counter], '--quiet', ...args), args.join(' ')).rejects.toThrow(new RegExp(`^${args[0]}: cannot write`));
+    expect(readdirSync(dir)).toEqual(['plain']);
+  });
+
+  it('a report that cannot be written after the run: the verdicts stand, the tally and JUnit are written, exit 2 with one line', async () => {
+    const dir = tmp();
+    // A folder where a report file goes: the rename over it fails once the run found the counterexample.
+    mkdirSync(join(dir, 'counter--step=2--NotPastMax.md'));
+    const r = await ci([counter], '--quiet', '--report', dir, '--junit', join(dir, 'junit.xml'));
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/^ok +counter +double step +step=2 +expected violation of NotPastMax in 3 steps +got violation of NotPastMax in 3 steps/m);
+    expect(r.out.trimEnd().split('\n').at(-1)).toMatch(/^3 passed, 0 failed in /);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^tdxmc: --report: counter\/double step: cannot write into /);
+    expect(parseXml(readFileSync(join(dir, 'junit.xml'), 'utf8')).attrs).toMatchObject({ tests: '3', failures: '0', errors: '0' });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('stopped by a signal: what finished is tallied and in JUnit, the rest not run (<skipped>)', async () => {
+    const stop = new AbortController();
+    const configs = configurations([counter, grid]);
+    const gate = await runGate(configs, {
+      workers: 1,
+      reports: { dir: tmp(), all: false },
+      version: '0.0.0-test',
+      signal: stop.signal,
+      onDone: () => stop.abort('SIGINT'),
+    });
+    const ran = gate.rows.filter((r) => r.result.notRun !== true);
+    expect(ran).toHaveLength(1);
+    expect(ran[0]!.passed).toBe(true);
+    expect(tally(gate.rows)).toEqual({ passed: 1, failed: 0, errors: 0, incomplete: 0, notRun: configs.length - 1 });
+    expect(tallyLine(gate.rows, 1)).toBe(`1 passed, 0 failed, ${configs.length - 1} not run (stopped by SIGINT) in 1.0 s`);
+    const root = parseXml(renderJunit(gate.rows, 1));
+    expect(root.attrs).toMatchObject({ tests: String(configs.length), failures: '0', errors: '0', skipped: String(configs.length - 1) });
+    const skipped = child(root, 'testsuite')
+      .flatMap((s) => child(s, 'testcase'))
+      .flatMap((c) => child(c, 'skipped'));
+    expect(skipped.map((x) => x.attrs['message'])).toEqual(Array(configs.length - 1).fill('not run: stopped by SIGINT'));
+  });
+});
 
 describe('tdxmc ci --junit', () => {
   it('Ant/Surefire JUnit: a suite per spec, a case per configuration, failures with expected vs actual and the trace', async () => {
@@ -367,7 +446,7 @@ describe('the built command', () => {
   });
 
   it('tdxmc ci --json: one object with the tally and every configuration', () => {
-    const r = tdxmc(['ci', '--only', 'lockstep/no install', '--json', '--quiet', '--report', tmp()]);
+    const r = tdxmc(['ci', '--only', 'lockstep/no install lock', '--json', '--quiet', '--report', tmp()]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({ passed: 1, failed: 0, incomplete: 0 });
@@ -386,6 +465,9 @@ describe('the built command', () => {
     for (const args of [
       ['ci', '--only', 'nothing-matches'],
       ['ci', '--jobs', '0'],
+      ['ci', '--jobs', String(availableParallelism() * 4 + 1)],
+      ['ci', '--timeout', '99999999999'],
+      ['diff', 'lockstep', '--vs-set', 'variant=nolock', '--jobs', '100000'],
       ['ci', '--timeout', 'soon'],
       ['ci', '--frobnicate'],
       ['diff', 'lockstep'],

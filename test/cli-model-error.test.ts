@@ -148,7 +148,7 @@ describe('tdxmc ci with a model that throws', () => {
   });
 
   it('--json: the tally has errors, the configuration its actual error', async () => {
-    const r = await run(ciCommand, '--quiet', '--json', '--only', 'effect');
+    const r = await run(ciCommand, '--quiet', '--json', '--only', 'poisoned/effect*');
     expect(r.code).toBe(2);
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({ passed: 0, failed: 1, errors: 1, incomplete: 0 });

@@ -2,6 +2,7 @@
 // `tdxmc` (npm test builds first) as users' scripts do.
 
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -90,22 +91,30 @@ describe('bad input: exit 2, one short line on stderr, no stack trace', () => {
     [['check', 'lockstep', '--max-states', '-5'], /max-states/],
     [['check', 'lockstep', '--max-depth', 'deep'], /--max-depth: 'deep'/],
     [['check', 'lockstep', 'init'], /one spec at a time/],
+    [['check', 'lockstep', '--workers', String(availableParallelism() * 4 + 1)], /--workers: \d+ is above the limit of \d+ threads \(4 per core/],
+    [['check', 'lockstep', '--exact', '--workers', '2'], /--exact: the parallel search stores 64-bit fingerprints only/],
+    [['check', 'lockstep', '--search', 'dfs', '--workers', '2'], /--workers: 2 threads search BFS only/],
+    [['check', 'lockstep', '--max-states', '123456789012345678901234567890'], /--max-states: 12345678901234567890\.\.\. is above the largest value/],
+    [['check', 'lockstep', '--memory', '99999999999999T'], /--memory: .* is too large/],
+    [['check', 'lockstep', '--search', 'b\nf\u2028s'], /--search: 'b\\u000af\\u2028s' is not bfs or dfs/],
+    [['check', 'lockstep', '--set', 'variant=\u00e9t\u00e9\n'], /variant: /],
+    [['check', 'lockstep', '--set'], /--set/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['list', 'lockstep'], /list: takes no arguments/],
     [['ci', 'lockstep'], /ci: takes no spec/],
     [['help', 'frobnicate'], /unknown command 'frobnicate'/],
-    [[], /usage/],
+    [[], /which command\? list, check, graph, ci, diff, audit/],
+    [['graph', 'lockstep', '--out', ''], /--out: an empty path/],
+    [['ci', '--junit', ''], /--junit: an empty path/],
   ];
   for (const [args, msg] of cases) {
     it(`tdxmc ${args.join(' ')}`, () => {
       const r = tdxmc(...args);
       expect(r.code).toBe(2);
-      if (args.length > 0) {
-        expect(r.err.trim().split('\n')).toHaveLength(1);
-        expect(r.err).toMatch(msg);
-        expect(r.err).toMatch(/^tdxmc: /);
-        expect(r.out).toBe('');
-      } else expect(r.out).toMatch(msg);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(msg);
+      expect(r.err).toMatch(/^tdxmc: /);
+      expect(r.out).toBe('');
       expect(r.err).not.toMatch(/\n\s+at /);
     });
   }
@@ -138,7 +147,7 @@ describe('tdxmc check --workers', () => {
         }
       }
     }
-  });
+  }, 180_000);
   it('bounds cut a parallel search too: incomplete', () => {
     const r = tdxmc('check', 'lockstep', '--set', 'cpus=6', '--workers', '2', '--max-states', '1000', '--json');
     expect(r.code).toBe(3);
@@ -165,8 +174,49 @@ describe('tdxmc check --skip-property', () => {
     const r = tdxmc('check', 'lockstep', '--set', 'variant=nolock', '--skip-property', 'SerialInstall', '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).verdict).toBe('pass');
+    expect(JSON.parse(r.out).skipped).toEqual([{ property: 'SerialInstall', why: '--skip-property' }]);
+    expect(JSON.parse(r.out).checked).toEqual(['Lockstep', 'VmcsRestored', 'UpdateComplete', 'deadlock']);
     const bad = tdxmc('check', 'lockstep', '--skip-property', 'Serial');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/no property 'Serial' \(it has Lockstep, SerialInstall, VmcsRestored, UpdateComplete, Terminates\)/);
+  });
+});
+
+describe('what a run left out is said', () => {
+  it('the verdict line names skipped properties and why; a pass says what it checked', () => {
+    const r = tdxmc('check', 'lockstep', '--set', 'variant=nolock', '--skip-property', 'SerialInstall', '--no-liveness', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toBe('lockstep cpus=4 variant=nolock: pass, skipping SerialInstall (--skip-property), Terminates (--no-liveness)');
+    expect(r.out).toMatch(/^ {2}checked in every state: Lockstep, VmcsRestored, UpdateComplete, deadlock$/m);
+    const full = tdxmc('check', 'lockstep', '--quiet');
+    expect(full.out.split('\n')[0]).toBe('lockstep cpus=4 variant=ack: pass');
+    expect(full.out).toMatch(/^ {2}checked in every state: Lockstep, SerialInstall, VmcsRestored, UpdateComplete, deadlock$/m);
+    expect(full.out).toMatch(/^ {2}liveness: Terminates on fair paths/m);
+  });
+
+  it('--symmetry skips liveness, and says so in the line and the JSON', () => {
+    const r = tdxmc('check', 'lockstep', '--symmetry', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.skipped).toEqual([{ property: 'Terminates', why: expect.stringMatching(/^--symmetry/) }]);
+    expect(j.liveness.skipped).toMatch(/symmetry/);
+    expect(tdxmc('check', 'lockstep', '--symmetry', '--quiet').out.split('\n')[0]).toMatch(
+      /^lockstep cpus=4 variant=ack: pass, skipping Terminates \(--symmetry/,
+    );
+  });
+});
+
+describe('flags honoured or refused', () => {
+  it('--exact alone runs on one thread and keeps its promise: no collision probability', () => {
+    const j = JSON.parse(tdxmc('check', 'lockstep', '--set', 'cpus=6', '--exact', '--json', '--quiet').out);
+    expect(j.collisionProbability).toBe(0);
+    const f = JSON.parse(tdxmc('check', 'lockstep', '--set', 'cpus=6', '--json', '--quiet').out);
+    expect([j.verdict, j.distinctStates, j.transitions]).toEqual([f.verdict, f.distinctStates, f.transitions]);
+    expect(f.collisionProbability).toBeGreaterThan(0);
+  });
+
+  it('--workers at the limit is taken', () => {
+    const r = tdxmc('check', 'lockstep', '--set', 'cpus=2', '--workers', String(availableParallelism() * 4), '--json', '--quiet');
+    expect(r.code).toBe(0);
   });
 });

@@ -12,31 +12,19 @@ import type * as Compiled from '../checker/compiled.js';
 import type * as Coordinator from '../checker/parallel/coordinator.js';
 import type * as SharedTableModule from '../checker/parallel/shared-table.js';
 import type * as Params from '../checker/params.js';
+import type * as Store from '../checker/store.js';
 import type { AnyModel } from '../checker/model.js';
-import type { SearchResult } from '../checker/result.js';
 import type * as Specs from '../specs/index.js';
 import { built } from './support/built.js';
+import { summary } from './support/summary.js';
 
 const { parallelBfs } = await built<typeof Coordinator>('checker/parallel/coordinator.js');
 const { SharedTable } = await built<typeof SharedTableModule>('checker/parallel/shared-table.js');
+const { MAX_LOAD } = await built<typeof Store>('checker/store.js');
 const { bfs } = await built<typeof Bfs>('checker/bfs.js');
 const { CompiledModel } = await built<typeof Compiled>('checker/compiled.js');
 const { findSpec } = await built<typeof Specs>('specs/index.js');
 const { resolveParams } = await built<typeof Params>('checker/params.js');
-
-const summary = (r: SearchResult) => ({
-  verdict: r.verdict,
-  states: r.stats.distinctStates,
-  transitions: r.stats.transitions,
-  depth: r.stats.maxDepth,
-  fired: [...r.stats.fired],
-  property: r.found?.property,
-  length: r.found?.length,
-  state: r.found?.state,
-  steps: r.found?.steps,
-  fault: r.found?.fault && { phase: r.found.fault.phase, ref: r.found.fault.ref, property: r.found.fault.property },
-  unreached: r.unreached,
-});
 
 describe('parallel BFS', () => {
   // [variant, cpus, whether the search passes, so that the table fills and grows]
@@ -104,7 +92,7 @@ describe('shared table sizing', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 5000 }), (bits, workers, branching) => {
         const sizing = SharedTable.create(1 << bits, 1, workers).sizing(workers, branching);
-        if (sizing === null) return (1 << bits) - 1 - Math.floor((1 << bits) * 0.7) < workers * branching;
+        if (sizing === null) return (1 << bits) - 1 - Math.floor((1 << bits) * MAX_LOAD) < workers * branching;
         return sizing.chunk >= 1 && sizing.growAt + workers * sizing.chunk * branching <= (1 << bits) - 1;
       }),
     );

@@ -133,6 +133,17 @@ describe('tdxmc graph', () => {
     }
   });
 
+  it('refuses a --max-nodes it cannot hold, before any work: exit 2, one line with the limit', () => {
+    for (const n of ['50001', '1000000000', '99999999999999999999']) {
+      const r = tdxmc(['graph', 'lockstep', '--set', 'cpus=2', '--max-nodes', n]);
+      expect(r.code, n).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/^tdxmc: --max-nodes: .* is above /);
+    }
+    expect(tdxmc(['graph', 'lockstep', '--set', 'cpus=2', '--max-nodes', '50000']).code).toBe(0);
+  });
+
   it('rejects a bad format', () => {
     const r = tdxmc(['graph', 'lockstep', '--format', 'svg']);
     expect(r.code).toBe(2);

@@ -7,6 +7,7 @@ import { UsageError } from '../exit.js';
 import type { ConfigOptions, Expectation, Params, PropertyDecl, Spec } from '../spec.js';
 import { checkParams } from '../params.js';
 import { paramText } from '../report/values.js';
+import { selects } from './select.js';
 
 export interface Configuration {
   readonly spec: Spec;
@@ -97,8 +98,8 @@ function resolve(spec: Spec, e: Expectation): Configuration {
 }
 
 /**
- * Every expectation of `specs`, in declaration order; with `only`, those whose
- * `spec/name` contains one of the patterns (case-insensitive). Throws UsageError on bad input.
+ * Every expectation of `specs`, in declaration order; with `only`, those one of the patterns
+ * selects (select.ts). Throws UsageError on bad input.
  */
 export function configurations(specs: readonly Spec[], only: readonly string[] = []): Configuration[] {
   const all: Configuration[] = [];
@@ -108,11 +109,11 @@ export function configurations(specs: readonly Spec[], only: readonly string[] =
       if (typeof e.name !== 'string' || e.name === '') throw new UsageError(`spec ${spec.name}: a configuration without a name`);
       if (names.has(e.name)) throw new UsageError(`spec ${spec.name}: two configurations named '${e.name}'`);
       names.add(e.name);
-      const id = `${spec.name}/${e.name}`.toLowerCase();
-      if (only.length > 0 && !only.some((o) => id.includes(o.toLowerCase()))) continue;
+      if (only.length > 0 && !only.some((o) => selects(o, spec.name, e.name))) continue;
       all.push(resolve(spec, e));
     }
   }
-  if (only.length > 0 && all.length === 0) throw new UsageError(`--only ${only.join(', ')}: matches no configuration (spec/name)`);
+  if (only.length > 0 && all.length === 0)
+    throw new UsageError(`--only ${only.join(', ')}: matches no configuration (spec/name, whole; * and ? as in 'init/D22*')`);
   return all;
 }

@@ -13,6 +13,8 @@ export interface GateOptions {
   readonly workers: number;
   /** Seconds for the whole run. */
   readonly timeout?: number;
+  /** Aborted by a signal: what is unfinished is not run (pool.ts). */
+  readonly signal?: AbortSignal;
   /** Where counterexample reports go: always for an unexpected outcome, with `all` for every one. */
   readonly reports: { readonly dir: string; readonly all: boolean };
   readonly version: string;
@@ -61,6 +63,7 @@ export async function runGate(configs: readonly Configuration[], o: GateOptions)
     {
       workers: o.workers,
       ...(o.timeout === undefined ? {} : { deadline: started + o.timeout * 1000 }),
+      ...(o.signal === undefined ? {} : { signal: o.signal }),
       ...(o.onStart ? { onStart: o.onStart } : {}),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       ...(o.onDone ? { onDone: (i: number, r: JobResult) => o.onDone!(i, row(i, r)) } : {}),

@@ -48,6 +48,10 @@ export interface JobResult {
   /** The counterexample's plain-text report. */
   readonly text?: string;
   readonly reports: readonly string[];
+  /** Why the reports could not be written: the verdict stands, the run's exit code is 2. */
+  readonly reportError?: string;
+  /** Stopped by a signal before it finished (`ci` interrupted): no verdict. */
+  readonly notRun?: boolean;
 }
 
 export type WorkerMessage = { readonly type: 'progress'; readonly progress: Progress } | { readonly type: 'done'; readonly result: JobResult };
@@ -58,7 +62,7 @@ export function failedJob(error: string, stats: JobStats = NO_STATS): JobResult 
   return { actual: { verdict: 'error', error }, stats, reports: [] };
 }
 
-async function loadSpec(module: string, name: string): Promise<Spec> {
+export async function loadSpec(module: string, name: string): Promise<Spec> {
   const exports = (await import(module)) as Record<string, unknown>;
   const spec = Object.values(exports).find(
     (x): x is Spec => typeof x === 'object' && x !== null && (x as Spec).name === name && typeof (x as Spec).build === 'function',
@@ -92,7 +96,7 @@ export async function runJob(job: Job, onProgress: (p: Progress) => void): Promi
     try {
       reports = writeReport(job.reports.dir, report);
     } catch (e) {
-      return failedJob(`cannot write reports into ${job.reports.dir}: ${(e as Error).message}`, stats);
+      return { actual, stats, json, text, reports, reportError: `cannot write into ${job.reports.dir}: ${(e as Error).message}` };
     }
   }
   return { actual, stats, json, text, reports };

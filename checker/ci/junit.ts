@@ -1,7 +1,7 @@
 // JUnit XML in the common Ant/Surefire shape (testsuites > testsuite per spec > testcase per
 // configuration), which CI systems render as test results. A configuration not as expected is a
 // <failure> naming expected and actual with the counterexample as text; one that could not be
-// checked is an <error>. An expected counterexample goes to <system-out>.
+// checked is an <error>, one a signal stopped <skipped>. An expected counterexample goes to <system-out>.
 
 import { configurationId, settingsText } from './configuration.js';
 import { actualText, expectedText } from './expected.js';
@@ -28,7 +28,8 @@ function testcase(r: GateRow): string {
   const message = `expected ${expectedText(c.expectation.expect)}, got ${actualText(a)}`;
   const states = `${r.result.stats.distinctStates} distinct states, ${r.result.stats.transitions} transitions`;
   const body: string[] = [];
-  if (!r.passed) {
+  if (r.result.notRun === true) body.push(`      <skipped message="${attr(`not run: stopped by ${a.stoppedBy}`)}"/>`);
+  else if (!r.passed) {
     const tag = a.error !== undefined ? 'error' : 'failure';
     const type = a.error !== undefined ? 'error' : a.verdict === 'incomplete' ? 'incomplete' : 'verdict';
     const text = [
@@ -49,15 +50,16 @@ function testcase(r: GateRow): string {
 export function renderJunit(rows: readonly GateRow[], seconds: number): string {
   const count = (rs: readonly GateRow[]) => ({
     tests: rs.length,
-    failures: rs.filter((r) => !r.passed && r.result.actual.error === undefined).length,
+    failures: rs.filter((r) => !r.passed && r.result.actual.error === undefined && r.result.notRun !== true).length,
     errors: rs.filter((r) => r.result.actual.error !== undefined).length,
+    skipped: rs.filter((r) => r.result.notRun === true).length,
   });
   const suites = [...new Set(rows.map((r) => r.config.spec.name))].map((name) => {
     const rs = rows.filter((r) => r.config.spec.name === name);
     const n = count(rs);
     const time = rs.reduce((t, r) => t + r.result.stats.seconds, 0);
     return [
-      `  <testsuite name="${attr(name)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="0" time="${secs(time)}">`,
+      `  <testsuite name="${attr(name)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${secs(time)}">`,
       ...rs.map(testcase),
       '  </testsuite>',
     ].join('\n');
@@ -65,7 +67,7 @@ export function renderJunit(rows: readonly GateRow[], seconds: number): string {
   const n = count(rows);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="tdxmc ci" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="0" time="${secs(seconds)}">`,
+    `<testsuites name="tdxmc ci" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${secs(seconds)}">`,
     ...suites,
     '</testsuites>',
     '',

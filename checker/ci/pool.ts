@@ -1,6 +1,6 @@
 // Runs jobs on at most `workers` worker threads within an optional wall-clock deadline: a job
 // not finished by then is stopped and ends `incomplete` (stopped by time) with the figures of
-// its last progress report.
+// its last progress report. An aborted signal (Ctrl-C) ends every unfinished job as not run.
 //
 // A worker runs one spec's jobs one after another and is replaced by a fresh one when the next
 // job is another spec's: a spec's models share their warmed-up code and the spec's caches
@@ -18,6 +18,8 @@ export interface PoolOptions {
   readonly workers: number;
   /** `Date.now()` after which unfinished jobs are stopped. */
   readonly deadline?: number;
+  /** Aborted (with the signal's name as reason): every unfinished job ends at once, not run. */
+  readonly signal?: AbortSignal;
   readonly onStart?: (job: number) => void;
   readonly onProgress?: (job: number, p: Progress) => void;
   readonly onDone?: (job: number, r: JobResult) => void;
@@ -33,6 +35,11 @@ interface Slot {
 }
 
 const keyOf = (j: Job): string => `${j.module}#${j.spec}`;
+
+/** A job a signal stopped (`ci` interrupted): not run, whether it had started or not. */
+function notRun(why: string): JobResult {
+  return { actual: { verdict: 'incomplete', stoppedBy: why }, stats: { distinctStates: 0, transitions: 0, seconds: 0 }, reports: [], notRun: true };
+}
 
 function timedOut(slot: Slot | undefined): JobResult {
   return {
@@ -65,6 +72,7 @@ export function runPool(jobs: readonly Job[], o: PoolOptions): Promise<JobResult
       o.onDone?.(i, r);
       if (done < jobs.length) return launch();
       clearTimeout(timer);
+      o.signal?.removeEventListener('abort', abort);
       for (const s of [...slots]) retire(s);
       resolve(results as JobResult[]);
     };
@@ -116,24 +124,24 @@ export function runPool(jobs: readonly Job[], o: PoolOptions): Promise<JobResult
       for (const s of [...slots]) if (s.job === undefined) retire(s);
     };
 
+    /** Ends every unfinished job with `result`: nothing starts after this. */
+    const stopAll = (result: (slot: Slot | undefined) => JobResult): void => {
+      const unstarted = jobs.map((_, i) => i).slice(next);
+      next = jobs.length;
+      for (const s of [...slots]) {
+        const i = s.job;
+        delete s.job;
+        retire(s);
+        if (i !== undefined) finish(i, result(s));
+      }
+      for (const i of unstarted) finish(i, result(undefined));
+    };
+
     if (jobs.length === 0) return resolve([]);
-    if (o.deadline !== undefined) {
-      timer = setTimeout(
-        () => {
-          // Nothing starts after this: `next` runs out, and what has not started ends at once.
-          const unstarted = jobs.map((_, i) => i).slice(next);
-          next = jobs.length;
-          for (const s of [...slots]) {
-            const i = s.job;
-            delete s.job;
-            retire(s);
-            if (i !== undefined) finish(i, timedOut(s));
-          }
-          for (const i of unstarted) finish(i, timedOut(undefined));
-        },
-        Math.max(0, o.deadline - Date.now()),
-      );
-    }
+    if (o.deadline !== undefined) timer = setTimeout(() => stopAll(timedOut), Math.max(0, o.deadline - Date.now()));
+    const abort = (): void => stopAll(() => notRun(String(o.signal!.reason)));
+    if (o.signal?.aborted) return abort();
+    o.signal?.addEventListener('abort', abort, { once: true });
     launch();
   });
 }

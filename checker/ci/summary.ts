@@ -59,7 +59,7 @@ export function why(e: Expected, a: Actual): string {
 
 /** The failures, each with its reason and report files. */
 export function failureLines(rows: readonly GateRow[]): string[] {
-  const failed = rows.filter((r) => !r.passed);
+  const failed = rows.filter((r) => !r.passed && r.result.notRun !== true);
   if (failed.length === 0) return [];
   const out = ['', `${failed.length} configuration${failed.length === 1 ? '' : 's'} not as expected:`];
   for (const r of failed) {
@@ -78,19 +78,25 @@ export interface Tally {
   /** Runs whose model threw or could not be loaded. */
   readonly errors: number;
   readonly incomplete: number;
+  /** Stopped by a signal before they finished (present only then). */
+  readonly notRun?: number;
 }
 
 export function tally(rows: readonly GateRow[]): Tally {
-  const passed = rows.filter((r) => r.passed).length;
-  const count = (v: Actual['verdict']): number => rows.filter((r) => r.result.actual.verdict === v).length;
-  return { passed, failed: rows.length - passed, errors: count('error'), incomplete: count('incomplete') };
+  const ran = rows.filter((r) => r.result.notRun !== true);
+  const passed = ran.filter((r) => r.passed).length;
+  const count = (v: Actual['verdict']): number => ran.filter((r) => r.result.actual.verdict === v).length;
+  const notRun = rows.length - ran.length;
+  return { passed, failed: ran.length - passed, errors: count('error'), incomplete: count('incomplete'), ...(notRun > 0 ? { notRun } : {}) };
 }
 
-/** `14 passed, 3 failed (1 error, 1 incomplete) in 23.4 s` */
+/** `14 passed, 3 failed (1 error, 1 incomplete) in 23.4 s`; after a signal `, 60 not run (stopped by SIGINT)`. */
 export function tallyLine(rows: readonly GateRow[], seconds: number): string {
   const t = tally(rows);
   const within = [t.errors > 0 ? `${t.errors} error${t.errors === 1 ? '' : 's'}` : '', t.incomplete > 0 ? `${t.incomplete} incomplete` : ''].filter(
     (x) => x !== '',
   );
-  return `${t.passed} passed, ${t.failed} failed${within.length > 0 ? ` (${within.join(', ')})` : ''} in ${seconds.toFixed(1)} s`;
+  const stopped = rows.find((r) => r.result.notRun === true)?.result.actual.stoppedBy;
+  const notRun = t.notRun === undefined ? '' : `, ${t.notRun} not run (stopped by ${stopped})`;
+  return `${t.passed} passed, ${t.failed} failed${within.length > 0 ? ` (${within.join(', ')})` : ''}${notRun} in ${seconds.toFixed(1)} s`;
 }

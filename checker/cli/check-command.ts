@@ -1,40 +1,54 @@
 // `tdxmc check <spec>`: explore one configuration, print the verdict (human or --json), write
 // reports of a counterexample or model error with --report, and map the verdict to the exit code.
+// The search runs on a worker thread (check-run.ts), so that Ctrl-C and SIGTERM print what was
+// explored so far.
 
 import { availableParallelism } from 'node:os';
-import { checkParallel, describeModelError, type CheckOutcome } from '../check.js';
-import { EXIT, UsageError } from '../exit.js';
+import { Worker } from 'node:worker_threads';
+import { identityOf, openCheckpoint, requireSameRun } from '../checkpoint.js';
+import { UsageError } from '../exit.js';
 import { propertyNamesOf } from '../properties.js';
-import { checkJson } from '../report/check-json.js';
-import { reportSubject, writeReports } from '../report/write.js';
+import type { Progress } from '../result.js';
+import type { Spec } from '../spec.js';
+import { interruptedJson, runCheck, skippedOf, type CheckOutput, type CheckRequest } from './check-run.js';
+import type { CheckWorkerData, CheckWorkerMessage } from './check-worker.js';
 import { command } from './command.js';
-import { byteSize, nonNegativeInt, positiveInt, strategy } from './flags.js';
-import { renderCheck } from './human.js';
-import { progressPrinter } from './progress.js';
-import { OUTPUT_OPTIONS, REPORT_DIR, SEARCH_OPTIONS, SET } from './shared-options.js';
+import { byteSize, nonNegativeInt, positive, positiveInt, strategy, threadCount } from './flags.js';
+import { renderInterrupted } from './human.js';
+import { requireWritableDir } from './out-file.js';
+import { progressPrinter, type ProgressPrinter } from './progress.js';
+import { OUTPUT_OPTIONS, REPORT_DIR, SEARCH_OPTIONS, SET, WORKERS_LIMIT } from './shared-options.js';
+import { onStopSignal, signalExit } from './signals.js';
 import { buildModel, requireSpec } from './spec-arg.js';
 
 const options = {
   set: SET,
   ...SEARCH_OPTIONS,
   symmetry: { type: 'boolean', help: "store one state per orbit of the spec's interchangeable CPUs (exact: same verdicts)" },
-  workers: { type: 'string', value: 'K', defaultText: "the machine's cores, after a one-thread try that finishes small models", help: 'BFS search threads' },
-  memory: { type: 'string', value: 'SIZE', defaultText: 'half the RAM', help: 'budget for stored states (512M, 4G); over it the verdict is incomplete' },
-  exact: { type: 'boolean', help: 'store full states instead of 64-bit fingerprints (no collision possible)' },
+  workers: {
+    type: 'string',
+    value: 'K',
+    defaultText: "the machine's cores, after a one-thread try that finishes small models; one with --exact or dfs",
+    help: `BFS search threads, ${WORKERS_LIMIT}`,
+  },
+  memory: {
+    type: 'string',
+    value: 'SIZE',
+    defaultText: 'half the RAM',
+    help: "budget for the search's states, frontier and trace links (512M, 4G); over it the verdict is incomplete",
+  },
+  exact: { type: 'boolean', help: 'store full states instead of 64-bit fingerprints (no collision possible); one search thread' },
   'skip-property': { type: 'string', value: 'NAME', multiple: true, help: 'do not check property NAME, to see what else breaks (repeatable)' },
   'no-liveness': { type: 'boolean', help: "skip the spec's liveness properties (checked by default once the safety search passes)" },
   report: { ...REPORT_DIR, help: 'write the trace of a violation, deadlock or model error as Markdown, text, HTML, JSON and ITF into DIR' },
+  checkpoint: { type: 'string', value: 'DIR', help: 'between BFS levels, save the search into DIR/checkpoint.tdxmc (replaced whole, never half-written)' },
+  'checkpoint-every': { type: 'string', value: 'SECONDS', default: '300', help: 'seconds between two checkpoints' },
+  resume: { type: 'string', value: 'DIR', help: "continue from DIR's checkpoint; its spec and --set unless given, which must match" },
   ...OUTPUT_OPTIONS,
 } as const;
 
-const EXIT_OF: Record<CheckOutcome['verdict'], number> = {
-  pass: EXIT.pass,
-  violation: EXIT.violation,
-  deadlock: EXIT.violation,
-  unreachable: EXIT.violation,
-  error: EXIT.badInput,
-  incomplete: EXIT.incomplete,
-};
+/** Seconds between the search's progress reports: what a signal prints is at most this old. */
+const PROGRESS_INTERVAL = 0.5;
 
 export const checkCommand = command({
   name: 'check',
@@ -46,72 +60,101 @@ export const checkCommand = command({
     ['tdxmc check lockstep --set variant=nolock --report', 'a known-bad variant: its trace into reports/'],
     ['tdxmc check lockstep --search dfs --json', 'one JSON object on stdout'],
   ],
-  exits: '0 pass, 1 violation, deadlock or unreachable target, 2 bad input or model error, 3 incomplete',
+  exits: '0 pass, 1 violation, deadlock or unreachable target, 2 bad input or model error, 3 incomplete, 130/143 stopped by SIGINT/SIGTERM',
   async run(values, positionals, ctx) {
     if (positionals.length > 1) throw new UsageError(`check: one spec at a time (got ${positionals.join(', ')})`);
-    const spec = requireSpec(positionals[0], 'check', ctx.specs);
+    const resumed = values.resume === undefined ? undefined : openCheckpoint(values.resume);
+    const spec = requireSpec(positionals[0] ?? resumed?.identity.spec, 'check', ctx.specs);
     const search = strategy(values.search);
+    const every = positive('--checkpoint-every', values['checkpoint-every'], false)!;
+    if (search === 'dfs' && (values.checkpoint !== undefined || resumed))
+      throw new UsageError(`--${resumed ? 'resume' : 'checkpoint'}: only BFS is checkpointed (--search bfs)`);
     const maxStates = positiveInt('--max-states', values['max-states']);
     const maxDepth = nonNegativeInt('--max-depth', values['max-depth']);
     const memory = byteSize('--memory', values.memory);
-    const workers = positiveInt('--workers', values.workers) ?? availableParallelism();
-    const built = buildModel(spec, values.set);
-    const p = built.p;
+    const workers = threadCount('--workers', values.workers);
+    // The parallel search shares a table of fingerprints, and DFS has one stack: refused, not dropped.
+    if (workers !== undefined && workers > 1 && values.exact)
+      throw new UsageError(`--exact: the parallel search stores 64-bit fingerprints only; use --workers 1 (the default with --exact)`);
+    if (workers !== undefined && workers > 1 && search === 'dfs') throw new UsageError(`--workers: ${workers} threads search BFS only; DFS runs on one`);
+    const built = buildModel(spec, values.set.length === 0 && resumed ? resumed.sets : values.set);
     const skip = values['skip-property'];
     const known = propertyNamesOf(built.model);
     for (const name of skip) {
       if (!known.includes(name)) throw new UsageError(`--skip-property: spec ${spec.name} has no property '${name}' (it has ${known.join(', ')})`);
     }
     if (values.symmetry && (built.model.symmetry?.length ?? 0) === 0) throw new UsageError(`--symmetry: spec ${spec.name} declares no interchangeable actors`);
+    if (values.report !== undefined) requireWritableDir('--report', values.report);
+    if (resumed)
+      requireSameRun(resumed, identityOf(ctx.version, spec.name, built.p.params, { exact: values.exact, symmetry: values.symmetry, skipProperties: skip }));
+    if (values.checkpoint !== undefined) requireWritableDir('--checkpoint', values.checkpoint);
+    const request: CheckRequest = {
+      params: built.p.params,
+      options: {
+        ...(skip.length > 0 ? { skipProperties: skip } : {}),
+        workers: workers ?? (values.exact ? 1 : availableParallelism()),
+        // An explicit --workers is honoured as given; the default first tries one thread.
+        probe: workers === undefined,
+        search,
+        liveness: !values['no-liveness'],
+        exact: values.exact,
+        symmetry: values.symmetry,
+        ...(memory === undefined ? {} : { memory }),
+        ...(maxStates === undefined ? {} : { maxStates }),
+        ...(maxDepth === undefined ? {} : { maxDepth }),
+        ...(values.checkpoint === undefined ? {} : { checkpointTo: { dir: values.checkpoint, every, version: ctx.version } }),
+        ...(resumed ? { resumeFrom: resumed } : {}),
+      },
+      skipped: skippedOf(
+        skip,
+        (built.model.liveness ?? []).map((p) => p.name),
+        { noLiveness: values['no-liveness'], symmetry: values.symmetry },
+      ),
+      ...(values.report === undefined ? {} : { report: values.report }),
+      json: values.json,
+      debug: values.debug,
+      version: ctx.version,
+    };
     const progress = values.quiet ? undefined : progressPrinter(ctx.err);
-    const outcome = await checkParallel(spec, p.params, {
-      ...(skip.length > 0 ? { skipProperties: skip } : {}),
-      workers,
-      // An explicit --workers is honoured as given; the default first tries one thread.
-      probe: values.workers === undefined,
-      search,
-      liveness: !values['no-liveness'],
-      exact: values.exact,
-      symmetry: values.symmetry,
-      ...(memory === undefined ? {} : { memory }),
-      ...(maxStates === undefined ? {} : { maxStates }),
-      ...(maxDepth === undefined ? {} : { maxDepth }),
-      ...(progress ? { onProgress: progress.update, progressInterval: progress.interval } : {}),
-    });
+    const output = spec.file === undefined ? await runCheck(spec, request, progress?.update, PROGRESS_INTERVAL) : await onThread(spec, request, progress);
     progress?.done();
-
-    let reports: string[] = [];
-    if (values.report !== undefined) {
-      try {
-        const subject = {
-          search,
-          ...(maxStates === undefined ? {} : { maxStates }),
-          ...(maxDepth === undefined ? {} : { maxDepth }),
-          symmetry: values.symmetry,
-        };
-        reports = writeReports(values.report, {
-          ...reportSubject(spec, p.params, subject, ctx.version, outcome.violation?.property.name ?? outcome.error?.property ?? undefined),
-          outcome,
-        });
-      } catch (e) {
-        throw new UsageError(`--report: cannot write into ${values.report}: ${(e as Error).message}`, { cause: e });
-      }
-    }
-    if (values.json) ctx.out.write(JSON.stringify({ ...checkJson(spec.name, p.params, outcome), ...(values.report === undefined ? {} : { reports }) }) + '\n');
-    else if (outcome.error === undefined) {
-      ctx.out.write(renderCheck(spec.name, p.params, outcome, search) + '\n');
-      if (values.report !== undefined) {
-        ctx.out.write(reports.length === 0 ? '\nno counterexample: no report written\n' : `\nreports:\n${reports.map((f) => `  ${f}\n`).join('')}`);
-      }
-    }
-    if (outcome.error !== undefined) {
-      // An initial-state writer that threw leaves no state, so no trace to write.
-      const where = reports.length > 0 ? `; trace written to ${values.report}` : outcome.error.phase === 'init' ? '' : '; --report writes the trace';
-      ctx.err.write(`tdxmc: model error: ${describeModelError(outcome.error)}${where}\n`);
-      if (values.debug) ctx.err.write(`${stackOf(outcome.error.cause)}\n`);
-    }
-    return EXIT_OF[outcome.verdict];
+    ctx.out.write(output.out);
+    ctx.err.write(output.err);
+    return output.exit;
   },
 });
 
-const stackOf = (cause: unknown): string => (cause instanceof Error ? (cause.stack ?? cause.message) : String(cause));
+/** Runs the check on a worker thread; a signal ends it with what its last progress report said. */
+function onThread(spec: Spec, request: CheckRequest, progress: ProgressPrinter | undefined): Promise<CheckOutput> {
+  const started = performance.now();
+  const data: CheckWorkerData = { module: spec.file!, spec: spec.name, request, interval: PROGRESS_INTERVAL };
+  const worker = new Worker(new URL('./check-worker.js', import.meta.url), { workerData: data });
+  let last: Progress = { distinctStates: 0, transitions: 0, queue: 0, depth: 0, seconds: 0 };
+  return new Promise<CheckOutput>((resolve, reject) => {
+    let settled = false;
+    const settle = (f: () => void): void => {
+      if (settled) return;
+      settled = true;
+      release();
+      f();
+    };
+    const release = onStopSignal((signal) => {
+      const seconds = (performance.now() - started) / 1000;
+      const out = request.json
+        ? JSON.stringify(interruptedJson(spec.name, request, last, seconds, signal)) + '\n'
+        : renderInterrupted(spec.name, request.params, last, seconds, request.options.search ?? 'bfs', signal, request.skipped) + '\n';
+      settle(() => resolve({ out, err: '', exit: signalExit(signal) }));
+      // The search threads end with this one.
+      void worker.terminate();
+    });
+    worker.on('message', (m: CheckWorkerMessage) => {
+      if (m.type === 'progress') {
+        last = m.progress;
+        progress?.update(m.progress);
+      } else if (m.type === 'done') settle(() => resolve(m.output));
+      else settle(() => reject(Object.assign(new Error(m.message), m.stack === undefined ? {} : { stack: m.stack })));
+    });
+    worker.on('error', (e) => settle(() => reject(e)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`the search thread exited (code ${code}) without a verdict`))));
+  }).finally(() => void worker.terminate());
+}

@@ -1,10 +1,12 @@
 // `tdxmc ci`: every spec's configurations against their expected verdicts, in parallel on
 // worker threads; one line per configuration, the failures, a tally, and on request JUnit XML,
-// SARIF and `--json`. Exit 0 all as expected, 1 any not, 2 bad input or a model error, 3 any
-// run incomplete.
+// SARIF and `--json`. Exit 0 all as expected, 1 any not, 2 bad input, a model error or an output
+// that could not be written, 3 any run incomplete, 130/143 stopped by a signal (what finished is
+// still tallied and written).
 
 import { availableParallelism } from 'node:os';
 import { configurationId, configurations } from '../ci/configuration.js';
+import { selectsSpec } from '../ci/select.js';
 import { runGate, type GateRow } from '../ci/gate.js';
 import { renderJunit } from '../ci/junit.js';
 import { renderSarif } from '../ci/sarif.js';
@@ -15,13 +17,19 @@ import { OPERATORS, type Operator } from '../mutants.js';
 import { checkParams } from '../params.js';
 import { DEFAULT_REPORT_DIR } from '../report/write.js';
 import { command, type CommandContext, type Values } from './command.js';
-import { positive, positiveInt } from './flags.js';
-import { writeOut } from './out-file.js';
+import { positive, threadCount } from './flags.js';
+import { requireWritableDir, requireWritableFile, writeOut } from './out-file.js';
 import { parallelProgress } from './parallel-progress.js';
 import { OUTPUT_OPTIONS, POOL_OPTIONS, REPORT_DIR } from './shared-options.js';
+import { onStopSignal, signalExit, type StopSignal } from './signals.js';
 
 const options = {
-  only: { type: 'string', value: 'PATTERN', multiple: true, help: 'only configurations whose spec/name contains PATTERN, case-insensitive (repeatable)' },
+  only: {
+    type: 'string',
+    value: 'PATTERN',
+    multiple: true,
+    help: 'only the configurations PATTERN names: spec/name whole, case-insensitive, * any characters, ? one; a spec alone names all of its (repeatable)',
+  },
   report: {
     ...REPORT_DIR,
     help: 'write the reports of every counterexample and model error, expected or not, into DIR; without --report only unexpected ones go there',
@@ -63,18 +71,22 @@ export const ciCommand = command({
   options,
   examples: [
     ['tdxmc ci', 'every configuration of every spec'],
-    ['tdxmc ci --only init/D22 --only lockstep', 'those whose spec/name contains a pattern'],
+    ['tdxmc ci --only update --only "init/D22*"', "update's configurations and init's whose name starts with D22"],
     ['tdxmc ci --report reports --junit reports/junit.xml --sarif reports/tdxmc.sarif', 'as a CI job runs it'],
   ],
-  exits: '0 every configuration as expected, 1 some not, 2 bad input or a model error, 3 some run incomplete',
+  exits:
+    '0 every configuration as expected, 1 some not, 2 bad input, a model error or an output not written, 3 some run incomplete, 130/143 stopped by SIGINT/SIGTERM',
   run: ci,
 });
 
 async function ci(values: Values<typeof options>, positionals: string[], ctx: CommandContext): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`ci: takes no spec (got ${positionals.join(', ')}); --only selects configurations`);
-  const workers = positiveInt('--jobs', values.jobs) ?? availableParallelism();
+  const workers = threadCount('--jobs', values.jobs) ?? availableParallelism();
   const timeout = positive('--timeout', values.timeout, false);
   const configs = configurations(ctx.specs, values.only);
+  if (values.report !== undefined) requireWritableDir('--report', values.report);
+  if (values.junit !== undefined) requireWritableFile('--junit', values.junit);
+  if (values.sarif !== undefined) requireWritableFile('--sarif', values.sarif);
   const cols = columns(configs);
   const human = !values.json;
   const progress = values.quiet ? undefined : parallelProgress(ctx.err, configs.length);
@@ -92,11 +104,14 @@ async function ci(values: Values<typeof options>, positionals: string[], ctx: Co
   ]);
   const ready: (GateRow | undefined)[] = configs.map(() => undefined);
   let printed = 0;
+  const stop = new AbortController();
+  const release = onStopSignal((signal) => stop.abort(signal));
   const gate = await runGate(configs, {
     workers,
     ...(timeout === undefined ? {} : { timeout }),
     reports: { dir: values.report ?? DEFAULT_REPORT_DIR, all: values.report !== undefined },
     version: ctx.version,
+    signal: stop.signal,
     onStart: (i) => progress?.start(i, configurationId(configs[i]!)),
     onProgress: (i, p) => progress?.update(i, p),
     onDone: (i, row) => {
@@ -104,17 +119,32 @@ async function ci(values: Values<typeof options>, positionals: string[], ctx: Co
       ready[i] = row;
       // In declaration order, each as soon as those before it are done: logs compare run to run.
       const lines: string[] = [];
-      while (ready[printed] !== undefined) lines.push(rowLine(ready[printed++]!, cols));
+      for (; ready[printed] !== undefined; printed++) if (ready[printed]!.result.notRun !== true) lines.push(rowLine(ready[printed]!, cols));
       say(lines);
     },
   });
   progress?.end();
+  release();
+  const signal = stop.signal.aborted ? (stop.signal.reason as StopSignal) : undefined;
 
-  if (values.junit !== undefined) writeOut('--junit', values.junit, renderJunit(gate.rows, gate.seconds));
-  if (values.sarif !== undefined) writeOut('--sarif', values.sarif, renderSarif(gate.rows, ctx.version));
-  const audits = values.audit ? await auditLines(ctx, values.only, workers) : [];
+  // Outputs that could not be written: the verdicts and the tally are still printed, exit 2.
+  const unwritten = gate.rows.flatMap((r) => (r.result.reportError === undefined ? [] : [`--report: ${configurationId(r.config)}: ${r.result.reportError}`]));
+  const sink = (flag: string, what: string, file: string | undefined, text: () => string): string[] => {
+    if (file === undefined) return [];
+    try {
+      writeOut(flag, file, text());
+      return [`${what}: ${file}`];
+    } catch (e) {
+      unwritten.push((e as Error).message);
+      return [];
+    }
+  };
+  const files = [
+    ...sink('--junit', 'JUnit', values.junit, () => renderJunit(gate.rows, gate.seconds)),
+    ...sink('--sarif', 'SARIF', values.sarif, () => renderSarif(gate.rows, ctx.version)),
+  ];
+  const audits = values.audit && signal === undefined ? await auditLines(ctx, values.only, workers) : [];
   if (human) {
-    const files = [values.junit === undefined ? [] : [`JUnit: ${values.junit}`], values.sarif === undefined ? [] : [`SARIF: ${values.sarif}`]].flat();
     const auditText = audits.flatMap((a) => [
       `audit ${a.spec}: score ${a.score.toFixed(3)}${a.floor === undefined ? '' : ` (floor ${a.floor})`}, ${plural(a.survivors.length, 'survivor')} not accepted${auditHolds(a) ? '' : ': FAIL'}`,
       ...a.survivors.map((m) => `  ${m} breaks no property`),
@@ -130,13 +160,18 @@ async function ci(values: Values<typeof options>, positionals: string[], ctx: Co
     const summary = {
       ...tally(gate.rows),
       seconds: Number(gate.seconds.toFixed(3)),
-      configurations: gate.rows.map(rowJson),
+      configurations: gate.rows.filter((r) => r.result.notRun !== true).map(rowJson),
       ...(values.audit
         ? { audits: audits.map(({ spec, score, floor, survivors }) => ({ spec, score, ...(floor === undefined ? {} : { floor }), survivors })) }
         : {}),
+      ...(signal === undefined ? {} : { stoppedBy: signal }),
+      ...(unwritten.length === 0 ? {} : { unwritten }),
     };
     ctx.out.write(JSON.stringify(summary) + '\n');
   }
+  if (unwritten.length > 0) ctx.err.write(`tdxmc: ${unwritten[0]}${unwritten.length > 1 ? ` (and ${unwritten.length - 1} more not written)` : ''}\n`);
+  if (signal !== undefined) return signalExit(signal);
+  if (unwritten.length > 0) return EXIT.badInput;
   return gate.exit === EXIT.pass && audits.some((a) => !auditHolds(a)) ? EXIT.violation : gate.exit;
 }
 
@@ -151,9 +186,7 @@ interface AuditLine {
 
 /** The audit of each selected spec that declares an audit line, at its default parameters. */
 async function auditLines(ctx: CommandContext, only: readonly string[], jobs: number): Promise<AuditLine[]> {
-  const chosen = ctx.specs.filter(
-    (s) => s.audit !== undefined && (only.length === 0 || only.some((o) => s.name.toLowerCase().includes(o.toLowerCase().split('/')[0]!))),
-  );
+  const chosen = ctx.specs.filter((s) => s.audit !== undefined && (only.length === 0 || only.some((o) => selectsSpec(o, s.name))));
   const out: AuditLine[] = [];
   for (const spec of chosen) {
     const p = checkParams(spec.params, {});

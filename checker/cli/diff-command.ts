@@ -11,7 +11,7 @@ import type { Params, Spec } from '../spec.js';
 import { resolveParams } from '../params.js';
 import { paramText } from '../report/values.js';
 import { command, type CommandContext, type Values } from './command.js';
-import { nonNegativeInt, positive, positiveInt, strategy } from './flags.js';
+import { nonNegativeInt, positive, positiveInt, strategy, threadCount } from './flags.js';
 import { parallelProgress, type ParallelProgress } from './parallel-progress.js';
 import { OUTPUT_OPTIONS, POOL_OPTIONS, SEARCH_OPTIONS, SET } from './shared-options.js';
 import { requireSpec } from './spec-arg.js';
@@ -135,7 +135,7 @@ async function diff(values: Values<typeof options>, positionals: string[], ctx: 
   let labels: readonly string[] = [];
   const c = await compare(spec, current, proposal, {
     options: { search, ...(maxStates === undefined ? {} : { maxStates }), ...(maxDepth === undefined ? {} : { maxDepth }) },
-    workers: positiveInt('--jobs', values.jobs) ?? availableParallelism(),
+    workers: threadCount('--jobs', values.jobs) ?? availableParallelism(),
     ...(timeout === undefined ? {} : { deadline: Date.now() + timeout * 1000 }),
     version: ctx.version,
     onRound: (l) => {

@@ -10,15 +10,27 @@ import { DEFAULT_MAX_NODES, GraphTooLarge, markCounterexample, stateGraph } from
 import { paramText } from '../report/values.js';
 import { command } from './command.js';
 import { positiveInt } from './flags.js';
-import { writeOut } from './out-file.js';
+import { requireWritableFile, writeOut } from './out-file.js';
 import { DEBUG, HELP, SET } from './shared-options.js';
 import { buildModel, requireSpec } from './spec-arg.js';
+
+/**
+ * What a graph may hold: each state and step is an object in V8's heap and a line of the text,
+ * which is one string (at most 2^29 characters); lockstep's graphs take a few KiB a state.
+ */
+const MAX_NODES = 50_000;
+const MAX_EDGES = 500_000;
 
 const options = {
   set: SET,
   format: { type: 'string', value: 'dot|json', default: 'dot', help: 'Graphviz DOT or graphlib JSON' },
   out: { type: 'string', value: 'FILE', help: 'write to FILE instead of stdout' },
-  'max-nodes': { type: 'string', value: 'N', default: String(DEFAULT_MAX_NODES), help: 'refuse runs with more than N states' },
+  'max-nodes': {
+    type: 'string',
+    value: 'N',
+    default: String(DEFAULT_MAX_NODES),
+    help: `refuse runs with more than N states (at most ${MAX_NODES.toLocaleString('en-US')})`,
+  },
   debug: DEBUG,
   help: HELP,
 } as const;
@@ -39,7 +51,12 @@ export const graphCommand = command({
     const format = values.format;
     if (format !== 'dot' && format !== 'json') throw new UsageError(`--format: '${format}' is not dot or json`);
     const maxNodes = positiveInt('--max-nodes', values['max-nodes']);
+    if (maxNodes > MAX_NODES)
+      throw new UsageError(
+        `--max-nodes: ${maxNodes} is above ${MAX_NODES.toLocaleString('en-US')}, the most a graph is drawn with (tdxmc check explores larger runs)`,
+      );
     const { p, model } = buildModel(spec, values.set);
+    if (values.out !== undefined) requireWritableFile('--out', values.out);
     const title = `${spec.name} ${paramText(p.params)}`;
     const cm = new CompiledModel(model);
     const tooLarge = (what: string): UsageError =>
@@ -49,6 +66,8 @@ export const graphCommand = command({
     const outcome = check(cm, { exact: true, maxStates: maxNodes });
     if (outcome.error) throw new UsageError(`model error: ${describeModelError(outcome.error)}`, { cause: outcome.error.cause });
     if (outcome.stoppedBy === 'max-states') throw tooLarge(`more than ${maxNodes.toLocaleString('en-US')} states`);
+    if (outcome.stats.transitions > MAX_EDGES)
+      throw tooLarge(`${outcome.stats.transitions.toLocaleString('en-US')} transitions, more than the ${MAX_EDGES.toLocaleString('en-US')} a graph holds`);
     let g;
     try {
       g = stateGraph(cm, title, maxNodes);

@@ -2,7 +2,9 @@
 // what changed at each step.
 
 import type { CheckOutcome } from '../check.js';
+import { DEADLOCK } from '../check.js';
 import { annotateTrace } from '../index.js';
+import type { Progress } from '../result.js';
 import type { Params } from '../spec.js';
 import { coverage, coverageCaveat } from '../report/coverage.js';
 import { fields, paramText, valueText as value } from '../report/values.js';
@@ -22,16 +24,33 @@ function coverageLines(o: CheckOutcome): string[] {
   return out;
 }
 
-export function renderCheck(spec: string, params: Params, o: CheckOutcome, search: string): string {
+/** A property a run left out, and the choice that did: `--skip-property`, `--no-liveness`, `--symmetry`. */
+export interface Skipped {
+  readonly property: string;
+  readonly why: string;
+}
+
+/** `, skipping SerialInstall (--skip-property), Terminates (--no-liveness)`: after the verdict. */
+const skippedText = (skipped: readonly Skipped[]): string =>
+  skipped.length === 0 ? '' : `, skipping ${skipped.map((k) => `${k.property} (${k.why})`).join(', ')}`;
+
+const figures = (states: number, transitions: number, depth: number, seconds: number, search: string): string =>
+  `  ${fmt(states)} distinct states, ${fmt(transitions)} transitions, depth ${depth}, ${seconds.toFixed(2)} s (${fmt(seconds > 0 ? states / seconds : 0)} states/s, ${search})`;
+
+/** The safety properties a search checked in every state: what a pass covers besides liveness. */
+export const safetyChecked = (o: CheckOutcome): string[] => {
+  const m = o.compiled.model;
+  return [...m.invariants, ...(m.transitionProperties ?? []), ...(m.targets ?? [])].map((p) => p.name).concat(DEADLOCK.name);
+};
+
+export function renderCheck(spec: string, params: Params, o: CheckOutcome, search: string, skipped: readonly Skipped[] = []): string {
   const s = o.stats;
   const out: string[] = [];
   const failed = o.violation ? [o.violation.property] : (o.unreachable ?? []);
   const title = failed.length > 0 ? `${o.verdict}: ${failed.map((p) => p.name).join(', ')}` : o.verdict;
-  out.push(`${spec} ${paramText(params)}: ${title}`);
-  const rate = s.seconds > 0 ? s.distinctStates / s.seconds : 0;
-  out.push(
-    `  ${fmt(s.distinctStates)} distinct states, ${fmt(s.transitions)} transitions, depth ${s.maxDepth}, ${s.seconds.toFixed(2)} s (${fmt(rate)} states/s, ${search})`,
-  );
+  out.push(`${spec} ${paramText(params)}: ${title}${skippedText(skipped)}`);
+  out.push(figures(s.distinctStates, s.transitions, s.maxDepth, s.seconds, search));
+  if (o.verdict === 'pass') out.push(...wrap(`  checked in every state: ${safetyChecked(o).join(', ')}`, 100, '    '));
   out.push(
     s.collisionProbability > 0
       ? `  64-bit fingerprints: probability of a missed state by collision ${s.collisionProbability.toExponential(1)}`
@@ -66,4 +85,21 @@ export function renderCheck(spec: string, params: Params, o: CheckOutcome, searc
     if (v.loopStart === v.trace.length - 1) out.push('  -- the path stays in this state for ever --');
   }
   return out.join('\n');
+}
+
+/** What a run stopped by a signal had explored, from its last progress report. */
+export function renderInterrupted(
+  spec: string,
+  params: Params,
+  p: Progress,
+  seconds: number,
+  search: string,
+  signal: string,
+  skipped: readonly Skipped[],
+): string {
+  return [
+    `${spec} ${paramText(params)}: incomplete${skippedText(skipped)}`,
+    figures(p.distinctStates, p.transitions, p.depth, seconds, search),
+    `  stopped by ${signal}: not every reachable state was explored`,
+  ].join('\n');
 }

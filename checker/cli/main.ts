@@ -14,6 +14,10 @@ import { listCommand } from './list-command.js';
 
 export const COMMANDS = [listCommand, checkCommand, graphCommand, ciCommand, diffCommand, auditCommand];
 
+/** A message as one line: control characters a value brought in (a newline) are shown escaped. */
+// eslint-disable-next-line no-control-regex -- the controls are what is escaped
+const oneLine = (s: string): string => s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 function commandNamed(name: string | undefined) {
   const cmd = COMMANDS.find((c) => c.name === name);
   if (cmd === undefined) throw new UsageError(`unknown command '${name}' (tdxmc --help lists them)`);
@@ -29,10 +33,11 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
         ctx.out.write(ctx.version + '\n');
         return EXIT.pass;
       case undefined:
+        throw new UsageError(`which command? ${COMMANDS.map((c) => c.name).join(', ')} (tdxmc --help shows their options)`);
       case '--help':
       case '-h':
         ctx.out.write(topHelp(COMMANDS) + '\n');
-        return cmd === undefined ? EXIT.badInput : EXIT.pass;
+        return EXIT.pass;
       case 'help':
         ctx.out.write((rest.length === 0 ? topHelp(COMMANDS) : commandHelp(commandNamed(rest[0]))) + '\n');
         return EXIT.pass;
@@ -43,9 +48,7 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
     const err = e as Error & { code?: string };
     // parseArgs reports unknown or malformed flags with ERR_PARSE_ARGS_* codes: bad input too.
     const usage = e instanceof UsageError || (typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS'));
-    // One line: node's parseArgs messages carry advice on further lines.
-    const line = (usage ? err.message : `internal error: ${err.message}`).split('\n')[0];
-    ctx.err.write(`tdxmc: ${line}\n`);
+    ctx.err.write(`tdxmc: ${oneLine(usage ? err.message : `internal error: ${err.message}`)}\n`);
     if (debug) ctx.err.write(`${(usage && err.cause instanceof Error ? err.cause : err).stack ?? ''}\n`);
     return EXIT.badInput;
   }

@@ -1,8 +1,9 @@
 // The progress display of runs in parallel, on stderr: configurations done out of all, and for
-// each one running its states and seconds so far. Rewritten in place on a terminal (cleared
-// around the result lines on stdout), a plain line every 10 s otherwise (CI logs).
+// each one running its states and seconds so far. Shown as progress.ts shows a line: in place on
+// a terminal (cleared around the result lines on stdout), a plain line every 10 s otherwise.
 
 import type { Progress } from '../result.js';
+import { progressSink } from './progress.js';
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -16,33 +17,14 @@ export interface ParallelProgress {
 }
 
 export function parallelProgress(stream: NodeJS.WriteStream, total: number): ParallelProgress {
-  const tty = stream.isTTY === true;
-  const interval = tty ? 500 : 10_000;
+  const sink = progressSink(stream);
   const running = new Map<number, { label: string; started: number; states: number }>();
   let finished = 0;
-  let shown = false;
-  let last = 0;
 
   const line = (): string => {
     const now = Date.now();
     const jobs = [...running.values()].map((r) => `${r.label} ${fmt(r.states)} states ${((now - r.started) / 1000).toFixed(0)} s`);
     return `[${finished}/${total}] ${jobs.join(' | ')}`;
-  };
-  const clear = (): void => {
-    if (shown) stream.write('\r\x1b[2K');
-    shown = false;
-  };
-  const draw = (force: boolean): void => {
-    const now = Date.now();
-    if (!force && now - last < interval) return;
-    last = now;
-    if (!tty) {
-      stream.write(`progress: ${line()}\n`);
-      return;
-    }
-    const width = stream.columns ?? 100;
-    stream.write(`\r\x1b[2K${line().slice(0, width - 1)}`);
-    shown = true;
   };
   return {
     start(job, label) {
@@ -51,17 +33,17 @@ export function parallelProgress(stream: NodeJS.WriteStream, total: number): Par
     update(job, p) {
       const r = running.get(job);
       if (r !== undefined) r.states = p.distinctStates;
-      draw(false);
+      if (sink.due()) sink.show(line());
     },
     done(job) {
       running.delete(job);
       finished++;
     },
     around(write) {
-      clear();
+      sink.clear();
       write();
-      if (tty && running.size > 0) draw(true);
+      if (sink.tty && running.size > 0) sink.show(line());
     },
-    end: clear,
+    end: () => sink.clear(),
   };
 }

@@ -2,6 +2,10 @@
 
 import { DEFAULT_REPORT_DIR } from '../report/write.js';
 import type { OptionDef } from './command.js';
+import { THREADS_PER_CORE } from './flags.js';
+
+/** The bound on `--workers` and `--jobs` (flags.ts), as help says it. */
+export const WORKERS_LIMIT = `at most ${THREADS_PER_CORE} per core`;
 
 export const SET = {
   type: 'string',
@@ -25,7 +29,7 @@ const JOBS = {
   type: 'string',
   value: 'N',
   defaultText: "the machine's available parallelism",
-  help: 'worker threads running configurations side by side',
+  help: `worker threads running configurations side by side, ${WORKERS_LIMIT}`,
 } as const satisfies OptionDef;
 const TIMEOUT = { type: 'string', value: 'SECONDS', help: 'budget for the whole run; what is unfinished then is incomplete' } as const satisfies OptionDef;
 export const REPORT_DIR = { type: 'string', value: 'DIR', ifBare: DEFAULT_REPORT_DIR } as const;

@@ -10,8 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { bfs } from '../bfs.js';
 import { Successors } from '../expand.js';
 import type { CompiledModel } from '../compiled.js';
-import { defaultMemory } from '../explore.js';
 import { collisionProbability } from '../fingerprint.js';
+import { defaultMemory, MemoryBudget } from '../memory.js';
 import { RecentFingerprints } from '../store.js';
 import { complete, type SearchOptions, type SearchResult } from '../result.js';
 import { Ctrl, type LevelDone, type LevelResume, type LevelStart, type ModelSource, type WorkerInit } from './protocol.js';
@@ -53,7 +53,7 @@ class Pool {
 /** Ends the workers and searches on this thread. */
 async function sequential(pool: Pool, cm: CompiledModel, opts: SearchOptions): Promise<SearchResult> {
   await pool.close();
-  return bfs(cm, { ...opts, onProgress: undefined });
+  return bfs(cm, { ...opts, onProgress: undefined, resume: undefined, checkpoint: undefined });
 }
 
 /**
@@ -63,54 +63,105 @@ async function sequential(pool: Pool, cm: CompiledModel, opts: SearchOptions): P
 const CAPACITY = 1 << 22;
 
 /**
- * Searches with k workers. `capacity` is the table's first size; tests start it small so that
+ * What a search worker holds whatever the search's size (its isolate, the model's code, its
+ * cache of recent fingerprints), rounded up. The fixed baseline the memory bound allows beside
+ * the budget covers the first BASELINE_WORKERS; each further one takes WORKER_BYTES of the
+ * quarter of the budget the process may go over it, and the search runs on the workers that
+ * fits. The budget for states is the same for any number of workers, so whether a search fits
+ * in it does not depend on their number.
+ */
+const WORKER_BYTES = 12 << 20;
+const BASELINE_WORKERS = 4;
+
+/** The workers a budget of `memory` bytes affords, at most `k`. */
+export const affordableWorkers = (k: number, memory: number): number => Math.min(k, BASELINE_WORKERS + Math.floor(memory / 4 / WORKER_BYTES));
+
+/**
+ * Searches with `asked` workers, or the fewer the memory budget affords. `capacity` is the table's first size; tests start it small so that
  * it grows while workers are paused mid-level.
  */
-export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: SearchOptions, k: number, capacity = CAPACITY): Promise<SearchResult> {
-  const started = performance.now();
+export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: SearchOptions, asked: number, capacity = CAPACITY): Promise<SearchResult> {
+  const k = affordableWorkers(asked, opts.memory ?? defaultMemory());
+  const resume = opts.resume;
+  const started = performance.now() - (resume?.seconds ?? 0) * 1000;
   const W = cm.words;
-  const memory = opts.memory ?? defaultMemory();
+  const budget = MemoryBudget.shared(opts.memory ?? defaultMemory());
   // Within a quarter of the memory budget, so a small budget still reports how far it got.
-  while (capacity > 1 << 10 && capacity * 8 > memory / 4) capacity >>>= 1;
+  while (capacity > 1 << 10 && capacity * 8 > budget.limit / 4) capacity >>>= 1;
   const maxStates = opts.maxStates ?? Infinity;
   const maxDepth = opts.maxDepth ?? Infinity;
   const canon = opts.symmetry ? cm.canonicalizer() : undefined;
 
   // Workers start first: they load the model on the other cores while this thread builds the
   // table and stores the initial states (an initial violation is left to the sequential search).
-  const init = (index: number): WorkerInit => ({ source, symmetry: opts.symmetry ?? false, index, workers: k });
+  const init = (index: number): WorkerInit => ({
+    source,
+    symmetry: opts.symmetry ?? false,
+    index,
+    workers: k,
+    budget: budget.counts.buffer as SharedArrayBuffer,
+    memory: budget.limit,
+  });
   const pool = new Pool(Array.from({ length: k }, (_, i) => new Worker(new URL('./worker.js', import.meta.url), { workerData: init(i) })));
   try {
-    let table = SharedTable.create(capacity, W, k);
+    let table = resume === undefined ? SharedTable.create(capacity, W, k) : SharedTable.resumed(resume.store.words, resume.store.size, W, k);
+    budget.force(table.buffer.byteLength);
+    /** Doubles the table; false when the budget cannot hold the old and the new one together (unless it `must`). */
+    const grow = (must = false): boolean => {
+      const old = table.buffer.byteLength;
+      if (must) budget.force(old * 2);
+      else if (!budget.take(old * 2)) return false;
+      table = table.grown();
+      budget.give(old);
+      return true;
+    };
     const branching = Math.max(1, cm.refs.length);
     // A table too small for even one state per chunk grows first.
-    while (table.sizing(k, branching) === null) table = table.grown();
+    while (table.sizing(k, branching) === null) grow(true);
     let sizing = table.sizing(k, branching)!;
-    const seeds: Uint32Array[] = [];
     const succ = new Successors(cm, canon);
-    for (let i = 0; i < cm.model.init.length; i++) {
-      // An initial state that breaks an invariant or throws is left to the sequential search.
-      if (!succ.initial(i)) return await sequential(pool, cm, opts);
-      if (table.insert(succ.next, 0) === 0) continue;
-      if (succ.judgeState() !== -1) return await sequential(pool, cm, opts);
-      seeds.push(succ.next.slice());
+    // The first frontier is worker 0's segment; the others start empty and claim from it.
+    const segments = Array.from({ length: k }, () => new SharedArrayBuffer(4));
+    const counts = segments.map(() => 0);
+    let transitions = 0;
+    let depth = 0;
+    let maxDepthSeen = 0;
+    let cut = false;
+    if (resume === undefined) {
+      const seeds: Uint32Array[] = [];
+      for (let i = 0; i < cm.model.init.length; i++) {
+        // An initial state that breaks an invariant or throws is left to the sequential search.
+        if (!succ.initial(i)) return await sequential(pool, cm, opts);
+        if (table.insert(succ.next, 0) === 0) continue;
+        if (succ.judgeState() !== -1) return await sequential(pool, cm, opts);
+        seeds.push(succ.next.slice());
+      }
+      segments[0] = new SharedArrayBuffer(Math.max(4, seeds.length * W * 4));
+      seeds.forEach((w, i) => new Uint32Array(segments[0]!).set(w, i * W));
+      counts[0] = seeds.length;
+    } else {
+      const f = resume.frontier[0]!;
+      if (resume.frontier.length !== 1 || f.stride !== W || !(f.words.buffer instanceof SharedArrayBuffer))
+        throw new Error('internal: a checkpoint loaded for one thread');
+      segments[0] = f.words.buffer;
+      counts[0] = f.count;
+      succ.resume(resume.fired, resume.reached);
+      transitions = resume.transitions;
+      depth = resume.depth;
+      maxDepthSeen = resume.maxDepthSeen;
+      cut = resume.cut;
     }
+    /** The first segment's bytes, given back once the workers' own segments replace it. */
+    let firstSegment = segments[0]!.byteLength;
+    budget.force(firstSegment);
 
     for (let i = 0; i < k; i++) {
       const m = await pool.next(i);
       if (m.type === 'error') throw new Error(m.message);
     }
     const fired = new Float64Array(cm.refs.length);
-    let transitions = 0;
-    let depth = 0;
-    let maxDepthSeen = 0;
-    // The initial states form worker 0's segment; the others start empty and claim from it.
-    const segments = Array.from({ length: k }, () => new SharedArrayBuffer(4));
-    const counts = segments.map(() => 0);
-    segments[0] = new SharedArrayBuffer(Math.max(4, seeds.length * W * 4));
-    seeds.forEach((w, i) => new Uint32Array(segments[0]!).set(w, i * W));
-    counts[0] = seeds.length;
-    let count = seeds.length;
+    if (resume !== undefined) fired.set(resume.fired);
+    let count = counts[0]!;
     const ctrl = new Int32Array(new SharedArrayBuffer(4 * Ctrl.words(k)));
     const stats = (seconds: number) => ({
       distinctStates: Math.min(table.size, maxStates),
@@ -120,9 +171,17 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
       fired,
       storeBytes: table.buffer.byteLength + k * RecentFingerprints.BYTES,
       linkBytes: 0,
+      memoryBudget: budget.limit,
+      memoryPeak: budget.peak,
+      workers: k,
       collisionProbability: collisionProbability(Math.min(table.size, maxStates)),
     });
-    let cut = false;
+    const stopped = async (by: 'memory' | 'max-states'): Promise<SearchResult> => {
+      await pool.close();
+      return { verdict: 'incomplete', stoppedBy: by, stats: stats((performance.now() - started) / 1000) };
+    };
+    const checkpoint = opts.checkpoint;
+    let nextCheckpoint = performance.now() + (checkpoint?.every ?? 0) * 1000;
     while (count > 0) {
       Ctrl.start(ctrl, counts);
       const level = (): LevelStart => ({
@@ -138,8 +197,6 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
       });
       pool.workers.forEach((w) => w.postMessage(level()));
       const results: LevelDone[] = [];
-      // Both segment buffers of each worker (the one not shown is at most as large, roughly).
-      const frontierBytes = 2 * segments.reduce((n, b) => n + b.byteLength, 0);
       let active = Array.from({ length: k }, (_, i) => i);
       while (active.length > 0) {
         const paused: number[] = [];
@@ -150,11 +207,7 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
           else if (m.type === 'done') results.push(m);
         }
         if (paused.length > 0) {
-          if (table.buffer.byteLength * 2 + frontierBytes > memory) {
-            await pool.close();
-            return { verdict: 'incomplete', stoppedBy: 'memory', stats: stats((performance.now() - started) / 1000) };
-          }
-          table = table.grown();
+          if (!grow()) return await stopped('memory');
           // Chunks that fit in a table fit in one twice as large.
           sizing = table.sizing(k, branching)!;
           const resume: LevelResume = { type: 'resume', table: table.buffer, counters: table.counters.buffer as SharedArrayBuffer, sizing };
@@ -180,16 +233,26 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
         again.stats.seconds = (performance.now() - started) / 1000;
         return again;
       }
-      if (results.some((r) => r.overMaxStates)) {
-        await pool.close();
-        return { verdict: 'incomplete', stoppedBy: 'max-states', stats: stats((performance.now() - started) / 1000) };
-      }
+      if (results.some((r) => r.overMaxStates)) return await stopped('max-states');
+      // A table filled past its load holds no more states than one search thread's would: it
+      // grows now, as that thread's would have, or the budget stops the search here too.
+      if (results.some((r) => r.overMemory) || (table.size > sizing.growAt && !grow())) return await stopped('memory');
+      sizing = table.sizing(k, branching)!;
+      budget.give(firstSegment);
+      firstSegment = 0;
       for (const r of results) {
         segments[r.worker] = r.out;
         counts[r.worker] = r.outCount;
       }
       count = next;
       if (count > 0) maxDepthSeen = ++depth;
+      if (checkpoint !== undefined && count > 0 && performance.now() >= nextCheckpoint) {
+        const frontier = segments.map((b, i) => ({ words: new Uint32Array(b), count: counts[i]!, stride: W }));
+        const store = { kind: 'fingerprints' as const, words: new Uint32Array(table.buffer), size: table.size };
+        const seconds = (performance.now() - started) / 1000;
+        checkpoint.save({ depth, maxDepthSeen, transitions, fired, reached: succ.reached, cut, seconds, store, frontier });
+        nextCheckpoint = performance.now() + checkpoint.every * 1000;
+      }
       opts.onProgress?.({ distinctStates: table.size, transitions, queue: count, depth, seconds: (performance.now() - started) / 1000 });
     }
     await pool.close();

@@ -18,6 +18,9 @@ export interface WorkerInit {
   /** This worker's number: which insert counter and which frontier segment it owns. */
   index: number;
   workers: number;
+  /** The search's memory budget, shared (memory.ts), and its limit in bytes. */
+  budget: SharedArrayBuffer;
+  memory: number;
 }
 
 /**
@@ -80,6 +83,8 @@ export interface LevelDone {
   reached: Uint8Array;
   cut: boolean;
   overMaxStates: boolean;
+  /** The memory budget could not hold this worker's segment of the next frontier. */
+  overMemory: boolean;
 }
 
 export async function loadSpec(source: ModelSource): Promise<Spec> {

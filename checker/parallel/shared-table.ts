@@ -9,11 +9,10 @@
 // shared count.
 
 import { hashHi, hashLo } from '../fingerprint.js';
-import { RecentFingerprints } from '../store.js';
+import { MAX_LOAD, RecentFingerprints } from '../store.js';
 
 /** Int32 slots between two workers' counters: one 64-byte cache line each. */
 const COUNTER_STRIDE = 16;
-const MAX_LOAD = 0.7;
 const MAX_CHUNK = 256;
 const PAGE_WORDS = 4096 / 4;
 
@@ -56,6 +55,17 @@ export class SharedTable {
   static create(capacity: number, words: number, workers: number): SharedTable {
     const t = new SharedTable(new SharedArrayBuffer(capacity * 8), new SharedArrayBuffer(4 * COUNTER_STRIDE * (workers + 1)), words, workers);
     for (let i = 0; i < t.slots.length; i += PAGE_WORDS) t.slots[i] = 0;
+    return t;
+  }
+
+  /**
+   * The table of a checkpoint (fingerprint pairs by slot, as the sequential store keeps them
+   * too), holding `size` fingerprints, counted as the coordinator's inserts.
+   */
+  static resumed(slots: Uint32Array, size: number, words: number, workers: number): SharedTable {
+    if (!(slots.buffer instanceof SharedArrayBuffer)) throw new Error('internal: a checkpoint loaded for one thread');
+    const t = new SharedTable(slots.buffer, new SharedArrayBuffer(4 * COUNTER_STRIDE * (workers + 1)), words, workers);
+    t.counters[t.counter] = size;
     return t;
   }
 

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CompiledModel } from '../compiled.js';
 import { Expansion, Successors } from '../expand.js';
+import { MemoryBudget } from '../memory.js';
 import { withoutProperties } from '../properties.js';
 import { Ctrl, loadSpec, type LevelDone, type LevelResume, type LevelStart, type WorkerInit } from './protocol.js';
 import { SharedTable } from './shared-table.js';
@@ -27,22 +28,29 @@ let ctrl: Int32Array;
  * while successors go to the other, and they swap each level. No per-level allocation or copy.
  */
 const outs = [0, 1].map(() => new Uint32Array(new SharedArrayBuffer(W * 4 * 1024)));
+const budget = new MemoryBudget(init.memory, new Int32Array(init.budget));
+budget.force(2 * outs[0]!.byteLength);
 let out = outs[0]!;
 let outCount = 0;
 let found = false;
 let cut = false;
 let overMaxStates = false;
+let overMemory = false;
 let atBound = false;
 
-function emit(): void {
+/** Keeps the successor in `next` for the next level; false when the memory budget cannot. */
+function emit(): boolean {
   if ((outCount + 1) * W > out.length) {
+    if (!budget.take(out.byteLength * 2)) return false;
     const bigger = new Uint32Array(new SharedArrayBuffer(out.byteLength * 2));
     bigger.set(out);
+    budget.give(out.byteLength);
     out = outs[level.depth & 1] = bigger;
   }
   const at = outCount * W;
   for (let k = 0; k < W; k++) out[at + k] = next[k]!;
   outCount++;
+  return true;
 }
 
 /**
@@ -63,8 +71,10 @@ function sink(): boolean {
   }
   if (table.insert(next, 0) === 0) return true;
   if (succ.judgeState() !== -1) return stop();
-  emit();
-  return true;
+  if (emit()) return true;
+  overMemory = true;
+  Atomics.store(ctrl, Ctrl.STOP, 1);
+  return false;
 }
 
 const MIN_CHUNK = 8;
@@ -142,6 +152,7 @@ function run(): void {
     found,
     cut,
     overMaxStates,
+    overMemory,
   };
   parentPort!.postMessage(done);
   outCount = 0;
@@ -149,6 +160,7 @@ function run(): void {
   found = false;
   cut = false;
   overMaxStates = false;
+  overMemory = false;
 }
 
 parentPort!.on('message', (m: LevelStart | LevelResume) => {

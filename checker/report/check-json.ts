@@ -33,6 +33,11 @@ export interface CheckJson {
   liveness?: { checked: readonly string[]; skipped?: string; seconds: number };
   /** Transitions fired per action (and per actor), and the actions that never fired. */
   coverage?: Coverage;
+  /**
+   * Bytes: the memory budget (--memory), the most of it the search's arrays held at once, and
+   * the process's peak resident set when the check was done (all threads); and the search threads used.
+   */
+  memory?: { budget: number; peak: number; peakRss: number; workers: number };
 }
 
 const jsonTrace = (trace: readonly TraceStep[]): JsonTrace => trace.map((t) => ({ action: t.action, actor: t.actor, state: t.state }));
@@ -65,3 +70,14 @@ export function checkJson(spec: string, params: Params, o: CheckOutcome): CheckJ
   j.coverage = coverage(o);
   return j;
 }
+
+/**
+ * What `tdxmc check --json` adds about memory (not the reports, which a rerun writes the same):
+ * the budget, the most of it held at once, the process's peak RSS, the search threads.
+ */
+export const memoryJson = (o: CheckOutcome): NonNullable<CheckJson['memory']> => ({
+  budget: o.stats.memoryBudget,
+  peak: o.stats.memoryPeak,
+  peakRss: o.peakRss ?? 0,
+  workers: o.stats.workers,
+});

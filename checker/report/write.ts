@@ -1,14 +1,11 @@
 // Writes a run's reports into a directory, one file per format, named after the spec, its
 // parameters and the property so that a rerun overwrites its own reports. Each file is written
-// to a temporary name and renamed into place: a reader never sees half a report. The temporary
-// name carries the thread as well as the process, since ci's jobs run in threads of one process
-// and two configurations with the same parameters and property share a report name.
+// atomically (atomic-file.ts): a reader never sees half a report.
 
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { checkParams, type ConfigOptions, type Params, type Spec } from '../index.js';
+import { writeFileAtomic } from './atomic-file.js';
 import { FORMATS } from './formats.js';
 import { propertyLocation } from './location.js';
 import { buildReport, chosenParams, type Report, type ReportInput, type ReportSubject } from './report.js';
@@ -79,18 +76,10 @@ export function writeReports(dir: string, input: ReportInput): string[] {
 
 /** Writes every format of a built report; returns the paths written. */
 export function writeReport(dir: string, report: Report): string[] {
-  mkdirSync(dir, { recursive: true });
   const base = reportBaseName(report.subject, report.property.name);
   return FORMATS.map((f) => {
     const path = join(dir, `${base}.${f.ext}`);
-    const tmp = join(dir, `.${base}.${f.ext}.${process.pid}-${threadId}.tmp`);
-    try {
-      writeFileSync(tmp, f.render(report));
-      renameSync(tmp, path);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw e;
-    }
+    writeFileAtomic(path, f.render(report));
     return path;
   });
 }
