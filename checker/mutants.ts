@@ -52,6 +52,9 @@ export function mutantName(m: Mutant): string {
 export interface Behaviour {
   /** Per action: the fields some reachable transition of it changes. */
   readonly writes: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Per action and int field it writes: whether some written value has a neighbour in the
+   *  field's domain, `+1` above, `-1` below (else that off-by-one keeps every write as it is). */
+  readonly shifts: ReadonlyMap<string, ReadonlySet<string>>;
   /** Actions that fired in some reachable transition. */
   readonly fired: ReadonlySet<string>;
   /** Actions with an instance disabled in some reachable state (else ignoring the guard changes nothing). */
@@ -74,6 +77,7 @@ export function behaviour(model: AnyModel, maxStates: number): Behaviour {
   const inWord = Array.from({ length: cm.words }, (): number[] => []);
   layout.slots.forEach((s, i) => inWord[s.pos >>> 5]!.push(i));
   const writes = new Map<string, Set<string>>(model.actions.map((a) => [a.name, new Set<string>()]));
+  const shifts = new Map<string, Set<string>>(model.actions.map((a) => [a.name, new Set<string>()]));
   const perAction = new Map<string, number>();
   const instances = new Map<string, number>(model.actions.map((a) => [a.name, a.actors ?? 1]));
   const guarded = new Set<string>();
@@ -85,9 +89,18 @@ export function behaviour(model: AnyModel, maxStates: number): Behaviour {
     const name = cm.refs[ref]!.name;
     perAction.set(name, (perAction.get(name) ?? 0) + 1);
     const w = writes.get(name)!;
+    const sh = shifts.get(name)!;
     for (let k = 0; k < cur.length; k++) {
       if (cur[k] === next[k]) continue;
-      for (const i of inWord[k]!) if (layout.get(cur, i) !== layout.get(next, i)) w.add(fieldOf(layout.slots[i]!.path));
+      for (const i of inWord[k]!) {
+        const v = layout.get(next, i);
+        if (layout.get(cur, i) === v) continue;
+        const slot = layout.slots[i]!;
+        const field = fieldOf(slot.path);
+        w.add(field);
+        if (v < slot.max) sh.add(`${field} +1`);
+        if (v > slot.min) sh.add(`${field} -1`);
+      }
     }
     if (store.size < maxStates && store.insert(next, 0) === 1) queue.push(next.slice());
     return true;
@@ -99,7 +112,7 @@ export function behaviour(model: AnyModel, maxStates: number): Behaviour {
     for (const [name, n] of instances) if ((perAction.get(name) ?? 0) < n) guarded.add(name);
   }
   const fired = new Set(cm.refs.filter((_, i) => succ.fired[i]! > 0).map((r) => r.name));
-  return { writes, fired, guarded, complete: store.size < maxStates && succ.fault === undefined };
+  return { writes, shifts, fired, guarded, complete: store.size < maxStates && succ.fault === undefined };
 }
 
 /** Every mutant of `operators` for the model, with those cheaply proven equivalent to it. */
@@ -121,7 +134,11 @@ export function mutants(model: AnyModel, b: Behaviour, operators: readonly Opera
     for (const field of writes) {
       if (operators.includes('skip-write')) add({ operator: 'skip-write', action: a.name, field }, undefined);
       if (operators.includes('off-by-one') && ints.has(field)) {
-        for (const delta of [1, -1] as const) add({ operator: 'off-by-one', action: a.name, field, delta }, undefined);
+        const shifts = b.shifts.get(a.name);
+        for (const delta of [1, -1] as const) {
+          const within = shifts?.has(`${field} ${delta > 0 ? '+1' : '-1'}`) ?? false;
+          add({ operator: 'off-by-one', action: a.name, field, delta }, within ? undefined : eq(`every value it writes is the ${delta > 0 ? 'top' : 'bottom'} of the field's domain`));
+        }
       }
     }
   }

@@ -1,8 +1,10 @@
 // `tdxmc audit` on a spec whose gaps are known: the unprotected field's skipped write
 // survives, a skipped write the reachability target needs is killed by it, an action that
 // never fires gives equivalent mutants, a mutant that makes the model throw is a model error,
-// not a kill; and the result is the same with one worker thread or two. The audit runs its
-// mutants on worker threads, which load the build in dist/ (npm test builds first).
+// not a kill; the JSON is the same on every run and with one worker thread or two; drop-action
+// and stutter mutants decided on the reference's graph get the fate their own check gives.
+// The audit runs its mutants on worker threads, which load the build in dist/ (npm test
+// builds first).
 
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -12,19 +14,37 @@ import { Writable } from 'node:stream';
 import type * as CiCommand from '../checker/cli/ci-command.js';
 import type * as Audit from '../checker/audit.js';
 import type * as AuditCommand from '../checker/cli/audit-command.js';
+import type * as AuditReport from '../checker/report/audit.js';
+import type * as Check from '../checker/check.js';
+import type * as Domain from '../checker/domain.js';
+import type * as GraphMutants from '../checker/graph-mutants.js';
+import type * as Main from '../checker/cli/main.js';
 import type * as Mutants from '../checker/mutants.js';
+import type { Model } from '../checker/model.js';
 import type { Spec } from '../checker/spec.js';
 import { built } from './support/built.js';
 
 const { audit } = await built<typeof Audit>('checker/audit.js');
-const { audited } = (await import(new URL('./fixtures/audit-spec.mjs', import.meta.url).href)) as { audited: Spec };
+const { audited, graphed } = (await import(new URL('./fixtures/audit-spec.mjs', import.meta.url).href)) as { audited: Spec; graphed: Spec };
+
+/** `tdxmc audit ...` through the command line's entry: exit code, stdout, stderr. */
+async function tdxmcAudit(...args: string[]) {
+  const { main } = await built<typeof Main>('checker/cli/main.js');
+  let out = '';
+  let err = '';
+  const stream = (add: (s: string) => void) => ({ write: (s: string) => (add(s), true) }) as unknown as NodeJS.WriteStream;
+  const code = await main(['audit', ...args], { specs: [audited], version: 'test', out: stream((s) => (out += s)), err: stream((s) => (err += s)) });
+  return { code, out, err };
+}
 
 describe('tdxmc audit', () => {
   it('classifies each mutant by what notices it, the same on one worker or two', async () => {
     const all = ['drop-action', 'ignore-guard', 'stutter', 'skip-write', 'off-by-one', 'drop-init'] as const;
     const one = await audit(audited, {}, { operators: all, jobs: 1, version: 'test' });
     const two = await audit(audited, {}, { operators: all, jobs: 2, version: 'test' });
+    const again = await audit(audited, {}, { operators: all, jobs: 2, version: 'test' });
     expect(JSON.stringify(two)).toBe(JSON.stringify(one));
+    expect(JSON.stringify(again)).toBe(JSON.stringify(two));
     const fate = Object.fromEntries(one.mutants.map((m) => [m.name, [m.fate, m.detail]]));
     expect(fate['inc without its write of shadow']).toEqual(['survived', undefined]);
     expect(fate['inc without its write of x']).toEqual(['killed', 'Three']);
@@ -37,6 +57,82 @@ describe('tdxmc audit', () => {
     const judged = one.mutants.length - one.counts.equivalent - one.counts.accepted;
     expect(one.score).toBe(one.counts.killed / judged);
     expect(one.counts.survived).toBeGreaterThan(0);
+  });
+
+  it("an off-by-one whose every write lies at its field's edge is equivalent, and checks like the reference", async () => {
+    const { check } = await built<typeof Check>('checker/check.js');
+    const { int, record } = await built<typeof Domain>('checker/domain.js');
+    const { behaviour, mutants, mutate, mutantName } = await built<typeof Mutants>('checker/mutants.js');
+    const schema = record({ x: int(0, 2), top: int(0, 1) });
+    const model: Model<typeof schema> = {
+      schema,
+      init: [() => {}],
+      actions: [
+        { name: 'up', guard: (s) => s.x < 2, effect: (s, n) => void (n.x = s.x + 1) },
+        { name: 'arm', guard: (s) => s.top === 0, effect: (_s, n) => void (n.top = 1) },
+      ],
+      invariants: [],
+      isEndState: () => true,
+    };
+    const ref = check(model).stats;
+    const chosen = mutants(model, behaviour(model, Infinity), ['off-by-one']);
+    // arm only ever writes 1, the top of 0..1; every other write has a neighbour inside its domain.
+    expect(Object.fromEntries(chosen.map((c) => [mutantName(c.mutant), c.equivalent !== undefined]))).toEqual({
+      'up writes x +1': false,
+      'up writes x -1': false,
+      'arm writes top +1': true,
+      'arm writes top -1': false,
+    });
+    for (const c of chosen) {
+      const stats = check(mutate(model, c.mutant)).stats;
+      const same = stats.distinctStates === ref.distinctStates && stats.transitions === ref.transitions;
+      if (c.equivalent !== undefined) expect(same, mutantName(c.mutant)).toBe(true);
+    }
+  });
+
+  it('a drop-action or stutter mutant decided on the reference graph gets the fate its own check gives', async () => {
+    const { check } = await built<typeof Check>('checker/check.js');
+    const { behaviour, mutants, mutate, mutantName } = await built<typeof Mutants>('checker/mutants.js');
+    const { decidable, decide, referenceGraph } = await built<typeof GraphMutants>('checker/graph-mutants.js');
+    const seen = new Set<string>();
+    for (const spec of [graphed, audited]) {
+      const model = spec.build({});
+      const ref = check(model);
+      const graph = referenceGraph(ref.compiled, { states: ref.stats.distinctStates, edges: ref.stats.transitions })!;
+      for (const { mutant } of mutants(model, behaviour(model, Infinity), ['drop-action', 'stutter'])) {
+        expect(decidable(ref.compiled, mutant)).toBe(true);
+        const o = check(mutate(model, mutant));
+        const found = o.violation?.property.name ?? o.unreachable?.map((t) => t.name).join(', ');
+        const expected = o.verdict === 'pass' ? { fate: 'survived' } : { fate: 'killed', detail: found };
+        expect(decide(graph, mutant, Infinity), `${spec.name}: ${mutantName(mutant)}`).toEqual(expected);
+        seen.add(o.verdict);
+      }
+    }
+    // Every way such a mutant can end: a deadlock, an unreachable target, a liveness violation, a pass.
+    expect([...seen].sort()).toEqual(['deadlock', 'pass', 'unreachable', 'violation']);
+  });
+
+  it('progress goes to stderr, and nothing does with --quiet or --json; the survivor is one line', async () => {
+    const shown = await tdxmcAudit('audited', '--operators', 'skip-write', '--jobs', '1');
+    expect(shown.code).toBe(1);
+    // Not a terminal: the count when the audit ends (and at most one line every 10 s before).
+    expect(shown.err).toBe('progress: audit: 2/2 mutants checked\n');
+    expect(shown.out).toMatch(/^survivors \(a bug of this shape breaks no property\):\n {2}inc without its write of shadow breaks no property$/m);
+    expect((await tdxmcAudit('audited', '--operators', 'skip-write', '--quiet')).err).toBe('');
+    const json = await tdxmcAudit('audited', '--operators', 'skip-write', '--json');
+    expect(json.err).toBe('');
+    expect(json.out.split('\n')).toHaveLength(2);
+    expect(JSON.parse(json.out).mutants.map((m: { name: string }) => m.name)).toEqual(['inc without its write of shadow', 'inc without its write of x']);
+  });
+
+  it('--actions keeps the mutants of the actions it names; a pattern naming none is bad input', async () => {
+    const r = await tdxmcAudit('audited', '--actions', 'NEV', '--json');
+    const j = JSON.parse(r.out) as Audit.AuditResult;
+    expect(j.actions).toEqual(['NEV']);
+    expect(j.mutants.map((m) => m.name)).toEqual(['drop-action never', 'ignore-guard never', 'stutter never']);
+    const bad = await tdxmcAudit('audited', '--actions', 'nothing');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe("tdxmc: --actions: 'nothing' is in the name of no action of audited\n");
   });
 
   it('--report writes the grid and the survivors as Markdown and HTML', async () => {
@@ -88,5 +184,11 @@ describe('tdxmc audit', () => {
     expect(r.mutants.find((m) => m.name === 'inc without its write of shadow')).toMatchObject({ fate: 'accepted', detail: 'kept for reports' });
     expect(r.counts.survived).toBe(0);
     expect(r.score).toBe(1);
+    // The grid tells an action whose mutants were all accepted from one whose could not differ.
+    const both = { ...audited, audit: { accepted: ['shadow', 'x'].map((f) => ({ mutant: `inc without its write of ${f}`, reason: 'known' })) } };
+    const { auditGrid } = await built<typeof AuditReport>('checker/report/audit.js');
+    const grid = auditGrid(await audit(both, {}, { operators: ['skip-write', 'stutter'], jobs: 1, version: 'test' }));
+    expect(grid).toContainEqual(['inc', 'accepted', '1/1']);
+    expect(grid).toContainEqual(['never', '-', 'equiv']);
   });
 });

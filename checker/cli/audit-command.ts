@@ -8,8 +8,9 @@ import { OPERATORS, type Operator } from '../mutants.js';
 import { auditGrid, auditHeadline, auditSections, renderAuditHtml, renderAuditMarkdown } from '../report/audit.js';
 import { wrap } from '../report/wrap.js';
 import { command } from './command.js';
-import { positiveInt } from './flags.js';
-import { writeOut } from './out-file.js';
+import { positiveInt, threadCount } from './flags.js';
+import { requireWritableDir, writeOut } from './out-file.js';
+import { progressSink } from './progress.js';
 import { DEBUG, HELP, JSON_OUT, REPORT_DIR, SET } from './shared-options.js';
 import { buildModel, requireSpec } from './spec-arg.js';
 
@@ -18,6 +19,13 @@ const ALL = Object.keys(OPERATORS) as Operator[];
 const options = {
   set: SET,
   operators: { type: 'string', value: 'LIST', defaultText: 'all', help: 'comma-separated mutation operators (below)' },
+  actions: {
+    type: 'string',
+    value: 'PATTERN',
+    multiple: true,
+    defaultText: 'all',
+    help: 'only the mutants of the actions whose name contains PATTERN, case-insensitive (repeatable; drop-init then has none)',
+  },
   jobs: { type: 'string', value: 'N', defaultText: "the machine's available parallelism", help: 'worker threads checking mutants side by side' },
   'max-states': { type: 'string', value: 'N', defaultText: "ten times the reference's states", help: "each mutant's bound; a mutant cut by it is incomplete" },
   report: { ...REPORT_DIR, help: 'write the audit as Markdown and HTML into DIR (audit-<spec>.md, .html)' },
@@ -56,6 +64,7 @@ export const auditCommand = command({
   examples: [
     ['tdxmc audit lockstep', 'every operator on the default configuration'],
     ['tdxmc audit update --operators skip-write --json', 'which field writes no property protects, as JSON'],
+    ["tdxmc audit update --actions 'SEAMLDR.INSTALL'", 'only the mutants of the actions just changed'],
   ],
   terms: { title: 'operators', items: Object.entries(OPERATORS) },
   exits: "0 no unaccepted survivor and the score at the spec's floor, 1 otherwise, 2 bad input (or a configuration that does not pass)",
@@ -63,19 +72,21 @@ export const auditCommand = command({
     if (positionals.length > 1) throw new UsageError(`audit: one spec at a time (got ${positionals.join(', ')})`);
     const spec = requireSpec(positionals[0], 'audit', ctx.specs);
     const operators = operatorsOf(values.operators);
-    const jobs = positiveInt('--jobs', values.jobs) ?? availableParallelism();
+    const jobs = threadCount('--jobs', values.jobs) ?? availableParallelism();
     const maxStates = positiveInt('--max-states', values['max-states']);
     const { p } = buildModel(spec, values.set);
+    if (values.report !== undefined) requireWritableDir('--report', values.report);
     const started = performance.now();
-    const progress = values.quiet || values.json ? undefined : ctx.err;
+    const progress = values.quiet || values.json ? undefined : progressSink(ctx.err);
     const r = await audit(spec, p.params, {
       operators,
+      ...(values.actions.length === 0 ? {} : { actions: values.actions }),
       jobs,
       version: ctx.version,
       ...(maxStates === undefined ? {} : { maxStates }),
-      ...(progress ? { onDone: (done: number, of: number) => void progress.write(`\raudit: ${done}/${of} mutants checked`) } : {}),
+      ...(progress ? { onDone: (done: number, of: number) => (done === of || progress.due()) && progress.show(`audit: ${done}/${of} mutants checked`) } : {}),
     });
-    progress?.write('\n');
+    if (progress?.tty) ctx.err.write('\n');
     const seconds = (performance.now() - started) / 1000;
     const files =
       values.report === undefined

@@ -14,7 +14,10 @@ export function auditGrid(r: AuditResult): string[][] {
   const killed = (action: string, op: string): string => {
     const ms = r.mutants.filter((m) => m.mutant.action === action && m.mutant.operator === op);
     const judged = ms.filter((m) => m.fate !== 'equivalent' && m.fate !== 'accepted');
-    return ms.length === 0 ? '-' : judged.length === 0 ? 'equiv' : `${judged.filter((m) => m.fate === 'killed').length}/${judged.length}`;
+    if (ms.length === 0) return '-';
+    // Nothing judged: the cell says whether the spec accepted a survivor or none could differ.
+    if (judged.length === 0) return ms.some((m) => m.fate === 'accepted') ? 'accepted' : 'equiv';
+    return `${judged.filter((m) => m.fate === 'killed').length}/${judged.length}`;
   };
   return [['action', ...ops], ...actions.map((a) => [a, ...ops.map((o) => killed(a, o))])];
 }
@@ -41,7 +44,8 @@ const FATES: readonly Fate[] = ['killed', 'survived', 'accepted', 'equivalent', 
 /** `audit update cpus=3 ...: 290 mutants (189 killed, ...), score 0.656, 377.8 s`. */
 export function auditHeadline(r: AuditResult, seconds: number): string {
   const counts = FATES.filter((f) => r.counts[f] > 0).map((f) => `${r.counts[f]} ${f}`);
-  return `audit ${r.spec} ${paramText(r.params)}: ${r.mutants.length} mutants (${counts.join(', ')}), score ${r.score.toFixed(3)}${r.floor === undefined ? '' : ` (floor ${r.floor})`}, ${seconds.toFixed(1)} s`;
+  const actions = r.actions === undefined ? '' : ` (actions matching ${r.actions.map((a) => `'${a}'`).join(' or ')})`;
+  return `audit ${r.spec} ${paramText(r.params)}${actions}: ${r.mutants.length} mutants (${counts.join(', ')}), score ${r.score.toFixed(3)}${r.floor === undefined ? '' : ` (floor ${r.floor})`}, ${seconds.toFixed(1)} s`;
 }
 
 export function renderAuditMarkdown(r: AuditResult, seconds: number): string {
@@ -63,7 +67,7 @@ export function renderAuditMarkdown(r: AuditResult, seconds: number): string {
 
 export function renderAuditHtml(r: AuditResult, seconds: number): string {
   const [head, ...rows] = auditGrid(r);
-  const cls = (c: string): string => (c === '-' || c === 'equiv' ? '' : c.split('/')[0] === c.split('/')[1] ? ' class="all"' : ' class="some"');
+  const cls = (c: string): string => (c === '-' || c === 'equiv' || c === 'accepted' ? '' : c.split('/')[0] === c.split('/')[1] ? ' class="all"' : ' class="some"');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Audit of ${esc(r.spec)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}
