@@ -27,10 +27,10 @@ describe('vmx golden counts (from runs of the checker)', () => {
       { design: 'kvm', cpus: 3 },
     ];
     expect(stateCounts(vmx, configs)).toEqual([
-      [2564, 8443, 22],
-      [22402, 95341, 31],
-      [978, 3017, 14],
-      [7012, 26675, 20],
+      [2602, 8475, 22],
+      [22720, 95641, 31],
+      [1002, 3035, 14],
+      [7240, 26885, 20],
     ]);
   });
 
@@ -140,5 +140,37 @@ describe('V6: the emergency exclusion hides real failures (D35)', () => {
     expect(r.violation?.property.name).toBe('V1 unconditioned');
     expect(r.violation!.trace.at(-1)!.state).toMatchObject({ crash: expect.stringMatching(/^(SHOOTDOWN|DISABLED|KEXEC)$/) });
     expect(check(v1(build({ design: 'refcount', crash: false }))).verdict).toBe('pass');
+  });
+});
+
+describe('liveness witnesses pass every safety property', () => {
+  for (const [params, property] of [
+    [{ design: 'refcount', packages: 2, variant: 'suspend_retry' }, 'PmCompletes'],
+    [{ design: 'kvm', signal_exit: false }, 'KvmRunReturns'],
+  ] as const) {
+    it(`${JSON.stringify(params)}: only ${property} fails`, () => {
+      expect(check(build(params), { liveness: false }).verdict).toBe('pass');
+      const r = check(build(params));
+      expect(r.violation?.property.name).toBe(property);
+      expect(r.violation?.loopStart).toBeDefined();
+    });
+  }
+
+  it('the reference aborts a suspend at the -EBUSY instead: the frozen CPUs come back and devices resume', () => {
+    const m = build({ design: 'refcount', packages: 2 });
+    const aborted = onlyProperties<Schema>(
+      m,
+      [],
+      [
+        {
+          name: 'no abort',
+          description: 'a refused offline never ends a suspend',
+          holds: (s: S, a, n: S) => a.name !== 'tdx_offline_cpu: -EBUSY' || n.pm === s.pm,
+        },
+      ],
+    );
+    const r = check(aborted);
+    expect(r.violation?.property.name).toBe('no abort');
+    expect(r.violation!.trace.at(-1)!.state).toMatchObject({ pm: 'RESUMING' });
   });
 });

@@ -18,6 +18,8 @@ export const TdState = enumOf(['TD_STATE_UNINITIALIZED', 'TD_STATE_INITIALIZED']
 export const VcpuState = enumOf(['NONE', 'CREATED', 'CPUID_SET']);
 /** One CPUID bit's value. */
 export const Bit = enumOf(['0', '1']);
+/** One CPUID bit as KVM_TDX_INIT_VM passed it: not among its entries, or the value configured. */
+export const Passed = enumOf(['none', '0', '1']);
 
 /** The host CPU's value of every native bit: the model has no native-bit drift, so one value does. */
 const HOST_NATIVE = true;
@@ -34,6 +36,8 @@ export function cpuidSchema(p: CpuidParams, modules: readonly ModuleVersion[]) {
     td: TdState,
     /** The module the TD was initialized under: its fixed bits are the TD's. */
     tdModule: Module,
+    /** The CPUID entries KVM_TDX_INIT_VM passed to TDH.MNG.INIT (C2 and ModuleCpuid read what was passed). */
+    initVm: record(Object.fromEntries(bitNames(p).map((b) => [b, Passed]))),
     /** The TD's CPUID as the module virtualizes it: what KVM_TDX_GET_CPUID returns. */
     tdCpuid: cpuidBits(),
     /** Userspace's CPUID for the vCPUs, once derived (from KVM_TDX_GET_CPUID or a table). */
@@ -69,8 +73,16 @@ export const PROPERTIES = declareProperties({
     'digest 7.4 C2; intel-tdx.rst (KVM_TDX_CAPABILITIES); whether KVM rejects other bits is [ASSUMPTION]',
   ),
   C4: transition("a TD-preserving update leaves an initialized TD's CPUID unchanged", 'digest 7.4 C4 [DERIVED from the update compat criteria, digest 4.3]'),
+  ModuleCpuid: invariant(
+    "the TD's CPUID is what its module makes of KVM_TDX_INIT_VM's entries: a fixed bit its fixed value, a native bit the host's, a configurable bit the value passed or else 0",
+    'digest 6.1; Documentation/arch/x86/tdx.rst (CPUID virtualization); seed 004 (unconfigured bits read 0)',
+  ),
   TdRuns: target('the TD is initialized and every vCPU has its CPUID (KVM_SET_CPUID2)', 'digest 6.2 (documented flow)'),
   UpdateUnderTd: target('a TD-preserving update ran under the initialized TD: it runs on a module other than the one it was initialized under', 'digest 6.3'),
+  UnknownBit: target(
+    'the TD is initialized on a module with a configurable bit userspace was not written for (C5 has something to judge)',
+    'digest 6.1, 6.3; seed 004 ("more CPUID bits become configurable")',
+  ),
 });
 
 export function cpuidModel(p: CpuidParams): Model<Schema> {
@@ -157,7 +169,10 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
           const req = initVmRequest(s);
           n.td = TdState.TD_STATE_INITIALIZED;
           n.tdModule = s.loaded;
-          for (let b = 0; b < bits; b++) setBit(n.tdCpuid, b, guestCpuidBit(kind(s.loaded, b), req[b], HOST_NATIVE));
+          for (let b = 0; b < bits; b++) {
+            n.initVm[names[b]!] = req[b] === undefined ? Passed.none : req[b] ? Passed['1'] : Passed['0'];
+            setBit(n.tdCpuid, b, guestCpuidBit(kind(s.loaded, b), req[b], HOST_NATIVE));
+          }
         },
       },
       {
@@ -218,6 +233,20 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
         ...PROPERTIES.C6,
         holds: (s) => !initialized(s) || !s.vmmDerived || sameCpuid(s, true),
       },
+      {
+        // Restated from the TDX docs' rule, not with guestCpuidBit (the model's helper).
+        ...PROPERTIES.ModuleCpuid,
+        holds: (s) => {
+          if (!initialized(s)) return true;
+          for (let b = 0; b < bits; b++) {
+            const k = modules[s.tdModule]!.kinds[b];
+            const passed = s.initVm[names[b]!];
+            const expected = k === 'fixed1' || (k === 'native' && HOST_NATIVE) || (k === 'configurable' && passed === Passed['1']);
+            if (bit(s.tdCpuid, b) !== expected) return false;
+          }
+          return true;
+        },
+      },
     ],
     transitionProperties: [
       {
@@ -225,8 +254,11 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
         holds: (s, a) => (a.name !== 'KVM_CREATE_VCPU' && a.name !== 'KVM_SET_CPUID2') || initialized(s),
       },
       {
+        // Over what INIT_VM passed and the booted module's metadata (what KVM_TDX_CAPABILITIES
+        // reports), not over the request the action builds.
         ...PROPERTIES.C2,
-        holds: (s, a) => a.name !== 'KVM_TDX_INIT_VM' || initVmRequest(s).every((v, b) => v === undefined || kind(s.booted, b) === 'configurable'),
+        holds: (s, a, n) =>
+          a.name !== 'KVM_TDX_INIT_VM' || names.every((name, b) => n.initVm[name] === Passed.none || modules[s.booted]!.kinds[b] === 'configurable'),
       },
       {
         ...PROPERTIES.C4,
@@ -243,11 +275,41 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
       ...(p.update && p.update_keeps_td_cpuid && modules.length > 1
         ? [{ ...PROPERTIES.UpdateUnderTd, reached: (s: S) => initialized(s) && s.loaded !== s.tdModule } satisfies ReachabilityTarget<Schema>]
         : []),
+      ...(modules.some((m) => m.kinds.some((k, b) => k === 'configurable' && !known(b)))
+        ? [
+            {
+              ...PROPERTIES.UnknownBit,
+              reached: (s: S) => initialized(s) && modules[s.tdModule]!.kinds.some((k, b) => k === 'configurable' && !known(b)),
+            } satisfies ReachabilityTarget<Schema>,
+          ]
+        : []),
     ],
     // vCPUs are interchangeable, except vCPU 0 under D31, whose CPUID feeds KVM_TDX_INIT_VM.
     ...(p.vcpus - (p.variant === 'D31' ? 1 : 0) > 1 ? { symmetry: [{ index: 'vcpu', from: p.variant === 'D31' ? 1 : 0, to: p.vcpus }] } : {}),
   };
 }
+
+// The audit's survivors at the defaults that no property should kill, each with its reason.
+const updateDirection =
+  "updates are the environment's: either direction alone (BASE and FIXED_FLIPPED differ in the same two fixed bits) reaches UpdateUnderTd and exercises C4, whose witness (an update that re-derives the TD's CPUID) shows that C4 judges updates";
+const updateGuard =
+  "the guard is the compat criteria (digest 4.3, not the kernel's): without it an update from MORE_CONFIGURABLE takes a configurable bit away, which KVM (U14) keeps passing to KVM_TDX_INIT_VM; whether TDH.MNG.INIT on the new module rejects it is not modelled (Differences from the kernel); the other direction is update_adds_configurable=true, whose configuration expects C5";
+const bootAsUpdate =
+  'BASE and FIXED_FLIPPED have the same configurable bits, which is all `booted` feeds (KVM_TDX_CAPABILITIES): a boot with either one is, for every property, a boot with the other followed by an update before KVM_TDX_INIT_VM';
+const CPUID_AUDIT_ACCEPTED: readonly { mutant: string; reason: string }[] = [
+  {
+    mutant: 'ignore-guard KVM_TDX_CAPABILITIES',
+    reason: 'equivalent: KVM_TDX_CAPABILITIES again writes true over true, a self-loop: the same reachable graph',
+  },
+  ...['BASE', 'FIXED_FLIPPED'].flatMap((m) => [
+    { mutant: `drop-action seamldr_install_module(${m})`, reason: updateDirection },
+    { mutant: `stutter seamldr_install_module(${m})`, reason: updateDirection },
+    { mutant: `seamldr_install_module(${m}) without its write of loaded`, reason: `${updateDirection} (with the write skipped the update changes nothing)` },
+    { mutant: `ignore-guard seamldr_install_module(${m})`, reason: updateGuard },
+  ]),
+  { mutant: 'drop initial state 0', reason: bootAsUpdate },
+  { mutant: 'drop initial state 1', reason: bootAsUpdate },
+];
 
 const params = {
   configurable: param.int(0, 3, 1, 'bits configurable in every module version (userspace understands them)'),
@@ -283,6 +345,7 @@ export const cpuid = defineSpec({
   params,
   properties: PROPERTIES,
   build: cpuidModel,
+  audit: { floor: 1, accepted: CPUID_AUDIT_ACCEPTED },
   witnesses: [
     {
       property: 'C2',
@@ -297,7 +360,20 @@ export const cpuid = defineSpec({
           n.vmmCpuid['configurable_0'] = Bit['0'];
         }),
     },
+    {
+      property: 'ModuleCpuid',
+      name: 'KVM_TDX_INIT_VM loses a fixed-1 bit: the TD reads 0 where its module fixes 1 (and userspace copies it)',
+      mutate: (m) =>
+        andThen(m, 'KVM_TDX_INIT_VM', (_s, n) => {
+          n.tdCpuid['fixed1_0'] = Bit['0'];
+        }),
+    },
     { property: 'TdRuns', name: 'KVM_SET_CPUID2 never runs', mutate: (m) => dropAction(m, 'KVM_SET_CPUID2') },
+    {
+      property: 'UnknownBit',
+      name: 'no boot with MORE_CONFIGURABLE (an update may not add configurable bits)',
+      mutate: (m) => ({ ...m, init: m.init.filter((_, i) => i !== 2) }),
+    },
     {
       property: 'UpdateUnderTd',
       name: 'updates only before KVM_TDX_INIT_VM',

@@ -11,11 +11,13 @@ import type { TdxModule } from '../../model/module.js';
 import { TdxStatus } from '../../model/status.js';
 import type { Client, Ownership } from './ownership.js';
 import type { VmxConfig } from './spec.js';
-import { BOOT_CPU, Crash, Hp, Kvm, Pm, Tsm, type N, type S, type Schema } from './schema.js';
+import { BOOT_CPU, Crash, Hp, Kvm, Pm, TDMR_LAYOUT, Tsm, type N, type S, type Schema } from './schema.js';
 
 export interface Seamcall {
   readonly cpu: number;
   readonly client: Client;
+  /** TDH.VP.FLUSH of the TD vCPU associated with `cpu` (VcpuAssoc). */
+  readonly flush?: boolean;
 }
 
 /** A VMX instruction KVM executes on `cpu`; VMREAD/VMWRITE also need a current VMCS (V8). */
@@ -54,11 +56,19 @@ function cpuEnable(tdx: TdxModule, n: N, cpu: number): number {
 function initTdxModule(tdx: TdxModule, n: N): boolean {
   const ok = (cpu: number, leaf: Leaf, args: { tdmrs?: number; tdmr?: number } = {}): boolean =>
     tdx.seamcall(n.tdx_module, cpu, leaf, { vmxOn: n.cpu.at(cpu).vmxOn, ...args }) === TdxStatus.TDX_SUCCESS;
-  let done = ok(BOOT_CPU, SeamcallLeaf.TDH_SYS_CONFIG, { tdmrs: 1 }) && tdx.topology.cpusOf.every((cs) => ok(cs[0]!, SeamcallLeaf.TDH_SYS_KEY_CONFIG));
+  let done =
+    ok(BOOT_CPU, SeamcallLeaf.TDH_SYS_CONFIG, { tdmrs: TDMR_LAYOUT.tdmrs }) && tdx.topology.cpusOf.every((cs) => ok(cs[0]!, SeamcallLeaf.TDH_SYS_KEY_CONFIG));
   while (done && !tdx.allTdmrsInitialized(n.tdx_module)) done = ok(BOOT_CPU, SeamcallLeaf.TDH_SYS_TDMR_INIT, { tdmr: 0 });
   n.tdx_module_status = done ? TdxModuleStatus.TDX_MODULE_INITIALIZED : TdxModuleStatus.TDX_MODULE_ERROR;
   return done;
 }
+
+/**
+ * An action of the environment, which may never happen on a fair path (liveness): module load
+ * and unload, userspace's VMs, vCPUs and requests, the administrator's hotplug, suspend and
+ * power-off requests, panic. The kernel's own steps keep weak fairness.
+ */
+const ENVIRONMENT = { fairness: 'none' } as const;
 
 export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxAction[] {
   const { cpus, design, variant } = cfg;
@@ -85,17 +95,21 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
   const kvmLoaded = (s: S): boolean => s.kvm !== Kvm.UNLOADED;
   const tdAllowed = (s: S): boolean => (design === 'kvm' ? s.kvm === Kvm.TDX : kvmLoaded(s) && own.tdxEnabled(s));
   /** KVM flushes the TD vCPU on `c` before it lets go of VMX there. */
-  const flushOn = (s: S, cs: readonly number[]): Seamcall[] => (s.td_vcpu >= 0 && cs.includes(s.td_vcpu) ? [{ cpu: s.td_vcpu, client: 'KVM' }] : []);
+  const flushOn = (s: S, cs: readonly number[]): Seamcall[] =>
+    s.td_vcpu >= 0 && cs.includes(s.td_vcpu) ? [{ cpu: s.td_vcpu, client: 'KVM', flush: true }] : [];
   const tsmQuiesce = (s: S): Seamcall[] => (s.tsm === Tsm.BOUND ? [{ cpu: BOOT_CPU, client: 'tdx_tsm' }] : []);
   const cpu = { actors: cpus, actorKind: 'CPU' } as const;
   const secondary = { ...cpu, context: 'cpuhp' } as const;
-  const offlineAllowed = (s: S): boolean => normal(s) && ((cfg.hotplug && s.pm === Pm.RUNNING) || s.pm === Pm.DEVICES_SUSPENDED);
-  const onlineAllowed = (s: S): boolean => normal(s) && ((cfg.hotplug && s.pm === Pm.RUNNING) || s.pm === Pm.RESUMING);
+  /** The administrator's hotplug (sysfs): only while the system runs. */
+  const adminHotplug = (s: S): boolean => normal(s) && cfg.hotplug && s.pm === Pm.RUNNING;
+  const offlineAllowed = (s: S): boolean => adminHotplug(s) || (normal(s) && s.pm === Pm.DEVICES_SUSPENDED);
+  const onlineAllowed = (s: S): boolean => adminHotplug(s) || (normal(s) && s.pm === Pm.RESUMING);
 
   const kvmModule: VmxAction[] = [
     {
       name: 'kvm_enable_virtualization',
       context: 'task',
+      ...ENVIRONMENT,
       description: 'kvm_intel load (enable_virt_at_load): virtualization on every online CPU, under cpus_read_lock',
       source: 'virt/kvm/kvm_main.c: kvm_init() -> kvm_enable_virtualization()',
       guard: (s) => running(s) && s.kvm === Kvm.UNLOADED && !inTransit(s),
@@ -107,6 +121,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     {
       name: 'kvm_disable_virtualization',
       context: 'task',
+      ...ENVIRONMENT,
       description: 'kvm_intel unload: virtualization off on every online CPU',
       source: 'virt/kvm/kvm_main.c: kvm_uninit_virtualization(); vmx.c: vmx_disable_virtualization_cpu()',
       guard: (s) => running(s) && s.kvm === Kvm.LOADED && !s.td && !inTransit(s),
@@ -115,6 +130,11 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
         if (design === 'refcount') n.kvm_unloaded = true;
         for (const c of all) if (s.cpu.at(c).kvm_virt) own.kvmPut(n, c);
       },
+      issues: (s) =>
+        flushOn(
+          s,
+          all.filter((c) => s.cpu.at(c).kvm_virt),
+        ),
     },
   ];
 
@@ -145,6 +165,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     {
       name: 'tdx_cleanup',
       context: 'task',
+      ...ENVIRONMENT,
       description:
         variant === 'D18'
           ? 'D18: kvm_intel unload leaves the tdx_tsm device alone'
@@ -163,6 +184,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     {
       name: 'KVM_CREATE_VM(KVM_X86_TDX_VM)',
       context: 'task',
+      ...ENVIRONMENT,
       description: 'the HKID is programmed on every package under cpus_read_lock: each package needs an online CPU',
       source: 'arch/x86/kvm/vmx/tdx.c: tdx_vm_init(), __tdx_td_init()',
       guard: (s) => running(s) && !s.td && tdAllowed(s) && !inTransit(s) && t.cpusOf.every((cs) => cs.some((c) => hp(s, c) === Hp.ONLINE)),
@@ -173,6 +195,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     {
       name: 'kvm_destroy_vm',
       context: 'task',
+      ...ENVIRONMENT,
       description: "the TD's last fd closes: TDH.VP.FLUSH on its vCPU's CPU, HKID released",
       source: 'arch/x86/kvm/vmx/tdx.c: tdx_mmu_release_hkid()',
       guard: (s) => running(s) && s.td && !s.request.kvm_run,
@@ -185,6 +208,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     {
       name: 'TDH.VP.ENTER',
       ...cpu,
+      ...ENVIRONMENT,
       context: 'task',
       description: "KVM_RUN of the TD's vCPU on this CPU (it must have been flushed from any other CPU); the ioctl stays in flight until it returns",
       source: 'arch/x86/kvm/vmx/tdx.c: tdx_vcpu_run()',
@@ -198,6 +222,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     {
       name: 'TDH.VP.FLUSH',
       ...cpu,
+      ...ENVIRONMENT,
       context: 'irq',
       description: 'the vCPU moves to another CPU: KVM flushes it on its old CPU by IPI',
       source: 'arch/x86/kvm/vmx/tdx.c: tdx_flush_vp_on_cpu()',
@@ -205,11 +230,12 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
       effect: (_s, n) => {
         n.td_vcpu = -1;
       },
-      issues: (_s, c) => [{ cpu: c, client: 'KVM' }],
+      issues: (_s, c) => [{ cpu: c, client: 'KVM', flush: true }],
     },
     {
       name: 'vmx_vcpu_load',
       ...cpu,
+      ...ENVIRONMENT,
       context: 'task',
       description: "KVM_RUN of a normal VM's vCPU here: VMCLEAR on its old CPU by IPI, VMPTRLD here",
       source: 'arch/x86/kvm/vmx/vmx.c: vmx_vcpu_load_vmcs(), loaded_vmcs_clear()',
@@ -226,6 +252,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     {
       name: 'VMREAD',
       ...cpu,
+      ...ENVIRONMENT,
       context: 'irq',
       description: 'KVM reads the current VMCS from IRQ context (Sean, digest 4.11)',
       source: 'arch/x86/kvm/vmx/vmx_ops.h: vmcs_read*()',
@@ -236,6 +263,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     {
       name: 'tdx_tsm request',
       ...cpu,
+      ...ENVIRONMENT,
       context: 'task',
       description: 'a TDX Connect request from userspace: a SEAMCALL on the CPU its task runs on now; in flight until it returns',
       source: 'seed 002 (Yilun: the tdx_tsm driver uses SEAMCALLs)',
@@ -246,15 +274,17 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
       issues: (_s, c) => [{ cpu: c, client: 'tdx_tsm' }],
     },
     // The ioctl returns to userspace (KVM_RUN also on a pending signal: the freezer's).
+    // Without signal_exit a vCPU may stay in guest mode for ever: its return is no longer the kernel's to force.
     ...(
       [
-        ['KVM_RUN returns', 'kvm_run', 'virt/kvm/kvm_main.c: kvm_vcpu_ioctl()'],
-        ['tdx_tsm request returns', 'tsm', 'seed 002 (tdx_tsm requests from userspace)'],
+        ['KVM_RUN returns', 'kvm_run', 'virt/kvm/kvm_main.c: kvm_vcpu_ioctl(); arch/x86/kvm/x86.c: vcpu_run() exits on signal_pending()', cfg.signal_exit],
+        ['tdx_tsm request returns', 'tsm', 'seed 002 (tdx_tsm requests from userspace)', true],
       ] as const
-    ).map(([name, field, source]): VmxAction => ({
+    ).map(([name, field, source, fair]): VmxAction => ({
       name,
       context: 'task',
       source,
+      ...(fair ? {} : ENVIRONMENT),
       guard: (s) => s.request[field],
       effect: (_s, n) => {
         n.request[field] = false;
@@ -350,26 +380,60 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     },
   });
   const tdxOffline = design === 'kvm' ? 'arch/x86/kvm/vmx/tdx.c: tdx_offline_cpu()' : 'arch/x86/virt/vmx/tdx/tdx.c: tdx_offline_cpu()';
+  const kvmOnline = (s: S, n: N, c: number): void => {
+    if (kvmLoaded(s)) own.kvmGet(n, c);
+  };
   const cpuhp: VmxAction[] = [
+    {
+      ...hpStep(
+        { name: 'kvm_online_cpu', source: 'CPUHP_AP_KVM_ONLINE: virt/kvm/kvm_main.c: kvm_online_cpu()' },
+        adminHotplug,
+        Hp.OFFLINE,
+        Hp.UP_KVM,
+        kvmOnline,
+        startsTransit,
+      ),
+      ...ENVIRONMENT,
+    },
     hpStep(
-      { name: 'kvm_online_cpu', source: 'CPUHP_AP_KVM_ONLINE: virt/kvm/kvm_main.c: kvm_online_cpu()' },
-      onlineAllowed,
+      {
+        name: 'thaw_secondary_cpus: kvm_online_cpu',
+        description: 'resume (or an aborted suspend) brings back a CPU freeze_secondary_cpus() took offline',
+        source: 'kernel/cpu.c: thaw_secondary_cpus() -> _cpu_up(); CPUHP_AP_KVM_ONLINE: virt/kvm/kvm_main.c: kvm_online_cpu()',
+      },
+      (s) => normal(s) && s.pm === Pm.RESUMING,
       Hp.OFFLINE,
       Hp.UP_KVM,
       (s, n, c) => {
-        if (kvmLoaded(s)) own.kvmGet(n, c);
+        n.cpu.at(c).frozen = false;
+        kvmOnline(s, n, c);
       },
-      startsTransit,
+      (s, c) => s.cpu.at(c).frozen && startsTransit(s, c),
     ),
     ...(design === 'refcount' ? refcountOnline : [kvmTdxOnline]),
     hpStep({ name: 'sched_cpu_activate', source: 'CPUHP_AP_ACTIVE: kernel/sched/core.c: sched_cpu_activate()' }, onlineAllowed, Hp.UP_TDX, Hp.ONLINE),
+    {
+      ...hpStep(
+        {
+          name: 'sched_cpu_deactivate',
+          description: 'the administrator offlines this CPU: no new tasks on it; running ones drain by sched_cpu_wait_empty()',
+          source: 'CPUHP_AP_ACTIVE teardown: kernel/sched/core.c: sched_cpu_deactivate()',
+        },
+        adminHotplug,
+        Hp.ONLINE,
+        Hp.DOWN_TDX,
+        () => {},
+        startsTransit,
+      ),
+      ...ENVIRONMENT,
+    },
     hpStep(
       {
-        name: 'sched_cpu_deactivate',
-        description: 'no new tasks on this CPU; running ones drain by sched_cpu_wait_empty()',
-        source: 'CPUHP_AP_ACTIVE teardown: kernel/sched/core.c: sched_cpu_deactivate()',
+        name: 'freeze_secondary_cpus: sched_cpu_deactivate',
+        description: 'suspend takes every online secondary CPU offline, one at a time',
+        source: 'kernel/cpu.c: freeze_secondary_cpus() -> _cpu_down(); kernel/sched/core.c: sched_cpu_deactivate()',
       },
-      offlineAllowed,
+      (s) => normal(s) && s.pm === Pm.DEVICES_SUSPENDED,
       Hp.ONLINE,
       Hp.DOWN_TDX,
       () => {},
@@ -395,13 +459,19 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     hpStep(
       {
         name: 'tdx_offline_cpu: -EBUSY',
-        description: 'the last online CPU of its package while TDs hold HKIDs: refused before anything is torn down; cpuhp rolls back (sched_cpu_activate)',
-        source: tdxOffline,
+        description:
+          variant === 'suspend_retry'
+            ? 'the last online CPU of its package while TDs hold HKIDs: refused; cpuhp rolls back, and (suspend_retry) suspend tries the same CPU again'
+            : 'the last online CPU of its package while TDs hold HKIDs: refused before anything is torn down; cpuhp rolls back (sched_cpu_activate), and a suspend is aborted',
+        source: `${tdxOffline}; kernel/cpu.c: freeze_secondary_cpus() returns the error; kernel/power/suspend.c: suspend_enter() -> Enable_cpus`,
       },
       offlineAllowed,
       Hp.DOWN_TDX,
       Hp.ONLINE,
-      () => {},
+      (s, n) => {
+        // freeze_secondary_cpus() fails, so suspend_enter() thaws the CPUs frozen so far and resumes devices.
+        if (s.pm === Pm.DEVICES_SUSPENDED && variant !== 'suspend_retry') n.pm = Pm.RESUMING;
+      },
       lastOfPackage,
     ),
     hpStep(
@@ -416,6 +486,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
       Hp.OFFLINE,
       (s, n, c) => {
         if (s.cpu.at(c).kvm_virt) own.kvmPut(n, c);
+        if (s.pm === Pm.DEVICES_SUSPENDED) n.cpu.at(c).frozen = true; // freeze_secondary_cpus(): cpumask_set_cpu(cpu, frozen_cpus)
       },
     ),
   ];
@@ -423,6 +494,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
   const freeze: VmxAction = {
     name: 'freeze_processes',
     context: 'task',
+    ...ENVIRONMENT, // the suspend or power-off request (userspace)
     description: "userspace stopped: waits until no KVM ioctl or tdx_tsm request is in flight (KVM_RUN exits on the freezer's signal)",
     source: 'kernel/power/process.c: freeze_processes(); seed 002 (Sean: "userspace tasks need to be frozen")',
     guard: (s) => running(s) && !inTransit(s) && noRequest(s),
@@ -510,7 +582,8 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
       (s, n) => {
         if (s.tsm === Tsm.QUIESCED) n.tsm = Tsm.BOUND;
       },
-      (s) => !inTransit(s),
+      // thaw_secondary_cpus() has brought back every frozen CPU.
+      (s) => !inTransit(s) && all.every((c) => !s.cpu.at(c).frozen),
     ),
   ];
 
@@ -579,6 +652,7 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
     {
       name: 'panic',
       ...cpu,
+      ...ENVIRONMENT,
       context: 'task',
       description: 'crash_kexec() on this CPU: from here on the safety properties no longer apply (V6)',
       source: 'kernel/panic.c; arch/x86/kernel/crash.c: native_machine_crash_shutdown()',
@@ -604,28 +678,30 @@ export function vmxActions(cfg: VmxConfig, own: Ownership, tdx: TdxModule): VmxA
       ? [
           {
             name: 'native_machine_crash_shutdown: TDH.SYS.DISABLE',
+            ...cpu,
             context: 'nmi',
             description: 'on the crashing CPU once the shootdown finished or timed out; CPUs not yet stopped may still be in SEAMCALLs (D35)',
             source: 'arch/x86/kernel/crash.c: native_machine_crash_shutdown() -> tdx_sys_disable() [DIS]',
-            guard: (s: S) => s.crash === Crash.SHOOTDOWN,
-            effect: (s: S, n: N) => {
+            guard: (s: S, c: number) => s.crash === Crash.SHOOTDOWN && c === s.crash_cpu,
+            effect: (_s: S, n: N, c: number) => {
               n.crash = Crash.DISABLED;
-              sysDisable(n, s.crash_cpu);
+              sysDisable(n, c);
             },
-            issues: (s: S) => [{ cpu: s.crash_cpu, client: 'TDX core' as const }],
+            issues: (_s: S, c: number) => [{ cpu: c, client: 'TDX core' as const }],
           },
         ]
       : []),
     {
       name: 'x86_virt_emergency_disable_virtualization_cpu',
+      ...cpu,
       context: 'nmi',
       description: "the crashing CPU's own VMXOFF, then kexec into the crash kernel",
       source: 'arch/x86/kernel/crash.c: native_machine_crash_shutdown(); arch/x86/virt/hw.c',
-      guard: (s) => s.crash === (design === 'refcount' ? Crash.DISABLED : Crash.SHOOTDOWN),
-      effect: (s, n) => {
+      guard: (s, c) => s.crash === (design === 'refcount' ? Crash.DISABLED : Crash.SHOOTDOWN) && c === s.crash_cpu,
+      effect: (s, n, c) => {
         n.crash = Crash.KEXEC;
-        n.cpu.at(s.crash_cpu).hp = Hp.HALTED;
-        if (s.cpu.at(s.crash_cpu).vmxOn) own.emergencyVmxoff(n, s.crash_cpu);
+        n.cpu.at(c).hp = Hp.HALTED;
+        if (s.cpu.at(c).vmxOn) own.emergencyVmxoff(n, c);
       },
     },
   ];

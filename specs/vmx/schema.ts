@@ -9,12 +9,17 @@ import type { TdxModule } from '../../model/module.js';
 /** The boot CPU: never offline (no CPU0 hotplug); syscore, reboot and one-off task steps run here. */
 export const BOOT_CPU = 0;
 
+/** The TDMR layout the TDX core configures: one TDMR of one chunk (specs/init checks layouts). */
+export const TDMR_LAYOUT = { tdmrs: 1, tdmrChunks: 1 } as const;
+/** The module the model runs: the TDMR layout, and a count of the TDH.SYS.INIT calls it receives (I4). */
+export const MODULE_OPTIONS = { ...TDMR_LAYOUT, countSysInit: true } as const;
+
 /** The owners that may hold a VMX reference on a CPU: KVM and the TDX core. */
 export const MAX_OWNERS = 2;
 
 export const DESIGNS = ['refcount', 'kvm'] as const;
 export type Design = (typeof DESIGNS)[number];
-export const VARIANTS = ['reference', 'D18', 'D19'] as const;
+export const VARIANTS = ['reference', 'D18', 'D19', 'suspend_retry'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 /**
@@ -84,6 +89,8 @@ export function vmxSchema(cpus: number, tdx: TdxModule) {
         /** Refcount design: the TDX core's cpuhp state holds a reference on this CPU. */
         tdx_ref: bool(),
         tdx_lp_initialized: KernelCpuFields.tdx_lp_initialized,
+        /** In frozen_cpus: freeze_secondary_cpus() took it offline for suspend; thaw_secondary_cpus() brings it back. */
+        frozen: bool(),
         /** Refcount design: hw.c's per-CPU virtualization_nr_users. */
         virtualization_nr_users: int(0, MAX_OWNERS),
       }),

@@ -8,13 +8,14 @@ import { TdxModule } from '../../model/module.js';
 import { cpuSymmetry, topology } from '../../model/topology.js';
 import { vmxActions } from './actions.js';
 import { ownership } from './ownership.js';
-import { PROPERTIES, vmxInvariants, vmxTargets, vmxTransitionProperties } from './properties.js';
+import { PROPERTIES, vmxInvariants, vmxLiveness, vmxTargets, vmxTransitionProperties } from './properties.js';
+import { VMX_AUDIT_ACCEPTED } from './audit.js';
 import { VMX_WITNESSES } from './witnesses.js';
-import { Crash, DESIGNS, Hp, Pm, VARIANTS, vmxSchema, type Schema } from './schema.js';
+import { Crash, DESIGNS, Hp, MODULE_OPTIONS, Pm, VARIANTS, vmxSchema, type Schema } from './schema.js';
 
 export function vmxModel(cfg: VmxConfig): Model<Schema> {
   const topo = topology(cfg.cpus, Math.min(cfg.packages, cfg.cpus));
-  const tdx = new TdxModule(topo, { tdmrs: 1, tdmrChunks: 1 });
+  const tdx = new TdxModule(topo, MODULE_OPTIONS);
   const own = ownership(cfg.design, cfg.variant);
   const actions = vmxActions(cfg, own, tdx);
   return {
@@ -29,9 +30,10 @@ export function vmxModel(cfg: VmxConfig): Model<Schema> {
       },
     ],
     actions,
-    invariants: vmxInvariants(cfg.cpus, cfg.design, own),
+    invariants: vmxInvariants(cfg.cpus, cfg.design, own, tdx.topology),
     transitionProperties: vmxTransitionProperties(topo, cfg.design, own, actions),
     targets: vmxTargets(cfg, own),
+    liveness: vmxLiveness(cfg.cpus, own),
     isEndState: (s) => s.pm === Pm.HALTED || s.crash === Crash.KEXEC,
     symmetry: cpuSymmetry(topo, [0]),
   };
@@ -53,12 +55,16 @@ const params = {
   variant: param.oneOf(
     VARIANTS,
     'reference',
-    "reference (KVM-owned: tdx_tsm lives from tdx_enable() to tdx_cleanup(), Dan's design); D18 (KVM-owned only; refcount builds the reference): kvm_intel unload leaves tdx_tsm bound; D19: the tdx_tsm device is removed at every VMXOFF and re-added at VMXON",
+    "reference (KVM-owned: tdx_tsm lives from tdx_enable() to tdx_cleanup(), Dan's design); D18 (KVM-owned only; refcount builds the reference): kvm_intel unload leaves tdx_tsm bound; D19: the tdx_tsm device is removed at every VMXOFF and re-added at VMXON; suspend_retry: a suspend whose CPU offline tdx_offline_cpu refuses (-EBUSY) tries again instead of aborting",
   ),
   hotplug: param.bool(true, 'the administrator takes secondary CPUs offline and online'),
   suspend: param.bool(true, 'system suspend and resume (theoretical with TDX: S3 is disabled, digest 3.10)'),
   shutdown: param.bool(true, 'normal power-off'),
   crash: param.bool(true, 'panic and the crash NMI shootdown (outside the safety properties, V6; D35)'),
+  signal_exit: param.bool(
+    true,
+    "KVM_RUN returns to userspace once a signal is pending (vcpu_run(), the freezer's signal); false: a vCPU may stay in guest mode for ever",
+  ),
 };
 export type VmxConfig = ParamValues<typeof params>;
 
@@ -70,6 +76,7 @@ export const vmx = defineSpec({
   properties: PROPERTIES,
   build: vmxModel,
   witnesses: VMX_WITNESSES,
+  audit: { floor: 1, accepted: VMX_AUDIT_ACCEPTED },
   expectations: [
     {
       name: 'refcounted core',
@@ -103,6 +110,18 @@ export const vmx = defineSpec({
       name: 'KVM-owned, two packages, three CPUs',
       params: { design: 'kvm', packages: 2, cpus: 3 },
       expect: { verdict: 'pass' },
+    },
+    {
+      name: 'suspend_retry: a refused CPU offline retried for ever',
+      params: { design: 'refcount', packages: 2, variant: 'suspend_retry' },
+      expect: { verdict: 'violation', property: 'PmCompletes', traceLength: 11 },
+      note: 'a livelock, not a bad state: every safety property holds, but freeze_secondary_cpus() meets -EBUSY for the last CPU of a package under a TD and tries again for ever',
+    },
+    {
+      name: 'KVM_RUN ignores the pending signal',
+      params: { design: 'kvm', signal_exit: false },
+      expect: { verdict: 'violation', property: 'KvmRunReturns', traceLength: 4 },
+      note: 'every safety property holds (freeze_processes waits), but a vCPU may stay in guest mode for ever, so the freezer never gets its turn',
     },
     {
       name: 'one CPU, no hotplug, suspend, power-off or crash',

@@ -81,7 +81,7 @@ export const VMX_WITNESSES: readonly Witness<Record<string, string | number | bo
     params: { design: 'refcount' },
     mutate: (m) =>
       mutateAction(m, 'x86_virt_emergency_disable_virtualization_cpu', {
-        guard: () => (s) => s.crash === Crash.SHOOTDOWN,
+        guard: () => (s, c) => s.crash === Crash.SHOOTDOWN && c === s.crash_cpu,
       }),
   },
   {
@@ -119,8 +119,78 @@ export const VMX_WITNESSES: readonly Witness<Record<string, string | number | bo
       });
     },
   },
+  {
+    property: 'V8',
+    name: "kvm_suspend skips the VMCLEAR: tdx_suspend's VMXOFF leaves a VMCS current",
+    params: { design: 'refcount' },
+    mutate: (m) =>
+      andThen(m, 'kvm_suspend', (s, n) => {
+        n.cpu.at(BOOT_CPU).currentVmcs = s.cpu.at(BOOT_CPU).currentVmcs;
+      }),
+  },
+  {
+    property: 'VcpuAssoc',
+    name: 'the flush IPI returns without TDH.VP.FLUSH taking effect: the vCPU stays associated with its old CPU',
+    mutate: (m) =>
+      andThen(m, 'TDH.VP.FLUSH', (s, n) => {
+        n.td_vcpu = s.td_vcpu;
+      }),
+  },
+  {
+    property: 'TdxReady',
+    name: "init_tdx_module reports success though package 0's TDH.SYS.KEY.CONFIG did not take",
+    params: { design: 'refcount' },
+    mutate: (m) =>
+      andThen(m, 'tdx_enable: init_tdx_module', (_s, n) => {
+        n.tdx_module.pkg_config_bitmap.set(0, false);
+      }),
+  },
+  {
+    property: 'I4',
+    name: 'tdx_cpu_enable() forgets that TDH.SYS.INIT ran: the next CPU to come online calls it again',
+    params: { design: 'refcount' },
+    mutate: (m) =>
+      andThen(m, 'tdx_online_cpu: tdx_cpu_enable', (_s, n) => {
+        n.sysinit_done = false;
+      }),
+  },
+  {
+    property: 'Disabled',
+    name: "tdx_shutdown forgets tdx_sys_disable(): the module keeps the old kernel's configuration",
+    params: { design: 'refcount' },
+    mutate: (m) =>
+      mutateAction(m, 'tdx_shutdown: TDH.SYS.DISABLE', {
+        effect: () => (_s, n) => {
+          n.pm = Pm.TDX_DISABLED;
+        },
+      }),
+  },
+  {
+    property: 'ShutdownClean',
+    name: 'machine_power_off right after device_shutdown: the syscore shutdown steps are skipped',
+    params: { design: 'kvm' },
+    mutate: (m) =>
+      mutateAction(m, 'machine_power_off', {
+        guard: () => (s) => s.crash === Crash.NONE && s.pm === Pm.DEVICES_SHUT_DOWN,
+      }),
+  },
+  {
+    property: 'CrashClean',
+    name: 'crash_nmi_callback halts the CPU without the emergency VMXOFF',
+    mutate: (m) =>
+      andThen(m, 'crash_nmi_callback', (s, n, c) => {
+        n.cpu.at(c).vmxOn = s.cpu.at(c).vmxOn;
+      }),
+  },
   { property: 'TdRuns', name: 'no TD can be created', mutate: (m) => dropAction(m, 'KVM_CREATE_VM(KVM_X86_TDX_VM)') },
+  { property: 'VmcsInUse', name: "no normal VM's vCPU is ever loaded", mutate: (m) => dropAction(m, 'vmx_vcpu_load') },
   { property: 'TsmServes', name: 'tdx_tsm never serves a request', mutate: (m) => dropAction(m, 'tdx_tsm request') },
+  {
+    property: 'KvmUnload',
+    name: 'kvm_intel, once it brought TDX up, never unloads (tdx_cleanup never runs)',
+    params: { design: 'kvm' },
+    mutate: (m) => dropAction(m, 'tdx_cleanup'),
+  },
   {
     property: 'TdxWithoutKvm',
     name: "kvm_intel unload also drops the TDX core's references (KVM-owned VMXOFF)",
@@ -132,11 +202,27 @@ export const VMX_WITNESSES: readonly Witness<Record<string, string | number | bo
       }),
   },
   { property: 'CpuOffline', name: "KVM's cpuhp teardown never completes", mutate: (m) => dropAction(m, 'kvm_offline_cpu') },
+  { property: 'CpuOnline', name: 'the administrator can take CPUs offline but never bring one back', mutate: (m) => dropAction(m, 'kvm_online_cpu') },
   { property: 'SuspendResume', name: 'syscore resume never runs', mutate: (m) => dropAction(m, 'kvm_resume') },
   { property: 'PowerOff', name: 'machine_power_off never runs', mutate: (m) => dropAction(m, 'machine_power_off') },
   {
     property: 'CrashKexec',
     name: 'the crashing CPU never reaches kexec',
     mutate: (m) => dropAction(m, 'x86_virt_emergency_disable_virtualization_cpu'),
+  },
+  { property: 'CrashShootdown', name: 'the NMI shootdown stops no CPU', mutate: (m) => dropAction(m, 'crash_nmi_callback') },
+  { property: 'TsmRequestReturns', name: 'a tdx_tsm request never completes', mutate: (m) => dropAction(m, 'tdx_tsm request returns') },
+  {
+    property: 'CpuhpCompletes',
+    name: 'an onlining CPU never reaches CPUHP_AP_ACTIVE (sched_cpu_activate never runs)',
+    mutate: (m) => dropAction(m, 'sched_cpu_activate'),
+  },
+  {
+    property: 'TsmAvailable',
+    name: 'tdx_tsm has no resume callback: it stays quiesced after resume',
+    mutate: (m) =>
+      andThen(m, 'dpm_resume, thaw_processes', (s, n) => {
+        n.tsm = s.tsm;
+      }),
   },
 ];
