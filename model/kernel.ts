@@ -23,6 +23,12 @@ export const KernelFields = {
 export const KernelCpuFields = {
   /** tdx_cpu_enable() finished on this CPU; survives logical offline/online (3.2). */
   tdx_lp_initialized: bool(),
+  /**
+   * 6.17+: this CPU may hold cache lines a SEAMCALL wrote with a private KeyID. Set before every
+   * SEAMCALL (__seamcall_dirty_cache()); cleared only with a WBINVD (tdx_cpu_flush_cache(),
+   * stop_this_cpu(), relocate_kernel()).
+   */
+  cache_state_incoherent: bool(),
 } as const;
 
 /** sc_retry_prerr(): a SEAMCALL's status as the kernel's return value. TDX_RND_NO_ENTROPY is retried by sc_retry first. */
@@ -73,9 +79,11 @@ export function tdxCpuEnable(
   m: ModuleWrite,
   cpu: number,
   inject?: Status,
+  /** A failure the module answers TDH.SYS.INIT with, if this call is the one that issues it (`inject` is TDH.SYS.LP.INIT's). */
+  injectSysInit?: Status,
 ): number {
   if (lp.tdx_lp_initialized) return Errno['0'];
-  let ret = tryInitModuleGlobal(k, tdx, m, cpu, true);
+  let ret = tryInitModuleGlobal(k, tdx, m, cpu, true, injectSysInit);
   if (ret === Errno['0'])
     ret = seamcallErrno(tdx.seamcall(m, cpu, SeamcallLeaf.TDH_SYS_LP_INIT, inject === undefined ? { vmxOn: true } : { vmxOn: true, inject }));
   if (ret === Errno['0']) lp.tdx_lp_initialized = true;

@@ -12,7 +12,7 @@ import { buildSpec, describeExpectations } from './support/expectation.js';
 
 /** Measured with this checker (bfs, 64-bit fingerprints); a change means the model changed. */
 const GOLDEN: Record<string, [states: number, transitions: number]> = {
-  'reference (2026: core-driven init, DISABLE at kexec)': [26_157, 107_282],
+  'reference (2026: core-driven init, DISABLE at kexec)': [35_530, 139_183],
 };
 
 describeExpectations(init, GOLDEN);
@@ -43,14 +43,14 @@ describe('init liveness: the livelocks need weak fairness', () => {
     const weak = check(m);
     expect([weak.verdict, weak.violation?.property.name, weak.violation?.loopStart !== undefined]).toEqual(['violation', property, true]);
     const o = check(strong(m, success));
-    expect([o.verdict, o.liveness?.checked]).toEqual(['pass', ['I11L', 'T1', 'T2']]);
+    expect([o.verdict, o.liveness?.checked]).toEqual(['pass', ['I11L', 'T1', 'T2', 'T3']]);
   });
 });
 
 test('symmetry: the reference passes on fewer states', () => {
   const o = check(buildSpec(init, {}), { symmetry: true });
   expect(o.verdict).toBe('pass');
-  expect(o.stats.distinctStates).toBe(16_801);
+  expect(o.stats.distinctStates).toBe(21_790);
 });
 
 test('TDMR/PAMT construction over every layout of the family and every region set init can see', () => {
@@ -70,6 +70,23 @@ test('TDMR/PAMT construction over every layout of the family and every region se
   expect(family.length).toBe(14_892);
   expect(counts).toEqual({ '1 TDMRs': 136, '2 TDMRs': 29_512, '3 TDMRs': 31_528, '-ENOSPC': 17_976 });
   expect(platforms('family').length).toBe(4);
+});
+
+test("TDH.SYS.CONFIG judges the entries passed, not the kernel's count: one more is a zeroed TDMR_INFO the module refuses, one fewer leaves TDX memory uncovered", () => {
+  const wrong: string[] = [];
+  for (const p of platforms('family')) {
+    for (const [present, online] of p.initSets()) {
+      const o = p.outcome(present, online);
+      if (o.errno !== '0') continue;
+      const at = (k: number) => p.passed(present, online, k);
+      const where = `${p.layout.name} ${present}/${online}`;
+      if (at(o.tdmrs).configError ?? at(o.tdmrs).coverageError) wrong.push(`${where}: the list as built is refused`);
+      if (at(o.tdmrs + 1).configError === undefined) wrong.push(`${where}: one entry more is accepted`);
+      if (o.tdmrs > 1 && at(o.tdmrs - 1).coverageError === undefined) wrong.push(`${where}: one entry fewer covers the memlist`);
+      if (at(0).configError === undefined) wrong.push(`${where}: no TDMR is accepted`);
+    }
+  }
+  expect(wrong).toEqual([]);
 });
 
 test("TDH.SYS.CONFIG's PAMT size rule is the module's own: a kernel size without the 1G PAMT is refused", () => {

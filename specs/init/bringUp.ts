@@ -17,6 +17,12 @@ function moduleTouchesPamt(n: N): void {
   n.kernel.cache_private = true;
 }
 
+/** config_global_keyid() walks the packages from the first (its cpumask is local: a rerun starts over). */
+function startConfigGlobalKeyid(n: N): void {
+  n.kernel.key_pkg = 0;
+  n.kernel.step = InitStep.config_global_keyid;
+}
+
 function startInitTdmrs(n: N): void {
   n.kernel.tdmr_cur = 0;
   n.kernel.step = InitStep.init_tdmrs;
@@ -138,11 +144,12 @@ export function callerSteps(m: Machine): Step[] {
       effect: (s, n) => {
         const st = m.call(n, CALLER, SeamcallLeaf.TDH_SYS_CONFIG, {
           tdmrs: s.kernel.nr_tdmrs,
-          tdmrsValid: m.outcome(s).configError === undefined,
+          tdmrsValid: m.passed(s).configError === undefined,
           keyid: s.kernel.tdx_global_keyid,
         });
         if (st !== TdxStatus.TDX_SUCCESS) n.kernel.step = InitStep.err_free_pamts;
-        else n.kernel.step = m.variant === 'D23' ? InitStep.config_global_keyid : InitStep.wbinvd_on_all_cpus;
+        else if (m.variant === 'D23') startConfigGlobalKeyid(n);
+        else n.kernel.step = InitStep.wbinvd_on_all_cpus;
       },
     }),
     atStep(InitStep.wbinvd_on_all_cpus, {
@@ -150,7 +157,7 @@ export function callerSteps(m: Machine): Step[] {
       source: 'tdx.c: config_global_keyid(): flush KeyID-0 PAMT lines before the module uses the global KeyID',
       effect: (_s, n) => {
         wbinvdOnAllCpus(n);
-        n.kernel.step = InitStep.config_global_keyid;
+        startConfigGlobalKeyid(n);
       },
     }),
     {

@@ -4,15 +4,20 @@
 import { TdxModuleStatus } from '../../model/kernel.js';
 import { MAX_REGIONS } from './layouts.js';
 import type { Machine } from './machine.js';
-import { InitStep, Pamt, wbinvdOnAllCpus, type N } from './state.js';
+import { Cpuhp, flushIfIncoherent, InitStep, Pamt, wbinvdOnAllCpus, type N } from './state.js';
 import { atStep, type Step } from './step.js';
 
-/** __tdx_enable()'s failure ending: TDX_MODULE_ERROR; 2026 also cpuhp_remove_state() (VMXOFF everywhere). */
+/** __tdx_enable()'s failure ending: TDX_MODULE_ERROR; 2026 also cpuhp_remove_state() (flush and VMXOFF everywhere). */
 export function initFailed(m: Machine, n: N): void {
   n.kernel.step = InitStep.idle;
   n.kernel.tdx_module_status = TdxModuleStatus.TDX_MODULE_ERROR;
   n.kernel.init_attempted = true;
-  if (m.era2026) for (let c = 0; c < m.cpus; c++) n.cpu.at(c).vmxOn = false;
+  if (!m.era2026) return;
+  // tdx_offline_cpu() on every CPU: tdx_cpu_flush_cache(), then x86_virt_put_ref()
+  for (let c = 0; c < m.cpus; c++) {
+    if (n.cpu.at(c).hp !== Cpuhp.offline) flushIfIncoherent(n, c);
+    n.cpu.at(c).vmxOn = false;
+  }
 }
 
 /** Once the caches are flushed, PAMTs are reset first on X86_BUG_TDX_PW_MCE platforms. */

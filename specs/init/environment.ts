@@ -7,7 +7,7 @@ import { SeamcallLeaf } from '../../model/leaf.js';
 import { TdxStatus } from '../../model/status.js';
 import { MAX_REGIONS } from './layouts.js';
 import { CALLER, type Machine } from './machine.js';
-import { Cpuhp, InitStep, Kexec, MEM_LOCKED, Mem, Pamt, Update, wbinvdOnAllCpus, type N, type S } from './state.js';
+import { Cpuhp, flushIfIncoherent, InitStep, Kexec, MEM_LOCKED, Mem, Pamt, Update, type N, type S } from './state.js';
 import { onCaller, type Step } from './step.js';
 
 export function environmentSteps(m: Machine): Step[] {
@@ -21,8 +21,9 @@ export function environmentSteps(m: Machine): Step[] {
   ];
 }
 
-/** The CPU goes offline; the VMX teardown callback did VMXOFF. */
+/** The CPU goes offline: its teardown flushes the cache if flagged (tdx_offline_cpu() or, 2022, KVM's tdx_disable_virtualization_cpu()), then VMXOFF. */
 function offline(n: N, c: number): void {
+  flushIfIncoherent(n, c);
   n.cpu.at(c).hp = Cpuhp.offline;
   n.cpu.at(c).vmxOn = false;
 }
@@ -116,6 +117,7 @@ function tds(m: Machine): Step[] {
         n.kernel.td_hkid = s.kernel.tdx_guest_keyid_start;
       },
     },
+    ...vcpuSeamcall(m),
     {
       name: 'tdx_guest_keyid_free',
       fairness: 'none',
@@ -124,6 +126,53 @@ function tds(m: Machine): Step[] {
       guard: (s) => m.tdExists(s) && m.quiescent(s),
       effect: (_s, n) => {
         n.kernel.td_hkid = -1;
+      },
+    },
+  ];
+}
+
+/**
+ * A vCPU of the TD enters it on a CPU other than the caller (which is the one that runs kexec):
+ * sc_retry() -> __seamcall_dirty_cache() writes cache_state_incoherent, then issues TDH.VP.ENTER
+ * (D24: the other way round). Two steps, so that kexec's NMI stop can land between them.
+ */
+function vcpuSeamcall(m: Machine): Step[] {
+  const d24 = m.variant === 'D24';
+  const flag = (n: N, c: number): void => void (n.cpu.at(c).cache_state_incoherent = true);
+  const enter = (n: N, c: number): void => void m.seamcallOnly(n, c, SeamcallLeaf.TDH_VP_ENTER);
+  const vpEnter = { issues: (_s: S, c: number) => [SeamcallLeaf.TDH_VP_ENTER, c] as const };
+  return [
+    {
+      name: d24 ? 'tdh_vp_enter: TDH.VP.ENTER' : 'tdh_vp_enter: cache_state_incoherent = true',
+      fairness: 'none', // the TD's user decides when its vCPU runs
+      ...m.eachCpu,
+      context: 'task (KVM_RUN, preemption off)',
+      source: d24
+        ? 'digest D24: the flag written after the SEAMCALL'
+        : 'tdx.c: __seamcall_dirty_cache(): "needs to be done before actually making the SEAMCALL, because kexec-ing CPU could send NMI to stop remote CPUs"',
+      ...(d24 ? vpEnter : {}),
+      guard: (s, c) => {
+        const x = s.cpu.at(c);
+        return c !== CALLER && m.tdExists(s) && m.initialized(s) && x.hp === Cpuhp.online && x.vmxOn && m.quiescent(s);
+      },
+      effect: (_s, n, c) => {
+        if (d24) enter(n, c);
+        else flag(n, c);
+        n.kernel.vcpu = c;
+      },
+    },
+    {
+      name: d24 ? 'tdh_vp_enter: cache_state_incoherent = true' : 'tdh_vp_enter: TDH.VP.ENTER',
+      ...m.eachCpu,
+      context: 'task (KVM_RUN, preemption off)',
+      source: d24 ? 'digest D24' : 'tdx.c: __seamcall_dirty_cache(): func(fn, args); KVM tdx_vcpu_run() -> tdh_vp_enter()',
+      ...(d24 ? {} : vpEnter),
+      // once [DIS]'s tdx_shutdown() has run, this CPU's VMX reference is gone: the SEAMCALL would #UD
+      guard: (s, c) => s.kernel.vcpu === c && !m.kexecShutdown(s),
+      effect: (_s, n, c) => {
+        if (d24) flag(n, c);
+        else enter(n, c);
+        n.kernel.vcpu = -1;
       },
     },
   ];
@@ -153,6 +202,7 @@ function bootKernel(m: Machine, n: N): void {
     cpu.hp = m.bootOnline(c) ? Cpuhp.online : Cpuhp.offline;
     cpu.vmxOn = false;
     cpu.inSeam = SeamcallLeaf.NONE;
+    cpu.cache_state_incoherent = false; // a new kernel's per-CPU data; the caches themselves keep what the old one left
   }
   for (let r = 0; r < MAX_REGIONS; r++) {
     n.memlist.set(r, false);
@@ -170,7 +220,7 @@ function kexec(m: Machine): Step[] {
       context: 'task (syscore shutdown)',
       source: '[DIS] tdx_shutdown(): TDH.SYS.DISABLE before WBINVD and VMXOFF (digest 3.9)',
       issues: onCaller(SeamcallLeaf.TDH_SYS_DISABLE),
-      guard: (s) => s.kernel.kexec === Kexec.none && disableAtKexec(s) && m.quiescent(s),
+      guard: (s) => s.kernel.kexec === Kexec.none && disableAtKexec(s) && m.quiescentButVcpu(s),
       effect: (_s, n) => {
         m.call(n, CALLER, SeamcallLeaf.TDH_SYS_DISABLE);
         n.kernel.kexec = Kexec.syscore_shutdown;
@@ -186,9 +236,13 @@ function kexec(m: Machine): Step[] {
       source:
         'machine_kexec(): stop_this_cpu() WBINVDs the other CPUs, relocate_kernel() this one (cache_state_incoherent); the new kernel boots with the module as left ([S1] "fails at the first step")',
       // kexec -e comes from userspace: in 2026 only after the initcall's tdx_enable() returned
-      guard: (s) => m.kexecShutdown(s) || (s.kernel.kexec === Kexec.none && !disableAtKexec(s) && m.userspace(s) && m.quiescent(s)),
+      guard: (s) => m.kexecShutdown(s) || (s.kernel.kexec === Kexec.none && !disableAtKexec(s) && m.userspace(s) && m.quiescentButVcpu(s)),
       effect: (_s, n) => {
-        wbinvdOnAllCpus(n); // stop_this_cpu() on the others, relocate_kernel() on this one: caches flushed before the jump
+        // stop_this_cpu() on the others (by IPI, or NMI wherever they are), relocate_kernel() on
+        // this one: each does WBINVD if its cache_state_incoherent says so; offline CPUs flushed going down
+        for (let c = 0; c < m.cpus; c++) if (m.online(n, c)) flushIfIncoherent(n, c);
+        n.kernel.cache_keyid0 = false;
+        n.kernel.cache_private = false;
         bootKernel(m, n);
         n.kernel.kexec = Kexec.rebooted;
       },

@@ -12,7 +12,9 @@ import {
   layoutFamily,
   tdmrConfigError,
   type Layout,
+  type Range,
   type Region,
+  type Tdmr,
 } from '../../model/memory.js';
 
 export const LAYOUTS = ['family', 'small'] as const;
@@ -41,6 +43,20 @@ export const FAMILY = {
   kinds: (n: number) => (['boot', 'movable', 'hotplug'] as const).slice(0, n),
 } as const;
 
+/** What the module makes of the TDMR list TDH.SYS.CONFIG passes (I7, I8). */
+export interface Passed {
+  /** I7: the first TDH.SYS.CONFIG rule the passed list breaks, if any. */
+  readonly configError: string | undefined;
+  /** I8: TDX memory the passed TDMRs leave uncovered, if any. */
+  readonly coverageError: string | undefined;
+}
+
+/**
+ * alloc_tdmr_list() zeroes the list (__GFP_ZERO): an entry construct_tdmrs() did not fill is
+ * base 0, size 0, no PAMT, which the module rejects.
+ */
+const ZEROED_TDMR: Tdmr = { base: 0, size: 0, pamt: { start: 0, end: 0 }, reserved: [] };
+
 /** What the kernel and module make of one (present, online) set of regions at init time. */
 export interface Outcome {
   /** construct_tdmrs()'s result: 0 or the -errno name. */
@@ -54,7 +70,27 @@ export interface Outcome {
 
 export class Platform {
   private readonly memo = new Map<number, Outcome>();
+  private readonly lists = new Map<number, { memlist: Range[]; tdmrs: readonly Tdmr[] }>();
+  private readonly passedMemo = new Map<number, Passed>();
   constructor(readonly layout: Layout) {}
+
+  /**
+   * The module's view of TDH.SYS.CONFIG when the kernel passes the first `count` entries of the
+   * list construct_tdmrs() built for (present, online) (config_tdx_module(): RDX =
+   * nr_consumed_tdmrs): checked against the module's rules and the memlist, not the kernel's count.
+   */
+  passed(present: number, online: number, count: number): Passed {
+    const key = (present * 64 + online) * 128 + count;
+    let r = this.passedMemo.get(key);
+    if (r === undefined) {
+      this.outcome(present, online);
+      const l = this.lists.get(present * 64 + online)!;
+      const tdmrs = Array.from({ length: count }, (_, i) => l.tdmrs[i] ?? ZEROED_TDMR);
+      r = { configError: tdmrConfigError(tdmrs, this.layout), coverageError: coverageError(tdmrs, l.memlist) };
+      this.passedMemo.set(key, r);
+    }
+    return r;
+  }
 
   /** Bit r of `present`/`online`: region r is in memblock / online when build_tdx_memlist() runs. */
   outcome(present: number, online: number): Outcome {
@@ -72,6 +108,7 @@ export class Platform {
         rs.map((r, i) => r.kind === 'boot' && ((online >> i) & 1) === 1),
       );
       const c = constructTdmrs(memlist, pool, this.layout);
+      this.lists.set(key, { memlist, tdmrs: c.ok ? c.tdmrs : [] });
       o = c.ok
         ? { errno: '0', tdmrs: c.tdmrs.length, configError: tdmrConfigError(c.tdmrs, this.layout), coverageError: coverageError(c.tdmrs, memlist) }
         : { errno: c.errno, tdmrs: 0, configError: `construct_tdmrs() failed: ${c.why}`, coverageError: undefined };

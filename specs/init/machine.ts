@@ -5,13 +5,13 @@
 import { Errno, TdxModuleStatus } from '../../model/kernel.js';
 import { SeamcallLeaf, type Leaf } from '../../model/leaf.js';
 import { SysState, TdxModule } from '../../model/module.js';
-import type { Status } from '../../model/status.js';
+import { TdxStatus, type Status } from '../../model/status.js';
 import { topology, type Topology } from '../../model/topology.js';
-import { MAX_REGIONS, platforms, type Outcome, type Platform } from './layouts.js';
+import { MAX_REGIONS, platforms, type Outcome, type Passed, type Platform } from './layouts.js';
 import type { InitParams } from './spec.js';
 import { Cpuhp, InitResult, InitStep, KEYID_PARTITIONING, Kexec, Mem, Update, type N, type S } from './state.js';
 
-export const VARIANTS = ['reference', 'D17', 'D20', 'D21', 'D22', 'D23', 'D23-free', 'D25', 'D26', 'D27', 'D34', 'keyconfig-retry'] as const;
+export const VARIANTS = ['reference', 'D17', 'D20', 'D21', 'D22', 'D23', 'D23-free', 'D24', 'D25', 'D26', 'D27', 'D34', 'keyconfig-retry'] as const;
 export type Variant = (typeof VARIANTS)[number];
 export const ERAS = ['2026', '2022'] as const;
 export type Era = (typeof ERAS)[number];
@@ -56,7 +56,17 @@ export class Machine {
   /** A SEAMCALL from `cpu` into the module, in the next state. */
   call(n: N, cpu: number, leaf: Leaf, args: { tdmrs?: number; tdmrsValid?: boolean; tdmr?: number; keyid?: number; inject?: Status } = {}): Status {
     if (args.keyid !== undefined) n.ghost.config_keyid = args.keyid;
-    return this.tdx.seamcall(n.tdx_module, cpu, leaf, { vmxOn: n.cpu.at(cpu).vmxOn, ...args });
+    if (this.variant !== 'D24') n.cpu.at(cpu).cache_state_incoherent = true; // __seamcall_dirty_cache(): before the SEAMCALL
+    const st = this.seamcallOnly(n, cpu, leaf, args);
+    if (this.variant === 'D24') n.cpu.at(cpu).cache_state_incoherent = true;
+    return st;
+  }
+
+  /** The SEAMCALL instruction alone: once it entered SEAM, the module may have left private-KeyID lines in this CPU's cache. */
+  seamcallOnly(n: N, cpu: number, leaf: Leaf, args: { tdmrs?: number; tdmrsValid?: boolean; tdmr?: number; inject?: Status } = {}): Status {
+    const st = this.tdx.seamcall(n.tdx_module, cpu, leaf, { vmxOn: n.cpu.at(cpu).vmxOn, ...args });
+    if (st !== TdxStatus.TDX_SEAMCALL_UD && st !== TdxStatus.TDX_SEAMCALL_VMFAILINVALID) n.cpu.at(cpu).private_lines = true;
+    return st;
   }
 
   // ---- CPUs ----------------------------------------------------------------------------------
@@ -129,8 +139,13 @@ export class Machine {
     return !this.era2026 || s.kernel.init_attempted;
   }
 
-  /** No tdx_enable, cpuhp operation, SEAMCALL, kexec or update step in flight. */
+  /** No tdx_enable, cpuhp operation, SEAMCALL, kexec or update step in flight, and no vCPU halfway through a SEAMCALL wrapper. */
   quiescent(s: S): boolean {
+    return this.quiescentButVcpu(s) && s.kernel.vcpu < 0;
+  }
+
+  /** As quiescent, but a vCPU may be halfway through its SEAMCALL wrapper: kexec's NMI stop lands there too. */
+  quiescentButVcpu(s: S): boolean {
     return s.kernel.step === InitStep.idle && !this.transient(s) && !this.inSeamAny(s) && !this.kexecShutdown(s) && s.kernel.update !== Update.shut_down;
   }
 
@@ -162,7 +177,7 @@ export class Machine {
   /**
    * What the kernel computes at boot from MSR_IA32_MKTME_KEYID_PARTITIONING (tdx.c:
    * record_keyid_partitioning(): TDX KeyIDs start after the last MKTME KeyID; tdx_init(): the
-   * first is the global KeyID, the rest are for guests).
+   * first is the global KeyID, the rest are for guests); no TD and no vCPU yet.
    */
   bootKeyids(n: N): void {
     const start = KEYID_PARTITIONING.nr_mktme_keyids + 1;
@@ -170,6 +185,7 @@ export class Machine {
     n.kernel.tdx_guest_keyid_start = start + 1;
     n.kernel.tdx_nr_guest_keyids = KEYID_PARTITIONING.nr_tdx_keyids - 1;
     n.kernel.td_hkid = -1;
+    n.kernel.vcpu = -1;
   }
 
   tdExists(s: S): boolean {
@@ -180,6 +196,11 @@ export class Machine {
   /** What construct_tdmrs() and TDH.SYS.CONFIG make of the regions present and online now. */
   outcome(s: S): Outcome {
     return this.plats[s.layout]!.outcome(this.regionsAtLeast(s, Mem.offline), this.regionsAtLeast(s, Mem.online));
+  }
+
+  /** What the module makes of the kernel's TDMR list at TDH.SYS.CONFIG: the first nr_consumed_tdmrs entries. */
+  passed(s: S): Passed {
+    return this.plats[s.layout]!.passed(this.regionsAtLeast(s, Mem.offline), this.regionsAtLeast(s, Mem.online), s.kernel.nr_tdmrs);
   }
 
   /** Bit r set: region r is at least `least` (absent < offline < online). */

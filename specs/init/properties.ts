@@ -1,7 +1,7 @@
 // I1-I17 and I19-I21 of digest 7.1, E1 (what the error path undoes), and the reachability
 // targets R1 (tdx_enable() succeeds), R2 (a kexec'd kernel initializes again) and R3 (the error
 // path after KEY.CONFIG runs to its end), and the liveness properties I11L (TDMR.INIT runs until
-// done), T1 (KEY.CONFIG's retry ends) and T2 (tdx_enable() returns), on the fair paths the
+// done), T1 (KEY.CONFIG's retry ends), T2 (tdx_enable() returns) and T3 (a vCPU's SEAMCALL wrapper returns), on the fair paths the
 // actions' fairness defines. Invariants hold in every state; events are checked on
 // transitions: each action declares the leaf it issues and on which CPU, so I1/I2/I5-I11/I13/I19
 // are predicates over (state, action, next state). I4, I13, I14, I20, E1 and the targets read the
@@ -69,11 +69,11 @@ export const PROPERTIES = declareProperties({
     'digest 7.1 I6; tdh_sys_config.c num_of_init_lps < num_of_lps; [TGLX22]; [K22]',
   ),
   I7: transition(
-    'TDMR/PAMT well-formed at CONFIG: count, 1 GiB alignment, order, reserved areas, PAMT size and placement, CMR coverage',
+    "TDMR/PAMT well-formed at CONFIG: the nr_consumed_tdmrs entries passed (count, 1 GiB alignment, order, reserved areas, PAMT size and placement, CMR coverage) pass the module's checks, and their PAMTs are allocated",
     'digest 7.1 I7 and 3.4; tdh_sys_config.c; tdx.c construct_tdmrs()',
   ),
   I8: transition(
-    'coverage at CONFIG: every online region is in tdx_memlist and the TDMRs cover all of tdx_memlist',
+    'coverage at CONFIG: every online region is in tdx_memlist and the TDMRs passed (nr_consumed_tdmrs of them) cover all of tdx_memlist',
     'digest 7.1 I8; [S1] "all pages in the page allocator are TDX memory"; tdx.c build_tdx_memlist()',
   ),
   I9: transition(
@@ -100,6 +100,14 @@ export const PROPERTIES = declareProperties({
     'the error path undoes: once a tdx_enable() attempt returned with the module not ready (no update since), no PAMT is held, tdx_memlist is empty (else memory hotplug stays restricted), and in 2026 no CPU is left in VMX operation',
     'digest 3.3 "Cleanup order"; tdx.c init_tdx_module(): err_free_pamts, err_free_tdmrs, err_free_tdxmem; [KVX] tdx_enable(): cpuhp_remove_state()',
   ),
+  I18: transition(
+    "cache flushed before the new kernel runs: at kexec's jump no CPU's cache holds lines a SEAMCALL wrote with a private KeyID (the per-CPU cache_state_incoherent, set before every SEAMCALL, makes stop_this_cpu()/relocate_kernel() WBINVD; kexec's NMI stop may land halfway through a vCPU's SEAMCALL wrapper)",
+    'digest 7.1 I18, 3.9, D24; tdx.c __seamcall_dirty_cache(); process.c stop_this_cpu(); machine_kexec_64.c machine_kexec() (RELOC_KERNEL_CACHE_INCOHERENT)',
+  ),
+  E2: transition(
+    "VMX torn down: a CPU that goes offline leaves VMX operation, and no CPU is in VMX operation when kexec jumps into the new kernel (in VMX root operation INIT is blocked, and the new kernel's VMXON fails)",
+    '[KVX] tdx_offline_cpu(): x86_virt_put_ref(); 2022 KVM kvm_offline_cpu(); kexec: [DIS] tdx_shutdown_cpu(), cpu_emergency_disable_virtualization()',
+  ),
   I19: transition(
     'kexec without DISABLE (expected): TDH.SYS.INIT on a module past SYSINIT_PENDING fails, so the new kernel fails at the first step (with disable_supported=false: the [ASSUMPTION] of 3.9 off)',
     'digest 7.1 I19; [S1] "it will fail immediately at the first step"; [MOD] TDX_SYS_INIT_NOT_PENDING; [DIS]',
@@ -115,6 +123,10 @@ export const PROPERTIES = declareProperties({
   T2: eventually(
     'tdx_enable() returns: once called, on every fair path its caller is back (success or error), whatever faults the environment injects',
     'digest 7.1 L1 (its termination half); tdx.c tdx_enable(), init_tdx_module()',
+  ),
+  T3: eventually(
+    "the SEAMCALL wrapper returns: a vCPU halfway through sc_retry() (preemption off) finishes its SEAMCALL, unless kexec's shutdown has begun (its stop lands there)",
+    'tdx.c sc_retry(), __seamcall_dirty_cache(); KVM tdx_vcpu_run()',
   ),
   R1: target(
     'tdx_enable() succeeds: the caller is back, the kernel says initialized, the module is SYS_READY with every package configured and every TDMR initialized, and every online CPU is in VMX operation and LP-initialized',
@@ -232,11 +244,12 @@ export function transitionProperties(m: Machine, { issued, issuedLeaf }: Issues)
     },
     {
       ...PROPERTIES.I7,
-      holds: (s, a) => issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_CONFIG) < 0 || m.outcome(s).configError === undefined,
+      holds: (s, a) =>
+        issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_CONFIG) < 0 || (s.kernel.pamt !== Pamt.none && m.passed(s).configError === undefined),
     },
     {
       ...PROPERTIES.I8,
-      holds: (s, a) => issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_CONFIG) < 0 || (m.onlineInMemlist(s) && m.outcome(s).coverageError === undefined),
+      holds: (s, a) => issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_CONFIG) < 0 || (m.onlineInMemlist(s) && m.passed(s).coverageError === undefined),
     },
     {
       ...PROPERTIES.I9,
@@ -285,6 +298,22 @@ export function transitionProperties(m: Machine, { issued, issuedLeaf }: Issues)
       },
     },
     {
+      ...PROPERTIES.I18,
+      holds: (s, _a, n) => {
+        if (!jumped(s, n)) return true;
+        for (let c = 0; c < m.cpus; c++) if (n.cpu.at(c).private_lines) return false;
+        return true;
+      },
+    },
+    {
+      ...PROPERTIES.E2,
+      holds: (s, _a, n) => {
+        const kexec = jumped(s, n);
+        for (let c = 0; c < m.cpus; c++) if (n.cpu.at(c).vmxOn && (kexec || n.cpu.at(c).hp === Cpuhp.offline)) return false;
+        return true;
+      },
+    },
+    {
       ...PROPERTIES.I19,
       holds: (s, a, n) =>
         issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_INIT) < 0 ||
@@ -293,6 +322,9 @@ export function transitionProperties(m: Machine, { issued, issuedLeaf }: Issues)
     },
   ];
 }
+
+/** The step is kexec's jump into the new kernel. */
+const jumped = (s: S, n: S): boolean => s.kernel.kexec !== Kexec.rebooted && n.kernel.kexec === Kexec.rebooted;
 
 /** The error path after TDH.SYS.CONFIG has begun: init_tdx_module() jumped into its cleanup. */
 const CLEANUP = new Set<number>([InitStep.err_reset_pamts, InitStep.err_quirk_reset_pamt, InitStep.err_free_pamts, InitStep.err_free_tdmrs]);
@@ -313,6 +345,7 @@ export function liveness(m: Machine): LivenessProperty<Schema>[] {
       to: (s) => s.kernel.step !== InitStep.config_global_keyid,
     },
     { ...PROPERTIES.T2, form: 'leadsTo', from: (s) => s.kernel.step !== InitStep.idle, to: (s) => s.kernel.step === InitStep.idle },
+    { ...PROPERTIES.T3, form: 'leadsTo', from: (s) => s.kernel.vcpu >= 0, to: (s) => s.kernel.vcpu < 0 || m.kexecShutdown(s) },
   ];
 }
 

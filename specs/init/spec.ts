@@ -15,6 +15,7 @@ import { CALLER, ERAS, Machine, VARIANTS } from './machine.js';
 import { invariants, liveness, PROPERTIES, targets, transitionProperties } from './properties.js';
 import { Cpuhp, initSchema, Mem, type N, type Schema } from './state.js';
 import { toActions } from './step.js';
+import { INIT_AUDIT_ACCEPTED } from './audit.js';
 import { INIT_WITNESSES } from './witnesses.js';
 
 export function initModel(p: InitParams): Model<Schema> {
@@ -54,7 +55,7 @@ const params = {
   variant: param.oneOf(
     VARIANTS,
     'reference',
-    'known-bad designs (digest 8): D17 the update leaves the status UNINITIALIZED after SHUTDOWN (needs update=true; era=2022, where tdx_enable() can run again); D20 retry after failure; D21 a platform CPU offline at init; D22 KEY.CONFIG on all CPUs at once; D23 no WBINVD before KEY.CONFIG; D23-free no WBINVD before freeing PAMTs; D25 LP init on a migrating task; D26 no memory notifier; D27 offline the last CPU of a package with TDs; D34 tdx_enable() racing the update (D17 without the exclusion of the update window; update=true, era=2022); keyconfig-retry config_global_keyid() retries TDX_RND_NO_ENTROPY without bound (a livelock: T1)',
+    'known-bad designs (digest 8): D17 the update leaves the status UNINITIALIZED after SHUTDOWN (needs update=true; era=2022, where tdx_enable() can run again); D20 retry after failure; D21 a platform CPU offline at init; D22 KEY.CONFIG on all CPUs at once; D23 no WBINVD before KEY.CONFIG; D23-free no WBINVD before freeing PAMTs; D24 cache_state_incoherent written after the SEAMCALL, not before; D25 LP init on a migrating task; D26 no memory notifier; D27 offline the last CPU of a package with TDs; D34 tdx_enable() racing the update (D17 without the exclusion of the update window; update=true, era=2022); keyconfig-retry config_global_keyid() retries TDX_RND_NO_ENTROPY without bound (a livelock: T1)',
   ),
   layout: param.oneOf(
     LAYOUTS,
@@ -125,6 +126,12 @@ export const init = defineSpec({
     { name: 'D22 KEY.CONFIG on all CPUs at once', params: { variant: 'D22' }, expect: { verdict: 'violation', property: 'I9', traceLength: 18 } },
     { name: 'D23 no WBINVD before KEY.CONFIG', params: { variant: 'D23' }, expect: { verdict: 'violation', property: 'I10', traceLength: 16 } },
     { name: 'D23 no WBINVD before freeing PAMTs', params: { variant: 'D23-free' }, expect: { verdict: 'violation', property: 'I14', traceLength: 19 } },
+    {
+      name: 'D24 cache_state_incoherent set after the SEAMCALL',
+      params: { variant: 'D24' },
+      expect: { verdict: 'violation', property: 'I18', traceLength: 30 },
+      note: "a CPU flushed by its offline comes back (tdx_lp_initialized survived: no LP.INIT), a vCPU's TDH.VP.ENTER runs there, and kexec's NMI stop lands before the flag write: stop_this_cpu() skips the WBINVD",
+    },
     { name: 'D25 LP init on a migrating task', params: { variant: 'D25' }, expect: { verdict: 'violation', property: 'I3', traceLength: 4 } },
     { name: 'D26 onlining non-TDX memory', params: { variant: 'D26' }, expect: { verdict: 'violation', property: 'I15', traceLength: 27 } },
     {
@@ -152,4 +159,5 @@ export const init = defineSpec({
     { name: 'D34 under 2026 (tdx_enable() is __init)', params: { variant: 'D34', update: true, mem_hotplug: false }, expect: { verdict: 'pass' } },
   ],
   witnesses: INIT_WITNESSES,
+  audit: { floor: 1, accepted: INIT_AUDIT_ACCEPTED },
 });

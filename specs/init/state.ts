@@ -67,8 +67,8 @@ export function initSchema(t: Topology, tdx: TdxModule, layouts: number) {
       /** init_tdx_module() has run to its end in this kernel: 2026's __init call is spent; I13's "after the attempt". */
       init_attempted: bool(),
       step: InitStep,
-      /** config_global_keyid(): the next package to configure. */
-      key_pkg: int(0, t.packages),
+      /** config_global_keyid(): the package it is on (a package index: a write past the last one is out of domain). */
+      key_pkg: int(0, t.packages - 1),
       /** init_tdmrs(): the TDMR being initialized. */
       tdmr_cur: int(0, tdx.domain.fields.tdmr_next.length),
       /** tdx_tdmr_list.nr_consumed_tdmrs. */
@@ -83,6 +83,12 @@ export function initSchema(t: Topology, tdx: TdxModule, layouts: number) {
       tdx_nr_guest_keyids: int(0, MAX_KEYID),
       /** The HKID tdx_guest_keyid_alloc() gave the TD, which its TDH.MNG.CREATE passes; -1: no TD. */
       td_hkid: int(-1, MAX_KEYID),
+      /**
+       * The CPU on which the TD's vCPU is halfway through a SEAMCALL wrapper: between
+       * __seamcall_dirty_cache()'s flag write and the SEAMCALL (D24: between the SEAMCALL and the
+       * flag write), where kexec's NMI stop may land; -1: none.
+       */
+      vcpu: int(-1, t.cpus - 1, { ref: 'cpu' }),
       kexec: Kexec,
       update: Update,
     }),
@@ -110,6 +116,9 @@ export function initSchema(t: Topology, tdx: TdxModule, layouts: number) {
         vmxOn: CpuFields.vmxOn,
         inSeam: CpuFields.inSeam,
         tdx_lp_initialized: KernelCpuFields.tdx_lp_initialized,
+        cache_state_incoherent: KernelCpuFields.cache_state_incoherent,
+        /** The hardware: this CPU's cache may hold lines a SEAMCALL wrote with a private KeyID (I18); only WBINVD on this CPU clears it. */
+        private_lines: bool(),
       }),
       { index: 'cpu' },
     ),
@@ -119,8 +128,17 @@ export type Schema = ReturnType<typeof initSchema>;
 export type S = Read<Schema>;
 export type N = Write<Schema>;
 
-/** wbinvd_on_all_cpus(): no PAMT line, of either KeyID, is left dirty in any cache. */
+/** wbinvd_on_all_cpus(): no PAMT line, of either KeyID, is left dirty in any cache (it leaves cache_state_incoherent alone). */
 export function wbinvdOnAllCpus(n: N): void {
   n.kernel.cache_keyid0 = false;
   n.kernel.cache_private = false;
+  for (let c = 0; c < n.cpu.length; c++) n.cpu.at(c).private_lines = false;
+}
+
+/** tdx_cpu_flush_cache() (and kexec's stop_this_cpu()/relocate_kernel()): WBINVD on this CPU only if its flag says so. */
+export function flushIfIncoherent(n: N, c: number): void {
+  const x = n.cpu.at(c);
+  if (!x.cache_state_incoherent) return;
+  x.private_lines = false;
+  x.cache_state_incoherent = false;
 }

@@ -137,6 +137,40 @@ export const INIT_WITNESSES: readonly Witness<Record<string, string | number | b
       }),
   },
   {
+    property: 'E2',
+    name: 'tdx_offline_cpu() without x86_virt_put_ref(): the CPU goes offline in VMX operation',
+    mutate: (m) => andThen(m, 'cpu_down', (s, n, c) => (n.cpu.at(c).vmxOn = s.cpu.at(c).vmxOn)),
+  },
+  {
+    property: 'E2',
+    name: 'machine_kexec() jumps with VMX still on in the CPUs (no tdx_shutdown_cpu(), no emergency VMXOFF)',
+    mutate: (m) =>
+      andThen(m, 'machine_kexec', (s, n) => {
+        for (let c = 0; c < n.cpu.length; c++) n.cpu.at(c).vmxOn = s.cpu.at(c).vmxOn;
+      }),
+  },
+  {
+    property: 'I7',
+    name: 'construct_tdmrs() hands the module TDMRs whose PAMTs it never allocated',
+    mutate: (m) => andThen(m, 'construct_tdmrs', (s, n) => (n.kernel.pamt = s.kernel.pamt)),
+  },
+  {
+    property: 'I7',
+    name: 'construct_tdmrs() counts one TDMR too many: TDH.SYS.CONFIG passes a zeroed TDMR_INFO entry',
+    mutate: (m) =>
+      andThen(m, 'construct_tdmrs', (_s, n) => {
+        if (n.kernel.step === InitStep.config_tdx_module && n.kernel.nr_tdmrs < n.tdx_module.tdmr_next.length) n.kernel.nr_tdmrs += 1;
+      }),
+  },
+  {
+    property: 'I8',
+    name: 'construct_tdmrs() counts one TDMR too few: the last TDMR is never passed, its memory not TDX memory',
+    mutate: (m) =>
+      andThen(m, 'construct_tdmrs', (_s, n) => {
+        if (n.kernel.step === InitStep.config_tdx_module) n.kernel.nr_tdmrs -= 1;
+      }),
+  },
+  {
     property: 'I11L',
     name: 'init_tdmrs() never moves past the second TDMR: TDH.SYS.TDMR.INIT on it again and again (TDX_TDMR_ALREADY_INITIALIZED taken for "not done"), the third never initialized',
     mutate: (m) =>
@@ -154,6 +188,11 @@ export const INIT_WITNESSES: readonly Witness<Record<string, string | number | b
         n.cpu.at(c).hp = Cpuhp.vmxon_pending;
         n.cpu.at(c).vmxOn = false;
       }),
+  },
+  {
+    property: 'T3',
+    name: 'the vCPU re-enters TDH.VP.ENTER on the same CPU for ever: its SEAMCALL wrapper never returns',
+    mutate: (m) => andThen(m, 'tdh_vp_enter: TDH.VP.ENTER', (s, n) => (n.kernel.vcpu = s.kernel.vcpu)),
   },
   { property: 'R1', name: ONE_SHORT, mutate: initTdmrsOneShort },
   {
