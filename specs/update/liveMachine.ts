@@ -3,13 +3,12 @@
 // handlers that execute VMX instructions, and CPU hotplug. Each handler arrives whenever its
 // context allows; a handler that only reads is one step with no effect on the state.
 
-import { CurrentVmcs } from '../../model/cpu.js';
 import { Errno, tdxCpuEnable } from '../../model/kernel.js';
 import { SeamcallLeaf } from '../../model/leaf.js';
 import type { TdxModule } from '../../model/module.js';
 import { TdxStatus } from '../../model/status.js';
 import type { Design } from './design.js';
-import { free, hotplugLocked, idle, interruptible, writeLocked, irqsOn, onlineCount, seamldrLocked, Task, vcpuOn, type Env, type S } from './state.js';
+import { free, hotplugLocked, idle, interruptible, writeLocked, irqsOn, onlineCount, seamldrLocked, Task, vcpuOn, Vmcs, type Env, type S } from './state.js';
 import { CPU, ENVIRONMENT, P_SEAMLDR, PERF_NMI, TDX_MODULE, type Step } from './step.js';
 
 export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
@@ -213,7 +212,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       guard: (s, c) => s.cpu.at(c).task === Task.SEAMLDR_INFO,
       effect: (s, n, c) => {
         const cpu = n.cpu.at(c);
-        if (s.seamret_invd_vmcs) cpu.currentVmcs = CurrentVmcs.INVALID;
+        if (s.seamret_invd_vmcs) cpu.currentVmcs = Vmcs.INVALID;
         cpu.task = d.vmcsSaveRestore && s.seamret_invd_vmcs ? Task.INFO_VMPTRLD : Task.IDLE;
       },
     },
@@ -227,7 +226,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
     source,
     guard: (s, c) => (from === Task.IDLE ? idle(s, c) : s.cpu.at(c).task === from),
     effect: (_s, n, c) => {
-      if (from === Task.INFO_VMPTRLD) n.cpu.at(c).currentVmcs = CurrentVmcs.VALID;
+      if (from === Task.INFO_VMPTRLD) n.cpu.at(c).currentVmcs = Vmcs.KVM; // the one VMPTRST saved
       n.cpu.at(c).task = to;
     },
   });

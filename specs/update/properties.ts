@@ -7,13 +7,12 @@
 
 import type { ActionRef, Invariant, LivenessProperty, ReachabilityTarget, TransitionProperty } from '../../checker/model.js';
 import { declareProperties, eventually, invariant, target, transition } from '../../checker/spec.js';
-import { CurrentVmcs } from '../../model/cpu.js';
-import { TdxModuleStatus } from '../../model/kernel.js';
+import { Errno, TdxModuleStatus } from '../../model/kernel.js';
 import { SeamcallLeaf } from '../../model/leaf.js';
 import { SysState } from '../../model/module.js';
 import { ModuleUpdateState as U, UPDATE_LEAVES, UpdateCtrlState } from '../../model/seamldr.js';
 import type { Design } from './design.js';
-import { FailedAt, FwUpload, inSeamldr, inVmcsRestoreWindow, Loop, Stopper, Task, vcpuOn, type Env, type Schema, type S } from './state.js';
+import { FailedAt, FwUpload, inSeamldr, inVmcsRestoreWindow, Loop, Stopper, Task, vcpuOn, Vmcs, type Env, type Schema, type S } from './state.js';
 import { PERF_NMI, type Step } from './step.js';
 
 type Inv = Invariant<Schema>;
@@ -49,6 +48,11 @@ const awaitedStopper = (s: S, b: number): number | undefined => {
   }
   return undefined;
 };
+/** stop_machine()'s stopper thread holds the CPU (MULTI_STOP_PREPARE until it restores IRQs). */
+const stopperHolds = (s: S, c: number): boolean => {
+  const st = s.cpu.at(c).stopper;
+  return st === Stopper.PREPARE || st === Stopper.IRQS_OFF || st === Stopper.EXIT;
+};
 const inGuest = (s: S): boolean => {
   for (let v = 0; v < s.vcpu.length; v++) if (s.vcpu.at(v).guest) return true;
   return false;
@@ -60,6 +64,14 @@ export const PROPERTIES = declareProperties({
     'no vCPU is in guest mode while the update runs',
     'seed 003 (Chao Gao, 12 Mar 2026): "all TD vCPUs must remain out of guest mode during updates"',
   ),
+  'U2.run': invariant(
+    "no CPU held by its stopper thread is in KVM's run loop: the stopper preempted the vCPU thread and kvm_sched_out() cleared kvm_running_vcpu, so KVM's perf NMI callback (V8.nmi) never VMREADs inside the step machine (vacuous in D11-D13, whose step IPIs interrupt the vCPU thread without scheduling it out)",
+    'virt/kvm/kvm_main.c: kvm_sched_out() (kvm_running_vcpu = NULL); kernel/stop_machine.c: the SCHED_FIFO stopper; Sean Christopherson, RFC 00/20 thread (2025-07-11)',
+  ),
+  VcpuAssoc: transition(
+    'a TD vCPU is associated with at most one LP: TDH.VP.ENTER runs it only where it is associated or nowhere and associates it there, a vCPU in guest mode is associated with its CPU, and only TDH.VP.FLUSH on that LP dissociates it',
+    'digest 1.5 ("TDH.VP.FLUSH on the old LP breaks the association"); arch/x86/kvm/vmx/tdx.c: tdx_vcpu_load(), tdx_flush_vp_on_cpu()',
+  ),
   U3: invariant(
     'while the update runs, every online CPU is in its stopper with IRQs off',
     'kernel/stop_machine.c: multi_cpu_stop(); seamldr.c: stop_machine_cpuslocked(..., cpu_online_mask)',
@@ -67,6 +79,14 @@ export const PROPERTIES = declareProperties({
   U5: transition(
     'lockstep: a CPU starts the work (or, with none, the acknowledgement) of step k+1 only after every online CPU finished step k, and step k did not fail (the [U-RFC] abort to DONE excepted)',
     'seed 003: "The state advances only after all CPUs acknowledge completing their work in the current state"; digest 7.2 U5',
+  ),
+  'U5.ack': invariant(
+    "while a CPU is in the step loop, update_ctrl.num_ack is the number of CPUs that finished and acknowledged update_ctrl.state, a failed step's included: the [U-RFC] abort to DONE fires on it (vacuous in D4, which has no acknowledgement)",
+    'seamldr.c: ack_state() (num_ack++ for every result, __set_target_state() resets it); [U-RFC] p11; digest 7.2 U5 ("numAck has wrapped")',
+  ),
+  'U16.handoff': invariant(
+    'the handoff data is single-use: it exists only while no module is SYS_READY (TDH.SYS.SHUTDOWN writes it, the new module consumes it in TDH.SYS.UPDATE)',
+    'tdh_sys_shutdown.c, tdh_sys_update.c; digest 4.1 (the new module imports the handoff)',
   ),
   U6: transition(
     'TDH.SYS.SHUTDOWN and TDH.SYS.UPDATE are each issued at most once an attempt, by the lead CPU, which stays online throughout the attempt',
@@ -91,6 +111,10 @@ export const PROPERTIES = declareProperties({
   U23: eventually(
     'termination: once the fw_upload write started an update, stop_machine() returns on every fair path (faults, hotplug, TDs, readers and NMIs may never act)',
     'digest 7.2 U23: "each online CPU eventually leaves the loop, and stop_machine returns"; [U-v7] rationale for cpus_read_lock',
+  ),
+  I4: invariant(
+    'each module incarnation receives at most one TDH.SYS.INIT, successful or not: after an update every CPU but the first gets the cached result (a module TDH.SYS.SHUTDOWN left dead is exempt)',
+    'digest 7.1 I4; tdx.c try_init_module_global(): sysinit_done caches success and failure; tdx_module_shutdown() clears it for the new module',
   ),
   I3: invariant(
     'outside an update, a CPU the kernel thinks LP-initialized is LP-initialized in the module',
@@ -125,7 +149,7 @@ export const PROPERTIES = declareProperties({
     '[U-v7] (Chao Gao): the early abort at SHUTDOWN is what keeps a racing TD build recoverable',
   ),
   U13: transition(
-    "an update whose stop_machine() returns 0 installed a new module, left it SYS_READY, used one loader slot, left the kernel initialized with the new module's version and every online CPU LP-initialized in kernel and module, and killed no TD",
+    "stop_machine() returns an error exactly when a call of the attempt failed, and an update whose stop_machine() returns 0 installed a new module, left it SYS_READY, used one loader slot, left the kernel initialized with the new module's version and every online CPU LP-initialized in kernel and module, and killed no TD",
     'seamldr.c, tdx.c: tdx_module_run_update(); kernel/stop_machine.c cpu_stopper_thread(); digest 4.9, 7.2 U13',
   ),
   U14: transition(
@@ -188,6 +212,26 @@ export const PROPERTIES = declareProperties({
     'a step failing after SHUTDOWN leaves TDX unusable until reboot: the kernel uninitialized and the module not SYS_READY',
     'seed 000: "recovery ... requires a reboot"; digest 4.10',
   ),
+  R6: target(
+    'an injected SEAMLDR.INSTALL failure is reached and every CPU leaves the step machine (stop_machine() can return its error)',
+    'seamldr.c: do_seamldr_install_module() CPU_INSTALL, ack_state(); digest 4.10',
+  ),
+  R7: target(
+    'an injected TDH.SYS.LP.INIT failure is reached (the new module SYSINIT_DONE) and every CPU leaves the step machine',
+    'tdx.c: tdx_cpu_enable(); seamldr.c CPU_INIT; digest 4.10',
+  ),
+  R8: target(
+    "an injected TDH.SYS.INIT failure is reached: the new module stays SYSINIT_PENDING, the kernel caches the error for every CPU's tdx_cpu_enable(), and every CPU leaves the step machine",
+    'tdx.c: try_init_module_global() (sysinit_done, sysinit_ret: "failure is cached too"); digest 3.2, 4.10',
+  ),
+  R9: target(
+    'an injected TDH.SYS.UPDATE rejection of the handoff is reached and every CPU leaves the step machine',
+    'tdx.c: tdx_module_run_update(); seamldr.c RUN_UPDATE; digest 4.10',
+  ),
+  R10: target(
+    'a busy module refuses TDH.SYS.SHUTDOWN with no TD build in progress (the old module stays SYS_READY)',
+    'tdh_sys_shutdown.c: TDX_SYS_BUSY; [U-v7] early abort at SHUTDOWN; digest 4.10',
+  ),
 });
 
 export function properties(
@@ -200,6 +244,11 @@ export function properties(
   /** The update step action `a` starts on its CPU, if it starts one. */
   const started = (s: S, a: ActionRef): number | undefined => step(a).starts?.(s, a.actor);
   /** TDH.SYS.UPDATE succeeded in this transition: only it makes an initialized new module SYS_READY here. */
+  /**
+   * Which release runs, as the loader counts it: each successful TDH.SYS.UPDATE uses one slot and
+   * makes the next release (one more handoff version and version.update) SYS_READY.
+   */
+  const release = (s: S): number => env.slots - s.seamldr.num_remaining_updates;
   const updated = (s: S, a: ActionRef, n: S): boolean =>
     step(a).leaf === SeamcallLeaf.TDH_SYS_UPDATE && s.tdx_module.sys_state === SysState.SYSINIT_DONE && n.tdx_module.sys_state === SysState.SYS_READY;
 
@@ -207,6 +256,17 @@ export function properties(
     {
       ...PROPERTIES.U2,
       holds: (s) => !running(s) || !inGuest(s),
+    },
+    {
+      ...PROPERTIES['U2.run'],
+      holds: (s) => {
+        if (!d.rendezvous) return true;
+        for (let v = 0; v < s.vcpu.length; v++) {
+          const c = s.vcpu.at(v).cpu;
+          if (c >= 0 && stopperHolds(s, c)) return false;
+        }
+        return true;
+      },
     },
     {
       ...PROPERTIES.U3,
@@ -227,8 +287,10 @@ export function properties(
     {
       ...PROPERTIES.U15,
       holds: (s) => {
+        // Before CPU_INIT: the old module is shut down, or the new one has not received TDH.SYS.INIT yet.
         const st = s.tdx_module.sys_state;
-        if (s.fw_upload.phase !== FwUpload.STOP_MACHINE || (st !== SysState.SYS_SHUTDOWN && st !== SysState.SYSINIT_PENDING)) return true;
+        const beforeInit = st === SysState.SYS_SHUTDOWN || (st === SysState.SYSINIT_PENDING && s.tdx_module.sysinit_calls === 0);
+        if (s.fw_upload.phase !== FwUpload.STOP_MACHINE || !beforeInit) return true;
         return !s.kernel.sysinit_done && everyCpu(s, (c) => !s.cpu.at(c).tdx_lp_initialized);
       },
     },
@@ -245,11 +307,30 @@ export function properties(
         }),
     },
     {
+      ...PROPERTIES.I4,
+      // A module TDH.SYS.SHUTDOWN left dead answers a later cpu_up's TDH.SYS.INIT with TDX_SYS_SHUTDOWN: exempt, as in init's I4.
+      holds: (s) => s.tdx_module.sysinit_calls <= 1 || s.tdx_module.sys_state === SysState.SYS_SHUTDOWN,
+    },
+    {
       ...PROPERTIES.I3,
       holds: (s) => attempting(s) || everyCpu(s, (c) => !s.cpu.at(c).tdx_lp_initialized || s.tdx_module.lp_is_init.get(c)),
     },
   ];
   // Declared for every era, so the property list does not depend on parameters: vacuous where the design lacks it.
+  invariants.push({
+    ...PROPERTIES['U5.ack'],
+    holds: (s) => {
+      // Judged while a CPU is still in the loop: the [U-RFC] last ack of DONE jumps to DONE again, resetting num_ack as every CPU leaves.
+      if (!d.perStepAck || !attempting(s) || !someCpu(s, (c) => s.cpu.at(c).stopper === Stopper.IRQS_OFF)) return true;
+      let acked = 0;
+      for (let c = 0; c < s.cpu.length; c++) if (s.attempt.done.get(c) === s.update_ctrl.state) acked++;
+      return s.update_ctrl.num_ack === acked;
+    },
+  });
+  invariants.push({
+    ...PROPERTIES['U16.handoff'],
+    holds: (s) => !s.tdx_module.handoff_valid || s.tdx_module.sys_state !== SysState.SYS_READY,
+  });
   invariants.push({
     ...PROPERTIES.U20,
     holds: (s) => !d.versionLocksOutUpdates || !running(s) || everyCpu(s, (c) => s.cpu.at(c).task !== Task.VERSION),
@@ -261,6 +342,21 @@ export function properties(
       holds: (s, a) => {
         const st = step(a);
         return st.leaf === undefined || !running(s) || (UPDATE_LEAVES.has(st.leaf) && st.context === 'stop_machine');
+      },
+    },
+    {
+      ...PROPERTIES.VcpuAssoc,
+      holds: (s, a, n) => {
+        const leaf = step(a).leaf;
+        for (let v = 0; v < s.vcpu.length; v++) {
+          const was = s.vcpu.at(v).assoc;
+          const now = n.vcpu.at(v).assoc;
+          const entered = !s.vcpu.at(v).guest && n.vcpu.at(v).guest;
+          if (n.vcpu.at(v).guest && now !== n.vcpu.at(v).cpu) return false;
+          if (entered && (leaf !== SeamcallLeaf.TDH_VP_ENTER || (was !== -1 && was !== a.actor) || now !== a.actor)) return false;
+          if (now !== was && !entered && !(leaf === SeamcallLeaf.TDH_VP_FLUSH && was === a.actor && now === -1)) return false;
+        }
+        return true;
       },
     },
     {
@@ -316,14 +412,15 @@ export function properties(
       ...PROPERTIES.U13,
       holds: (s, a, n) =>
         !is(a, 'stop_machine returns, cpus_read_unlock') ||
-        s.fw_upload.done_ret ||
-        (someCpu(s, (c) => s.attempt.installs.get(c) > 0) &&
-          n.tdx_module.sys_state === SysState.SYS_READY &&
-          n.seamldr.num_remaining_updates === s.attempt.slots_before - 1 &&
-          n.kernel.tdx_module_status === TdxModuleStatus.TDX_MODULE_INITIALIZED &&
-          n.tdx_sysinfo.version_update === n.module_info.version_update &&
-          !n.td_killed &&
-          everyCpu(n, (c) => !n.cpu.at(c).online || (n.cpu.at(c).tdx_lp_initialized && n.tdx_module.lp_is_init.get(c)))),
+        (s.fw_upload.done_ret === (s.attempt.failed_at !== FailedAt.NONE) &&
+          (s.fw_upload.done_ret ||
+            (someCpu(s, (c) => s.attempt.installs.get(c) > 0) &&
+              n.tdx_module.sys_state === SysState.SYS_READY &&
+              n.seamldr.num_remaining_updates === s.attempt.slots_before - 1 &&
+              n.kernel.tdx_module_status === TdxModuleStatus.TDX_MODULE_INITIALIZED &&
+              n.tdx_sysinfo.version_update === release(n) &&
+              !n.td_killed &&
+              everyCpu(n, (c) => !n.cpu.at(c).online || (n.cpu.at(c).tdx_lp_initialized && n.tdx_module.lp_is_init.get(c)))))),
     },
     {
       ...PROPERTIES.U14,
@@ -331,12 +428,11 @@ export function properties(
     },
     {
       ...PROPERTIES.U16,
-      holds: (s, a, n) =>
-        (step(a).leaf !== SeamcallLeaf.TDH_SYS_SHUTDOWN || n.attempt.shutdown_hv === s.module_hv) && (!shutDown(s, n) || s.fw_upload.image_ok),
+      holds: (s, a, n) => (step(a).leaf !== SeamcallLeaf.TDH_SYS_SHUTDOWN || n.attempt.shutdown_hv === release(s)) && (!shutDown(s, n) || s.fw_upload.image_ok),
     },
     {
       ...PROPERTIES.V8,
-      holds: (s, a) => !step(a).vmx || s.cpu.at(a.actor).currentVmcs === CurrentVmcs.VALID,
+      holds: (s, a) => !step(a).vmx || s.cpu.at(a.actor).currentVmcs !== Vmcs.INVALID,
     },
     {
       ...PROPERTIES['V8.nmi'],
@@ -346,10 +442,11 @@ export function properties(
       ...PROPERTIES.U17,
       holds: (s, a, n) => {
         if (a.actor < 0) return true;
-        if (step(a).vmx && s.cpu.at(a.actor).currentVmcs !== CurrentVmcs.VALID) return false;
+        // Before every P-SEAMLDR call the current VMCS is KVM's (KVM keeps one loaded everywhere): it must be again after.
+        if (step(a).vmx && s.cpu.at(a.actor).currentVmcs !== Vmcs.KVM) return false;
         const wasIn = inSeamldr(s, a.actor) || inVmcsRestoreWindow(s, a.actor);
         const isIn = inSeamldr(n, a.actor) || inVmcsRestoreWindow(n, a.actor);
-        return !wasIn || isIn || n.cpu.at(a.actor).currentVmcs === CurrentVmcs.VALID;
+        return !wasIn || isIn || n.cpu.at(a.actor).currentVmcs === Vmcs.KVM;
       },
     },
     {
@@ -408,6 +505,37 @@ export function properties(
         s.kernel.tdx_module_status !== TdxModuleStatus.TDX_MODULE_INITIALIZED &&
         s.tdx_module.sys_state !== SysState.SYS_READY,
     });
+  }
+  if (updates && env.faults) {
+    /** Every online CPU left the step machine and restored IRQs after a failure at `step`: stop_machine() can return it. */
+    const recovered = (s: S, step: number): boolean =>
+      s.fw_upload.phase === FwUpload.STOP_MACHINE &&
+      s.attempt.failed_at === step &&
+      everyCpu(s, (c) => !s.cpu.at(c).online || s.cpu.at(c).stopper === Stopper.DONE);
+    const sys = (s: S): number => s.tdx_module.sys_state;
+    targets.push(
+      { ...PROPERTIES.R6, reached: (s) => recovered(s, FailedAt.CPU_INSTALL) },
+      { ...PROPERTIES.R7, reached: (s) => recovered(s, FailedAt.CPU_INIT) && sys(s) === SysState.SYSINIT_DONE },
+      {
+        ...PROPERTIES.R8,
+        reached: (s) =>
+          recovered(s, FailedAt.CPU_INIT) &&
+          sys(s) === SysState.SYSINIT_PENDING &&
+          s.kernel.sysinit_done &&
+          s.kernel.sysinit_ret !== Errno['0'] &&
+          everyCpu(s, (c) => !s.cpu.at(c).tdx_lp_initialized),
+      },
+      { ...PROPERTIES.R9, reached: (s) => recovered(s, FailedAt.RUN_UPDATE) },
+      // While a stopper still has IRQs off no task has run since the refusal, so the TD build did not end in between.
+      {
+        ...PROPERTIES.R10,
+        reached: (s) =>
+          s.attempt.failed_at === FailedAt.SHUTDOWN &&
+          !s.td_build &&
+          sys(s) === SysState.SYS_READY &&
+          someCpu(s, (c) => s.cpu.at(c).stopper === Stopper.IRQS_OFF),
+      },
+    );
   }
   const liveness: Live[] = [
     // From the write's acceptance (WRITTEN) on: the kernel, not userspace, must then finish it.

@@ -5,7 +5,6 @@
 import type { Model } from '../../checker/model.js';
 import { andThen, dropAction, mutateAction } from '../../checker/mutate.js';
 import { defineSpec, param, type ParamValues } from '../../checker/spec.js';
-import { CurrentVmcs } from '../../model/cpu.js';
 import { Errno, TdxModuleStatus } from '../../model/kernel.js';
 import { SysState } from '../../model/module.js';
 import { ModuleUpdateState as U } from '../../model/seamldr.js';
@@ -14,7 +13,8 @@ import { design, ERAS, PLATFORMS, VARIANTS } from './design.js';
 import { fwUpload } from './fwUpload.js';
 import { liveMachine } from './liveMachine.js';
 import { properties, PROPERTIES } from './properties.js';
-import { FwUpload, inUpdate, Loop, Stopper, Task, tdxModule, updateSchema, type S, type Schema } from './state.js';
+import { FwUpload, inUpdate, Loop, Stopper, Task, tdxModule, Vmcs, updateSchema, type S, type Schema } from './state.js';
+import { UPDATE_AUDIT_ACCEPTED } from './audit.js';
 import { stepMachine } from './stepMachine.js';
 import { updateCtrl } from './updateCtrl.js';
 
@@ -31,6 +31,7 @@ export function updateModel(env: UpdateParams): Model<Schema> {
       n.seamret_invd_vmcs = invd;
       tdx.load(n.tdx_module);
       n.tdx_module.sys_state = SysState.SYS_READY;
+      n.tdx_module.sysinit_calls = 1; // the boot kernel's tdx_cpu_enable()
       for (let c = 0; c < env.cpus; c++) n.tdx_module.lp_is_init.set(c, true);
       n.tdx_module.pkg_config_bitmap.set(0, true);
       n.kernel.tdx_module_status = TdxModuleStatus.TDX_MODULE_INITIALIZED;
@@ -46,7 +47,7 @@ export function updateModel(env: UpdateParams): Model<Schema> {
       for (let c = 0; c < env.cpus; c++) {
         const cpu = n.cpu.at(c);
         cpu.online = true;
-        cpu.currentVmcs = CurrentVmcs.VALID;
+        cpu.currentVmcs = Vmcs.KVM;
         cpu.tdx_lp_initialized = true;
       }
     }),
@@ -60,6 +61,14 @@ export function updateModel(env: UpdateParams): Model<Schema> {
 }
 
 type M = Model<Schema>;
+
+/** The injected failures after SHUTDOWN, by the reachability target that needs each. */
+const LATER_FAULTS = {
+  R6: 'SEAMRET from SEAMLDR.INSTALL: error',
+  R7: 'tdx_cpu_enable: TDX_INCONSISTENT_MSR',
+  R8: 'tdx_cpu_enable: TDH.SYS.INIT: TDX_OPERAND_INVALID',
+  R9: 'TDH.SYS.UPDATE: TDX_SYS_INVALID_HANDOFF',
+} as const;
 type Guard = M['actions'][number]['guard'];
 const guard = (m: M, name: string, g: (old: Guard) => Guard): M => mutateAction(m, name, { guard: g });
 
@@ -101,6 +110,8 @@ export const update = defineSpec({
   params,
   properties: PROPERTIES,
   build: updateModel,
+  // The measured score of `tdxmc audit update` (specs/update/README.md, "Audit").
+  audit: { floor: 0.99, accepted: UPDATE_AUDIT_ACCEPTED },
   expectations: [
     { name: 'merged reference', params: {}, expect: { verdict: 'pass' } },
     {
@@ -277,6 +288,22 @@ export const update = defineSpec({
         ),
     },
     {
+      property: 'U2.run',
+      name: 'the stopper preempts a vCPU thread without kvm_sched_out() clearing kvm_running_vcpu',
+      mutate: (m: M) =>
+        andThen(m, 'stop_machine: stopper preempts', (s, n) => {
+          for (let v = 0; v < n.vcpu.length; v++) n.vcpu.at(v).cpu = s.vcpu.at(v).cpu;
+        }),
+    },
+    {
+      property: 'VcpuAssoc',
+      name: "vcpu_load's wait ends without TDH.VP.FLUSH dissociating the vCPU from its old LP",
+      mutate: (m: M) =>
+        andThen(m, 'IPI: TDH.VP.FLUSH', (s, n) => {
+          for (let v = 0; v < n.vcpu.length; v++) n.vcpu.at(v).assoc = s.vcpu.at(v).assoc;
+        }),
+    },
+    {
       property: 'U3',
       name: 'multi_cpu_stop restores IRQs without waiting for every CPU to return (MULTI_STOP_EXIT barrier dropped)',
       mutate: (m: M) => guard(m, 'multi_cpu_stop: local_irq_restore', () => (s, c) => s.cpu.at(c).stopper === Stopper.EXIT),
@@ -417,11 +444,50 @@ export const update = defineSpec({
     {
       property: 'R5',
       name: 'no step after SHUTDOWN can fail',
+      mutate: (m: M) => Object.values(LATER_FAULTS).reduce(dropAction<Schema>, m),
+    },
+    ...(['R6', 'R7', 'R8', 'R9'] as const).map((property) => ({
+      property,
+      name: `the fault path is dropped: ${LATER_FAULTS[property]} never happens`,
+      mutate: (m: M) => dropAction(m, LATER_FAULTS[property]),
+    })),
+    {
+      property: 'U5.ack',
+      name: 'a CPU whose SEAMLDR.INSTALL failed counts its failure but not its acknowledgement (the [U-RFC] abort to DONE then never fires)',
       mutate: (m: M) =>
-        ['SEAMRET from SEAMLDR.INSTALL: error', 'tdx_cpu_enable: TDX_INCONSISTENT_MSR', 'TDH.SYS.UPDATE: TDX_SYS_INVALID_HANDOFF'].reduce(
-          dropAction<Schema>,
-          m,
-        ),
+        andThen(m, LATER_FAULTS.R6, (s, n) => {
+          n.update_ctrl.num_ack = s.update_ctrl.num_ack;
+        }),
+    },
+    {
+      property: 'U16.handoff',
+      name: 'the new module keeps the handoff data after TDH.SYS.UPDATE imported it',
+      mutate: (m: M) =>
+        andThen(m, 'TDH.SYS.UPDATE', (_s, n) => {
+          n.tdx_module.handoff_valid = true;
+        }),
+    },
+    {
+      property: 'I4',
+      name: 'try_init_module_global() does not cache a failed TDH.SYS.INIT: the next CPU issues it again',
+      mutate: (m: M) =>
+        andThen(m, LATER_FAULTS.R8, (_s, n) => {
+          n.kernel.sysinit_done = false;
+        }),
+    },
+    {
+      property: 'R10',
+      name: 'the module never answers TDH.SYS.SHUTDOWN with TDX_SYS_BUSY (only the TD build makes it refuse)',
+      mutate: (m: M) => dropAction(m, 'TDH.SYS.SHUTDOWN: TDX_SYS_BUSY'),
+    },
+    {
+      property: 'U17',
+      name: "[U-RFC] seamldr_call() restores another CPU's VMCS after SEAMLDR.INFO (VMPTRST's pointer kept in a global)",
+      params: { era: 'rfc', td_build: false },
+      mutate: (m: M) =>
+        andThen(m, 'VMPTRLD after SEAMLDR.INFO', (_s, n, c) => {
+          n.cpu.at(c).currentVmcs = Vmcs.OTHER;
+        }),
     },
   ],
 });

@@ -14,6 +14,19 @@ import type { UpdateParams } from './spec.js';
 /** The environment a check runs in: the machine, userspace's habits and what may go wrong (the spec's parameters). */
 export type Env = UpdateParams;
 
+/**
+ * The hardware's current-VMCS pointer on a CPU, as an identity relative to KVM: KVM keeps its VMCS
+ * of this CPU loaded (its per-CPU current_vmcs), so anything else is a wrong one (U17).
+ */
+export const Vmcs = enumOf([
+  /** No current VMCS (SEAMRET_INVD_VMCS cleared it): VMREAD fails VMfailInvalid (V8). */
+  'INVALID',
+  /** The VMCS KVM loaded on this CPU. */
+  'KVM',
+  /** Some other VMCS: a restore that loaded the wrong pointer. */
+  'OTHER',
+]);
+
 /** Where the stop_machine() stopper thread of a CPU is (multi_cpu_stop()'s states, per CPU). */
 export const Stopper = enumOf([
   'NONE',
@@ -116,7 +129,7 @@ export function updateSchema(env: Env, tdx: TdxModule) {
     attempt: record({
       /** The first step whose SEAMCALL or loader call failed. */
       failed_at: FailedAt,
-      /** Per CPU: the last step whose work it finished (START: none yet). */
+      /** Per CPU: the last step whose work it finished and acknowledged (START: none yet). */
       done: array(env.cpus, ModuleUpdateState, { index: 'cpu' }),
       /** Per CPU: successful SEAMLDR.INSTALLs (2: more than one). */
       installs: array(env.cpus, int(0, 2), { index: 'cpu' }),
@@ -149,7 +162,7 @@ export function updateSchema(env: Env, tdx: TdxModule) {
       env.cpus,
       record({
         online: CpuFields.online,
-        currentVmcs: CpuFields.currentVmcs,
+        currentVmcs: Vmcs,
         task: Task,
         stopper: Stopper,
         /** The update state this CPU last read (do_seamldr_install_module()'s curstate). */
@@ -171,7 +184,7 @@ export type N = Write<Schema>;
 
 /** The module and topology of an environment: one package; every CPU is a platform LP. */
 export function tdxModule(env: Env): TdxModule {
-  return new TdxModule(topology(env.cpus, 1), { tdmrs: 0, tdmrChunks: 0, allLpsRequired: env.all_lps });
+  return new TdxModule(topology(env.cpus, 1), { tdmrs: 0, tdmrChunks: 0, allLpsRequired: env.all_lps, countSysInit: true });
 }
 
 // ---- What the kernel's synchronization decides ---------------------------------------------

@@ -6,14 +6,13 @@
 // lockstep no other CPU runs a SEAMCALL in between, so only the ack is observable. SEAMLDR.INSTALL
 // is split at SEAMRET because seamldr_lock, the P-SEAMLDR (U7) and the current VMCS are observable.
 
-import { CurrentVmcs } from '../../model/cpu.js';
 import { Errno, tdxCpuEnable, TdxModuleStatus } from '../../model/kernel.js';
 import { SeamcallLeaf } from '../../model/leaf.js';
 import { SysState, type TdxModule } from '../../model/module.js';
 import { ModuleUpdateState as U } from '../../model/seamldr.js';
 import { TdxStatus, type Status } from '../../model/status.js';
 import type { Design } from './design.js';
-import { allStoppersRunning, FailedAt, FwUpload, inUpdate, irqsOn, Loop, seamldrLocked, Stopper, Task, type Env, type N, type S } from './state.js';
+import { allStoppersRunning, FailedAt, FwUpload, inUpdate, irqsOn, Loop, seamldrLocked, Stopper, Task, Vmcs, type Env, type N, type S } from './state.js';
 import { CPU, ENVIRONMENT, P_SEAMLDR, TDX_MODULE, type Step } from './step.js';
 import type { UpdateCtrl } from './updateCtrl.js';
 
@@ -30,11 +29,25 @@ interface Work {
   readonly leaf: number;
   readonly description: string;
   readonly source: string;
-  /** Does the work on CPU `c` against the next state; true if it failed. `inject`: a fault, or TDX_SUCCESS. */
-  readonly run: (s: S, n: N, c: number, inject: Status) => boolean;
-  /** A failure outside the kernel's control that the environment may inject. */
-  readonly fault?: { readonly status: Status; readonly description: string; readonly source: string };
+  /** Does the work on CPU `c` against the next state; true if it failed. `fault`: the injected failure, if any. */
+  readonly run: (s: S, n: N, c: number, fault: Fault | undefined) => boolean;
+  /** Failures outside the kernel's control that the environment may inject. */
+  readonly faults: readonly Fault[];
 }
+
+/** A module answer the environment may inject into one SEAMCALL of a step. */
+interface Fault {
+  readonly status: Status;
+  /** The SEAMCALL that fails (a step may issue more than one). */
+  readonly leaf: number;
+  /** The action's name after the step's, when the status alone is ambiguous. */
+  readonly label?: string;
+  /** Where the injection can take effect at all (the SEAMCALL is issued). */
+  readonly possible?: (s: S, c: number) => boolean;
+  readonly description: string;
+  readonly source: string;
+}
+const inject = (f: Fault | undefined, leaf: number): Status | undefined => (f !== undefined && f.leaf === leaf ? f.status : undefined);
 
 export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtrl): Step[] {
   const sm = { ...CPU, actors: env.cpus, context: 'stop_machine' } as const;
@@ -60,23 +73,26 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
         ? 'lead CPU: shut the old module down (handoff version read fresh), reset the kernel init state, ack_state'
         : 'D16: lead CPU: shut the old module down with the handoff version cached at boot, reset the kernel init state, ack_state',
       source: 'tdx.c: tdx_module_shutdown() (get_tdx_sys_info_handoff()); tdh_sys_shutdown.c',
-      run: (s, n, c, inject) => {
+      run: (s, n, c, fault) => {
         const hv = d.freshHandoffVersion ? s.module_hv : 0;
         n.attempt.shutdown_hv = hv;
         const st = tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_SYS_SHUTDOWN, {
           vmxOn: true,
           hvValid: hv === s.module_hv,
           compatSensitive: d.avoidCompatSensitive && s.td_build,
-          inject,
+          inject: inject(fault, SeamcallLeaf.TDH_SYS_SHUTDOWN),
         });
         if (st === TdxStatus.TDX_SUCCESS) resetKernelState(n);
         return st !== TdxStatus.TDX_SUCCESS;
       },
-      fault: {
-        status: TdxStatus.TDX_SYS_BUSY,
-        description: 'the module refuses the shutdown (another LP busy in SEAM, an operand error): injected',
-        source: 'tdh_sys_shutdown.c: revert to SYS_READY with TDX_SYS_BUSY',
-      },
+      faults: [
+        {
+          status: TdxStatus.TDX_SYS_BUSY,
+          leaf: SeamcallLeaf.TDH_SYS_SHUTDOWN,
+          description: 'the module refuses the shutdown (another LP busy in SEAM, an operand error): injected',
+          source: 'tdh_sys_shutdown.c: revert to SYS_READY with TDX_SYS_BUSY',
+        },
+      ],
     },
     {
       state: U.CPU_INIT,
@@ -85,12 +101,26 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
       leaf: SeamcallLeaf.TDH_SYS_LP_INIT,
       description: 'every CPU, concurrently: TDH.SYS.INIT once (cached), TDH.SYS.LP.INIT here, ack_state',
       source: 'tdx.c: tdx_cpu_enable(), try_init_module_global()',
-      run: (_s, n, c, inject) => tdxCpuEnable(n.kernel, n.cpu.at(c), tdx, n.tdx_module, c, inject) !== Errno['0'],
-      fault: {
-        status: TdxStatus.TDX_INCONSISTENT_MSR,
-        description: "TDH.SYS.LP.INIT fails one of the LP's consistency checks: injected",
-        source: 'tdh_sys_lp_init.c; digest 4.10',
-      },
+      run: (_s, n, c, fault) =>
+        tdxCpuEnable(n.kernel, n.cpu.at(c), tdx, n.tdx_module, c, inject(fault, SeamcallLeaf.TDH_SYS_LP_INIT), inject(fault, SeamcallLeaf.TDH_SYS_INIT)) !==
+        Errno['0'],
+      faults: [
+        {
+          status: TdxStatus.TDX_INCONSISTENT_MSR,
+          leaf: SeamcallLeaf.TDH_SYS_LP_INIT,
+          description: "TDH.SYS.LP.INIT fails one of the LP's consistency checks: injected",
+          source: 'tdh_sys_lp_init.c; digest 4.10',
+        },
+        {
+          status: TdxStatus.TDX_OPERAND_INVALID,
+          leaf: SeamcallLeaf.TDH_SYS_INIT,
+          label: 'TDH.SYS.INIT: TDX_OPERAND_INVALID',
+          // Only the first tdx_cpu_enable() of the new module issues TDH.SYS.INIT; the others get its cached result.
+          possible: (s, c) => !s.kernel.sysinit_done && !s.cpu.at(c).tdx_lp_initialized,
+          description: 'the new module fails TDH.SYS.INIT (a platform check): injected; try_init_module_global() caches the error for every CPU',
+          source: 'tdx.c: try_init_module_global() (sysinit_done, sysinit_ret); tdh_sys_init.c; digest 3.2, 4.10',
+        },
+      ],
     },
     {
       state: U.RUN_UPDATE,
@@ -101,8 +131,12 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
         ? 'D14: lead CPU: the new module imports the handoff and becomes SYS_READY; all of tdx_sysinfo is read again; ack_state'
         : "lead CPU: the new module imports the handoff and becomes SYS_READY; tdx_sysinfo's version is read again; the loader has one update fewer; ack_state",
       source: 'tdx.c: tdx_module_run_update(), get_tdx_sys_info_version(); tdh_sys_update.c; seed 002 (num_remaining_updates)',
-      run: (s, n, c, inject) => {
-        const st = tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_SYS_UPDATE, { vmxOn: true, handoffSupported: s.fw_upload.image_ok, inject });
+      run: (s, n, c, fault) => {
+        const st = tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_SYS_UPDATE, {
+          vmxOn: true,
+          handoffSupported: s.fw_upload.image_ok,
+          inject: inject(fault, SeamcallLeaf.TDH_SYS_UPDATE),
+        });
         if (st !== TdxStatus.TDX_SUCCESS) return true;
         n.kernel.tdx_module_status = TdxModuleStatus.TDX_MODULE_INITIALIZED;
         n.seamldr.num_remaining_updates = s.seamldr.num_remaining_updates - 1;
@@ -112,11 +146,14 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
         if (d.fullSysinfoRefresh) n.tdx_sysinfo.features = s.module_info.features;
         return false;
       },
-      fault: {
-        status: TdxStatus.TDX_SYS_INVALID_HANDOFF,
-        description: 'the new module rejects the handoff data: injected',
-        source: 'tdh_sys_update.c; digest 4.1, 4.10',
-      },
+      faults: [
+        {
+          status: TdxStatus.TDX_SYS_INVALID_HANDOFF,
+          leaf: SeamcallLeaf.TDH_SYS_UPDATE,
+          description: 'the new module rejects the handoff data: injected',
+          source: 'tdh_sys_update.c; digest 4.1, 4.10',
+        },
+      ],
     },
   ];
 
@@ -155,9 +192,12 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
 
   /** End of a pass: ack_state(&update_ctrl, ret) with this CPU's `ret`, stale if the pass had no work; D7 vanishes on failure. */
   const finish = (n: N, c: number, step: number, failedNow: boolean): void => {
+    if (failedNow && !d.failurePublished) {
+      n.cpu.at(c).stopper = Stopper.EXIT;
+      return;
+    }
     n.attempt.done.set(c, Math.min(step, U.DONE));
-    if (failedNow && !d.failurePublished) n.cpu.at(c).stopper = Stopper.EXIT;
-    else ctrl.ackState(n, n.cpu.at(c).ret);
+    ctrl.ackState(n, n.cpu.at(c).ret);
   };
 
   /** SEAMRET from SEAMLDR.INSTALL; `ok` is the loader's answer. */
@@ -174,7 +214,7 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
       }
       if (success) n.attempt.installs.set(c, Math.min(s.attempt.installs.get(c) + 1, 2));
       result(n, c, U.CPU_INSTALL, !success);
-      if (s.seamret_invd_vmcs) cpu.currentVmcs = CurrentVmcs.INVALID;
+      if (s.seamret_invd_vmcs) cpu.currentVmcs = Vmcs.INVALID;
       if (d.vmcsSaveRestore && s.seamret_invd_vmcs) {
         cpu.loop = success ? Loop.VMPTRLD : Loop.VMPTRLD_FAILED; // still holding seamldr_lock
         return;
@@ -183,20 +223,22 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
       finish(n, c, U.CPU_INSTALL, !success);
     };
 
-  /** One WORK entry as an action: read the state, do the work (with `inject`), ack_state(). */
-  const workStep = (w: Work, inject: Status): Step => ({
-    name: inject === TdxStatus.TDX_SUCCESS ? w.name : `${w.name}: ${TdxStatus.names[inject]}`,
+  /** One WORK entry as an action: read the state, do the work (with `fault` injected, if given), ack_state(). */
+  const workStep = (w: Work, fault?: Fault): Step => ({
+    name: fault === undefined ? w.name : `${w.name}: ${fault.label ?? TdxStatus.names[fault.status]}`,
     ...sm,
     target: TDX_MODULE,
     leaf: w.leaf,
-    ...(inject === TdxStatus.TDX_SUCCESS ? { description: w.description, source: w.source } : { fault: true, ...ENVIRONMENT, ...w.fault! }),
+    ...(fault === undefined
+      ? { description: w.description, source: w.source }
+      : { fault: true, ...ENVIRONMENT, description: fault.description, source: fault.source }),
     starts: () => w.state,
-    guard: (s, c) => reads(s, c, w),
+    guard: (s, c) => reads(s, c, w) && (fault?.possible?.(s, c) ?? true),
     effect: (s, n, c) => {
       n.cpu.at(c).cur = w.state;
       if (w.leaf === SeamcallLeaf.TDH_SYS_SHUTDOWN) n.attempt.shutdown_issued = true;
       if (w.leaf === SeamcallLeaf.TDH_SYS_UPDATE) n.attempt.update_issued = true;
-      const failed = w.run(s, n, c, inject);
+      const failed = w.run(s, n, c, fault);
       result(n, c, w.state, failed);
       finish(n, c, w.state, failed);
     },
@@ -265,7 +307,7 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
       guard: (s, c) => inUpdate(s, c) && s.cpu.at(c).loop === Loop.SEAMLDR_INSTALL,
       effect: seamret((s) => s.seamldr.num_remaining_updates > 0),
     },
-    ...WORK.map((w) => workStep(w, TdxStatus.TDX_SUCCESS)),
+    ...WORK.map((w) => workStep(w)),
     {
       name: 'ack_state(DONE), return from do_seamldr_install_module',
       ...sm,
@@ -337,7 +379,7 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
       source: 'RFC 03/20 seamldr_call(): VMPTRST/VMPTRLD under guard(irqsave)',
       guard: (s, c) => inUpdate(s, c) && (s.cpu.at(c).loop === Loop.VMPTRLD || s.cpu.at(c).loop === Loop.VMPTRLD_FAILED),
       effect: (s, n, c) => {
-        n.cpu.at(c).currentVmcs = CurrentVmcs.VALID;
+        n.cpu.at(c).currentVmcs = Vmcs.KVM; // the one VMPTRST saved
         n.cpu.at(c).loop = Loop.SPIN;
         finish(n, c, U.CPU_INSTALL, s.cpu.at(c).loop === Loop.VMPTRLD_FAILED);
       },
@@ -357,6 +399,6 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
       guard: (s, c) => inUpdate(s, c) && s.cpu.at(c).loop === Loop.SEAMLDR_INSTALL,
       effect: seamret(() => false),
     },
-    ...WORK.filter((w) => w.fault !== undefined).map((w) => workStep(w, w.fault!.status)),
+    ...WORK.flatMap((w) => w.faults.map((f) => workStep(w, f))),
   ];
 }
