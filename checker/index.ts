@@ -4,9 +4,21 @@
 // Writing a spec: the state schema, the model, parameters and properties.
 export { array, bool, enumOf, int, record, type Plain, type Read, type RecordDomain, type Write } from './domain.js';
 export type { Action, ActionRef, AnyModel, Invariant, LivenessProperty, Model, ReachabilityTarget, Source, Symmetry, TransitionProperty } from './model.js';
-export { declareProperties, defineSpec, eventually, invariant, param, target, transition } from './spec.js';
+export { because, declareProperties, defineSpec, eventually, invariant, param, target, transition } from './spec.js';
 export { andThen, dropAction, mutateAction } from './mutate.js';
-export type { AuditLine, ConfigOptions, DeclaredProperty, Expectation, ParamDecl, Params, ParamValue, PropertyDecl, Spec, Witness } from './spec.js';
+export type {
+  AcceptedMutant,
+  AuditLine,
+  ConfigOptions,
+  DeclaredProperty,
+  Expectation,
+  ParamDecl,
+  Params,
+  ParamValue,
+  PropertyDecl,
+  Spec,
+  Witness,
+} from './spec.js';
 export { checkParams } from './params.js';
 
 // Checking it, and what a check returns.

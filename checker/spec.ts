@@ -153,8 +153,16 @@ export interface Witness<P = Params, M extends AnyModel = AnyModel> {
  */
 export interface AuditLine {
   readonly floor?: number;
-  readonly accepted?: readonly { readonly mutant: string; readonly reason: string }[];
+  readonly accepted?: readonly AcceptedMutant[];
 }
+
+export interface AcceptedMutant {
+  readonly mutant: string;
+  readonly reason: string;
+}
+
+/** Accepts several surviving mutants for one reason: `...because(reason, 'drop-action x', ...)`. */
+export const because = (reason: string, ...mutants: readonly string[]): AcceptedMutant[] => mutants.map((mutant) => ({ mutant, reason }));
 
 export interface Spec {
   readonly name: string;

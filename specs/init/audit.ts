@@ -1,8 +1,7 @@
 // What `tdxmc audit init` may leave alive at the defaults, each survivor with the reason no
 // property should kill it (checker/spec.ts AuditLine). Grouped by reason.
 
-type Accepted = { readonly mutant: string; readonly reason: string };
-const because = (reason: string, ...mutants: string[]): Accepted[] => mutants.map((mutant) => ({ mutant, reason }));
+import { because, type AcceptedMutant } from '../../checker/spec.js';
 
 const fault =
   "an injected fault is the environment's choice (fairness none): nothing requires it to happen, and a fault that changes nothing is one that did not happen; the path it opens is checked wherever it is taken (E1, I14, T2), and R3 requires the deepest error path to be reached";
@@ -27,7 +26,7 @@ const moduleReset =
 const platform =
   'each initial state is one platform (a class of layouts of the family): leaving one out checks fewer platforms, a weaker configuration rather than a model bug; test/init.test.ts checks the construction on every layout and the number of platforms';
 
-export const INIT_AUDIT_ACCEPTED: readonly Accepted[] = [
+export const INIT_AUDIT_ACCEPTED: readonly AcceptedMutant[] = [
   ...because(
     fault,
     'drop-action TDH.SYS.RD → check_features: no NO_RBP_MOD',

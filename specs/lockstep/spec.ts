@@ -208,6 +208,25 @@ export const lockstep = defineSpec({
     { name: 'retry a failed INSTALL', params: { cpus: 4, variant: 'retry' }, expect: { verdict: 'violation', property: 'Terminates' } },
     { name: 'one CPU', params: { cpus: 1 }, expect: { verdict: 'pass' } },
   ],
+  audit: {
+    floor: 0.94,
+    accepted: [
+      ...['drop-action fail', 'stutter fail'].map((mutant) => ({
+        mutant,
+        reason:
+          "an INSTALL failure is the environment's (fairness none): an update that never fails is a legal run, and the retry variant shows Terminates judges the failure path",
+      })),
+      {
+        mutant: 'fail without its write of busy',
+        reason: 'a dead value: after a failure no CPU begins another step (needsWork requires !failed), so the install lock is never read again',
+      },
+      {
+        mutant: 'begin without its write of vmcs[]',
+        reason:
+          "the P-SEAMLDR clobbering the current VMCS is the hardware's doing, not the kernel's: one that kept it is kinder, and VmcsRestored's witness shows it catches a SEAMLDR.INSTALL that returns without reloading it",
+      },
+    ],
+  },
   witnesses: [
     {
       property: 'VmcsRestored',

@@ -1,6 +1,8 @@
 // What `tdxmc audit vmx` may leave alive (at the defaults, and with design=kvm), each survivor
 // with the reason no property should kill it (checker/spec.ts AuditLine).
 
+import { because, type AcceptedMutant } from '../../checker/spec.js';
+
 const requestSelfLoop = 'equivalent: with no request in flight it writes false over false, a self-loop on every state: the same reachable graph';
 
 const ghostCount =
@@ -8,12 +10,10 @@ const ghostCount =
 const frozenRecord =
   "frozen is the kernel's own record (frozen_cpus), read only by thaw_secondary_cpus(): without it a CPU suspend took offline stays offline after resume, a state the administrator's hotplug reaches as well, so no property over what the CPUs are can tell the two apart (the model keeps no record of the administrator's intent)";
 
-/** Mutants that share one reason, by that reason. */
-const alike = (reason: string, mutants: readonly string[]): { mutant: string; reason: string }[] => mutants.map((mutant) => ({ mutant, reason }));
 const DISABLE_STEPS = ['tdx_shutdown: TDH.SYS.DISABLE', 'native_machine_crash_shutdown: TDH.SYS.DISABLE'];
 
-export const VMX_AUDIT_ACCEPTED: readonly { mutant: string; reason: string }[] = [
-  ...alike(requestSelfLoop, ['ignore-guard KVM_RUN returns', 'ignore-guard tdx_tsm request returns']),
+export const VMX_AUDIT_ACCEPTED: readonly AcceptedMutant[] = [
+  ...because(requestSelfLoop, ...['ignore-guard KVM_RUN returns', 'ignore-guard tdx_tsm request returns']),
   {
     mutant: 'drop-action kvm_destroy_vm',
     reason:
@@ -35,13 +35,16 @@ export const VMX_AUDIT_ACCEPTED: readonly { mutant: string; reason: string }[] =
     mutant: 'thaw_secondary_cpus: kvm_online_cpu without its write of cpu[].hp',
     reason: `${frozenRecord} (here the thaw clears the record but leaves the CPU offline)`,
   },
-  ...alike(ghostCount, [
-    'tdx_online_cpu: tdx_cpu_enable without its write of tdx_module.sysinit_calls',
-    'tdx_online_cpu: tdx_cpu_enable writes tdx_module.sysinit_calls -1',
-    'tdx_bringup without its write of tdx_module.sysinit_calls',
-    'tdx_bringup writes tdx_module.sysinit_calls -1',
-    ...DISABLE_STEPS.flatMap((a) => [`${a} without its write of tdx_module.sysinit_calls`, `${a} writes tdx_module.sysinit_calls +1`]),
-  ]),
+  ...because(
+    ghostCount,
+    ...[
+      'tdx_online_cpu: tdx_cpu_enable without its write of tdx_module.sysinit_calls',
+      'tdx_online_cpu: tdx_cpu_enable writes tdx_module.sysinit_calls -1',
+      'tdx_bringup without its write of tdx_module.sysinit_calls',
+      'tdx_bringup writes tdx_module.sysinit_calls -1',
+      ...DISABLE_STEPS.flatMap((a) => [`${a} without its write of tdx_module.sysinit_calls`, `${a} writes tdx_module.sysinit_calls +1`]),
+    ],
+  ),
   {
     mutant: 'tdx_bringup without its write of sysinit_done',
     reason:
