@@ -283,7 +283,7 @@ function save(dir: string, identity: CheckpointIdentity, words: number, s: Searc
   try {
     writeCheckpoint(dir, identity, words, s);
   } catch (e) {
-    throw new Error(`--checkpoint: cannot write into ${dir}: ${(e as Error).message}`, { cause: e });
+    throw new UsageError(`--checkpoint: cannot write into ${dir}: ${(e as Error).message}`);
   }
 }
 

@@ -152,7 +152,7 @@ function onThread(spec: Spec, request: CheckRequest, progress: ProgressPrinter |
         last = m.progress;
         progress?.update(m.progress);
       } else if (m.type === 'done') settle(() => resolve(m.output));
-      else settle(() => reject(Object.assign(new Error(m.message), m.stack === undefined ? {} : { stack: m.stack })));
+      else settle(() => reject(Object.assign(m.usage ? new UsageError(m.message) : new Error(m.message), m.stack === undefined ? {} : { stack: m.stack })));
     });
     worker.on('error', (e) => settle(() => reject(e)));
     worker.on('exit', (code) => settle(() => reject(new Error(`the search thread exited (code ${code}) without a verdict`))));

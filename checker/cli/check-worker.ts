@@ -3,13 +3,15 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadSpec } from '../ci/job.js';
+import { UsageError } from '../exit.js';
 import type { Progress } from '../result.js';
 import { runCheck, type CheckOutput, type CheckRequest } from './check-run.js';
 
 export type CheckWorkerMessage =
   | { readonly type: 'progress'; readonly progress: Progress }
   | { readonly type: 'done'; readonly output: CheckOutput }
-  | { readonly type: 'failed'; readonly message: string; readonly stack?: string };
+  /** `usage`: a UsageError (bad input, an output that cannot be written), which stays one line with exit 2. */
+  | { readonly type: 'failed'; readonly message: string; readonly usage: boolean; readonly stack?: string };
 
 export interface CheckWorkerData {
   readonly module: string;
@@ -26,5 +28,5 @@ try {
   const spec = await loadSpec(data.module, data.spec);
   post({ type: 'done', output: await runCheck(spec, data.request, (progress) => post({ type: 'progress', progress }), data.interval) });
 } catch (e) {
-  post({ type: 'failed', message: (e as Error).message, ...((e as Error).stack === undefined ? {} : { stack: (e as Error).stack }) });
+  post({ type: 'failed', message: (e as Error).message, usage: e instanceof UsageError, ...((e as Error).stack === undefined ? {} : { stack: (e as Error).stack }) });
 }
