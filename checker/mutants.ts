@@ -137,7 +137,10 @@ export function mutants(model: AnyModel, b: Behaviour, operators: readonly Opera
         const shifts = b.shifts.get(a.name);
         for (const delta of [1, -1] as const) {
           const within = shifts?.has(`${field} ${delta > 0 ? '+1' : '-1'}`) ?? false;
-          add({ operator: 'off-by-one', action: a.name, field, delta }, within ? undefined : eq(`every value it writes is the ${delta > 0 ? 'top' : 'bottom'} of the field's domain`));
+          add(
+            { operator: 'off-by-one', action: a.name, field, delta },
+            within ? undefined : eq(`every value it writes is the ${delta > 0 ? 'top' : 'bottom'} of the field's domain`),
+          );
         }
       }
     }

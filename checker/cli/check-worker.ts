@@ -28,5 +28,10 @@ try {
   const spec = await loadSpec(data.module, data.spec);
   post({ type: 'done', output: await runCheck(spec, data.request, (progress) => post({ type: 'progress', progress }), data.interval) });
 } catch (e) {
-  post({ type: 'failed', message: (e as Error).message, usage: e instanceof UsageError, ...((e as Error).stack === undefined ? {} : { stack: (e as Error).stack }) });
+  post({
+    type: 'failed',
+    message: (e as Error).message,
+    usage: e instanceof UsageError,
+    ...((e as Error).stack === undefined ? {} : { stack: (e as Error).stack }),
+  });
 }

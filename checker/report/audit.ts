@@ -67,7 +67,8 @@ export function renderAuditMarkdown(r: AuditResult, seconds: number): string {
 
 export function renderAuditHtml(r: AuditResult, seconds: number): string {
   const [head, ...rows] = auditGrid(r);
-  const cls = (c: string): string => (c === '-' || c === 'equiv' || c === 'accepted' ? '' : c.split('/')[0] === c.split('/')[1] ? ' class="all"' : ' class="some"');
+  const cls = (c: string): string =>
+    c === '-' || c === 'equiv' || c === 'accepted' ? '' : c.split('/')[0] === c.split('/')[1] ? ' class="all"' : ' class="some"';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Audit of ${esc(r.spec)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}
