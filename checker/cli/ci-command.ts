@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { configurationId, configurations } from '../ci/configuration.js';
 import { selectsSpec } from '../ci/select.js';
+import { inShard, parseShard } from '../ci/shard.js';
 import { runGate, type GateRow } from '../ci/gate.js';
 import { renderJunit } from '../ci/junit.js';
 import { renderSarif } from '../ci/sarif.js';
@@ -30,6 +31,12 @@ const options = {
     multiple: true,
     help: 'only the configurations PATTERN names: spec/name whole, case-insensitive, * any characters, ? one; a spec alone names all of its (repeatable)',
   },
+  shard: {
+    type: 'string',
+    value: 'I/N',
+    help: 'only shard I of N (1 <= I <= N) of the selected configurations: every Nth in declaration order, from the Ith, so the N shards together run each once',
+  },
+  list: { type: 'boolean', help: 'print the names of the configurations it would run, as spec/name (one a line), and run nothing' },
   report: {
     ...REPORT_DIR,
     help: 'write the reports of every counterexample and model error, expected or not, into DIR; without --report only unexpected ones go there',
@@ -73,6 +80,7 @@ export const ciCommand = command({
     ['tdxmc ci', 'every configuration of every spec'],
     ['tdxmc ci --only update --only "init/D22*"', "update's configurations and init's whose name starts with D22"],
     ['tdxmc ci --report reports --junit reports/junit.xml --sarif reports/tdxmc.sarif', 'as a CI job runs it'],
+    ['tdxmc ci --shard 2/4 --list', 'the configurations the second of four CI jobs runs'],
   ],
   exits:
     '0 every configuration as expected, 1 some not, 2 bad input, a model error or an output not written, 3 some run incomplete, 130/143 stopped by SIGINT/SIGTERM',
@@ -83,7 +91,14 @@ async function ci(values: Values<typeof options>, positionals: string[], ctx: Co
   if (positionals.length > 0) throw new UsageError(`ci: takes no spec (got ${positionals.join(', ')}); --only selects configurations`);
   const workers = threadCount('--jobs', values.jobs) ?? availableParallelism();
   const timeout = positive('--timeout', values.timeout, false);
-  const configs = configurations(ctx.specs, values.only);
+  const shard = parseShard(values.shard);
+  const selected = configurations(ctx.specs, values.only);
+  const configs = shard === undefined ? selected : inShard(selected, shard);
+  if (values.list) {
+    const ids = configs.map(configurationId);
+    ctx.out.write(values.json ? JSON.stringify({ configurations: ids }) + '\n' : ids.map((id) => id + '\n').join(''));
+    return EXIT.pass;
+  }
   if (values.report !== undefined) requireWritableDir('--report', values.report);
   if (values.junit !== undefined) requireWritableFile('--junit', values.junit);
   if (values.sarif !== undefined) requireWritableFile('--sarif', values.sarif);
