@@ -11,7 +11,7 @@ export class ParentLinks {
 
   constructor(
     instances: number,
-    private readonly budget = new MemoryBudget(Infinity),
+    private readonly budget = MemoryBudget.unbounded(),
   ) {
     this.via = instances <= 0x10000 ? new Uint16Array(1 << 16) : new Uint32Array(1 << 16);
     budget.force(this.bytes);

@@ -30,6 +30,11 @@ export class MemoryBudget {
     this.limitKib = Math.floor(limit / 1024);
   }
 
+  /** A budget without limit, for arrays that are not bounded (a store or links outside a search). */
+  static unbounded(): MemoryBudget {
+    return new MemoryBudget(Infinity);
+  }
+
   /** A budget the search workers can share (they rebuild it over `counts.buffer`). */
   static shared(limit: number): MemoryBudget {
     return new MemoryBudget(limit, new Int32Array(new SharedArrayBuffer(8)));

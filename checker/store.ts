@@ -28,9 +28,6 @@ export interface VisitedStore {
  */
 export const MAX_LOAD = 0.75;
 
-/** A budget without limit, for stores that are not bounded. */
-const unbounded = (): MemoryBudget => new MemoryBudget(Infinity);
-
 /**
  * A cache of recently stored or found fingerprints, in front of a table. Most duplicate
  * successors were seen moments before (the two orders of a commuting pair of steps), so most
@@ -88,7 +85,7 @@ export class FingerprintStore implements VisitedStore {
 
   constructor(
     private readonly words: number,
-    private readonly budget = unbounded(),
+    private readonly budget = MemoryBudget.unbounded(),
     capacity = 1 << 16,
     /** A table to continue from (a checkpoint's), holding `size` fingerprints; its bytes are taken from the budget. */
     from?: { table: Uint32Array; size: number },
@@ -175,7 +172,7 @@ export class ExactStore implements VisitedStore {
 
   constructor(
     private readonly words: number,
-    private readonly budget = unbounded(),
+    private readonly budget = MemoryBudget.unbounded(),
     capacity = 1 << 12,
     /** States to continue from (a checkpoint's): `size` of them, packed, from word 0. */
     from?: { arena: Uint32Array; size: number },
