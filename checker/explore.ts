@@ -219,6 +219,7 @@ export class Exploration<D extends RecordDomain> {
     const f = this.found;
     if (f) return { verdict: f.fault ? 'error' : f.property < 0 ? 'deadlock' : 'violation', stats, found: f };
     if (this.stoppedBy || this.cut) return { verdict: 'incomplete', stats, stoppedBy: this.stoppedBy ?? 'max-depth' };
-    return complete(stats, this.succ.reached);
+    const kept = this.store.contents;
+    return complete(stats, this.succ.reached, kept.kind === 'fingerprints' ? kept.words : undefined);
   }
 }

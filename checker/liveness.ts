@@ -1,7 +1,8 @@
 // Liveness under fairness (TLC's approach, on the one successor step): a breadth-first search
 // records the reachable graph compactly, in arrays allocated once at the sizes the safety
-// search counted — per state its first edge, per edge its target and action instance in one
-// word, per state one bit of each property's `from` and `to` — and then, for each
+// search counted — states numbered through the safety search's own table (state-numbers.ts),
+// per state its first edge, per edge its target and action instance in one word, per state
+// one bit of each property's `from` and `to` — and then, for each
 // property, Tarjan's algorithm (iterative) finds the strongly connected components of the
 // states where `to` fails. A component is fair when no weakly fair action instance is enabled
 // in all of its states yet never taken inside it, and no strongly fair one is enabled in some
@@ -16,7 +17,7 @@ import type { CompiledModel } from './compiled.js';
 import type { RecordDomain } from './domain.js';
 import { Expansion, Successors } from './expand.js';
 import type { LivenessProperty } from './model.js';
-import { hashHi, hashLo } from './fingerprint.js';
+import { StateNumbers, VisitedNumbers, type StateNumbering } from './state-numbers.js';
 
 /** The reachable graph: states numbered in BFS order, edges grouped by source. */
 export interface StateGraphCsr {
@@ -68,68 +69,6 @@ const refRangeFor = (refs: number): number => 2 ** Math.max(0, Math.ceil(Math.lo
 /** Bytes per edge: one 32-bit word while target * refRange + ref fits in it, else a double (exact to 2^53). */
 export const edgeBytes = (states: number, refs: number): 4 | 8 => (states * refRangeFor(refs) <= 2 ** 32 ? 4 : 8);
 
-/** Filled slots at most this share of the table (linear probing stays short). */
-const LOAD = 0.9;
-
-/**
- * Numbers states by their 64-bit fingerprint, for edges to known states. A slot is one 32-bit
- * word: the state's number plus one in the low bits, and in the bits a number does not need,
- * a tag from the fingerprint, so that a probe reads the fingerprint (kept per number) only
- * when the tag matches. Sized once for `capacity` states.
- */
-class StateNumbers {
-  size = 0;
-  /** Whether the last `number` added the state. */
-  added = false;
-  readonly slots: Uint32Array;
-  /** Per number: the fingerprint's two halves. */
-  readonly fp: Uint32Array;
-  private readonly idMask: number;
-  private readonly tagMask: number;
-
-  constructor(
-    private readonly words: number,
-    private readonly capacity: number,
-  ) {
-    this.slots = new Uint32Array(Math.max(2, Math.ceil(capacity / LOAD)));
-    this.fp = new Uint32Array(2 * capacity);
-    const idBits = Math.ceil(Math.log2(capacity + 1));
-    this.idMask = 2 ** idBits - 1;
-    this.tagMask = (0xffffffff - this.idMask) >>> 0;
-  }
-
-  get bytes(): number {
-    return this.slots.byteLength + this.fp.byteLength;
-  }
-
-  /** The number of the state in `words`, a new one when it is new. */
-  number(words: Uint32Array): number {
-    const hi = hashHi(words, 0, this.words) || 1;
-    const lo = hashLo(words, 0, this.words) || 1;
-    const { slots, fp, idMask, tagMask } = this;
-    const tag = (lo & tagMask) >>> 0;
-    const n = slots.length;
-    for (let i = Math.floor((hi * n) / 2 ** 32); ; i = i + 1 === n ? 0 : i + 1) {
-      const s = slots[i]!;
-      if (s === 0) {
-        const id = this.size++;
-        if (id === this.capacity) throw new Error('internal: the liveness graph has more states than the safety search counted');
-        slots[i] = (tag | (id + 1)) >>> 0;
-        fp[2 * id] = hi;
-        fp[2 * id + 1] = lo;
-        this.added = true;
-        return id;
-      }
-      if ((s & tagMask) >>> 0 !== tag) continue;
-      const id = ((s & idMask) >>> 0) - 1;
-      if (fp[2 * id] === hi && fp[2 * id + 1] === lo) {
-        this.added = false;
-        return id;
-      }
-    }
-  }
-}
-
 /**
  * The states waiting to be expanded, in number order, in a ring: a state's words are dropped
  * once it has been expanded, so the queue holds a BFS frontier, not every state, and grows
@@ -139,12 +78,14 @@ class StateQueue {
   private data: Uint32Array;
   /** Where the oldest state held starts, and how many are held. */
   private head = 0;
-  private count = 0;
+  count = 0;
   constructor(
     private readonly W: number,
     private readonly meter: Meter,
+    /** The graph's states: a small model's queue starts small. */
+    states: number,
   ) {
-    this.data = new Uint32Array(W << 12);
+    this.data = new Uint32Array(W * Math.max(16, Math.min(Math.ceil(states / 16), 4096)));
     meter.take(this.data.byteLength);
   }
   push(words: Uint32Array): void {
@@ -183,7 +124,9 @@ const WIDE = 0xff;
 /**
  * Records the reachable graph of a model that passed its safety check (the search stops, as
  * `not-safe`, at anything the safety check would report), within `maxStates` and `memory`.
- * `size` is what the safety search counted; the arrays are allocated once at it.
+ * `size` is what the safety search counted; the arrays are allocated once at it. `visited`,
+ * the safety search's fingerprint table when it kept one, numbers the states; it is borrowed
+ * only while recording.
  */
 export function recordGraph<D extends RecordDomain>(
   cm: CompiledModel<D>,
@@ -191,6 +134,7 @@ export function recordGraph<D extends RecordDomain>(
   maxStates: number,
   memory: number,
   size: GraphSize,
+  visited?: Uint32Array,
 ): RecordResult {
   if (size.states > maxStates) return { kind: 'stopped', why: 'max-states' };
   const L = props.length;
@@ -198,23 +142,25 @@ export function recordGraph<D extends RecordDomain>(
   const refRange = refRangeFor(cm.refs.length);
   const perEdge = edgeBytes(size.states, cm.refs.length);
   const meter = new Meter();
-  // Recording holds the numbering table, the out-degrees, the bits and the edges; the search
-  // after it the offsets in place of table and degrees, and its own arrays (findLasso).
-  const tableBytes = 4 * Math.max(2, Math.ceil(size.states / LOAD)) + 8 * size.states;
+  // Recording holds the numbering, the out-degrees, the bits and the edges; the search after
+  // it the offsets in place of numbering and degrees, and its own arrays (findLasso).
+  // The borrowed table is not the graph's, but the budget bounds what is held at once.
+  const numberingBytes =
+    visited === undefined ? StateNumbers.bytesFor(size.states) : visited.byteLength + VisitedNumbers.bytesFor(size.states, visited.length >>> 1);
   const need =
-    Math.max(tableBytes + size.states, 4 * (size.states + 1) + SEARCH_BYTES_PER_STATE * size.states) + size.states * bytesPerState + perEdge * size.edges;
+    Math.max(numberingBytes + size.states, 4 * (size.states + 1) + SEARCH_BYTES_PER_STATE * size.states) + size.states * bytesPerState + perEdge * size.edges;
   if (need > memory) return { kind: 'stopped', why: 'memory' };
   const succ = new Successors(cm, undefined);
   const { cur, next } = succ;
   const view = cm.layout.newView();
   view.bind(next);
-  const numbers = new StateNumbers(cm.words, size.states);
+  const numbers: StateNumbering = visited === undefined ? new StateNumbers(cm.words, size.states) : new VisitedNumbers(cm.words, visited);
   const bits = new Uint8Array(size.states * bytesPerState);
   const degree = new Uint8Array(size.states);
   const wide = new Map<number, number>();
   const edges = perEdge === 4 ? new Uint32Array(size.edges) : new Float64Array(size.edges);
   meter.take(numbers.bytes + bits.byteLength + degree.byteLength + edges.byteLength);
-  const queue = new StateQueue(cm.words, meter);
+  const queue = new StateQueue(cm.words, meter, size.states);
   let edgeCount = 0;
   const initial: { id: number; init: number }[] = [];
 
@@ -372,18 +318,20 @@ function lasso(s: Search, kind: LivenessProperty<RecordDomain>['form'], fair: Ui
   if (start < 0) return undefined;
   const prefix = path(
     g,
+    s.index,
     g.initial.map((i) => i.id),
     (v) => v === start,
     () => true,
   )!;
   const toGoal = path(
     g,
+    s.index,
     [start],
     (v) => low[v] !== 0 || (flags[v]! & STAY) !== 0,
     (w) => (flags[w]! & (IN_G | BAD)) === (IN_G | BAD),
   )!;
   const entry = toGoal.end;
-  const cycle = (flags[entry]! & STAY) !== 0 ? [] : fairCycle(g, entry, low, fair);
+  const cycle = (flags[entry]! & STAY) !== 0 ? [] : fairCycle(g, s.index, entry, low, fair);
   const init = g.initial.find((i) => i.id === prefix.start)!.init;
   const steps = [...prefix.refs, ...toGoal.refs];
   return { init, steps: [...steps, ...cycle], loopStart: steps.length };
@@ -397,9 +345,13 @@ function stays(g: StateGraphCsr, v: number, fair: Uint8Array): boolean {
 
 /** A growable stack of 32-bit integers, its bytes on the graph's meter. */
 class IntStack {
-  data = new Int32Array(1024);
+  data: Int32Array;
   length = 0;
-  constructor(private readonly meter: Meter) {
+  constructor(
+    private readonly meter: Meter,
+    states: number,
+  ) {
+    this.data = new Int32Array(Math.max(16, Math.min(states, 1024)));
     meter.take(this.data.byteLength);
   }
   push(v: number): void {
@@ -428,8 +380,8 @@ function sccs(s: Search, inSub: number, visit: (members: number[]) => void, root
   const { g, flags, index, low } = s;
   const n = g.states;
   // Tarjan's stack, and the explicit call stack: the state and its next edge.
-  const stack = new IntStack(g.meter);
-  const calls = new IntStack(g.meter);
+  const stack = new IntStack(g.meter, n);
+  const calls = new IntStack(g.meter, n);
   let counter = 0;
   const enter = (v: number): void => {
     index[v] = low[v] = counter++;
@@ -537,27 +489,32 @@ function sourceOf(g: StateGraphCsr, e: number): number {
   return lo;
 }
 
-/** A shortest path (BFS over edges to states `through` admits) from one of `from` to a state `at` accepts. */
+/**
+ * A shortest path (BFS over edges to states `through` admits) from one of `from` to a state
+ * `at` accepts. `parent`, one number per state, is scratch the caller lends (the search's
+ * Tarjan index, free by then); the queue holds only the BFS frontier.
+ */
 function path(
   g: StateGraphCsr,
+  parent: Int32Array,
   from: readonly number[],
   at: (v: number) => boolean,
   through: (w: number) => boolean,
 ): { start: number; end: number; refs: number[] } | undefined {
-  const n = g.states;
   // Per state the edge it was reached by: -1 not reached, -2 a start.
-  const parent = new Int32Array(n).fill(-1);
-  const queue = new Int32Array(n);
-  g.meter.take(8 * n);
+  parent.fill(-1);
+  const queue = new StateQueue(1, g.meter, g.states);
+  const one = new Uint32Array(1);
+  const visit = (w: number, by: number): void => {
+    parent[w] = by;
+    one[0] = w;
+    queue.push(one);
+  };
   try {
-    let tail = 0;
-    for (const s of from) {
-      if (parent[s] !== -1) continue;
-      parent[s] = -2;
-      queue[tail++] = s;
-    }
-    for (let q = 0; q < tail; q++) {
-      const v = queue[q]!;
+    for (const s of from) if (parent[s] === -1) visit(s, -2);
+    while (queue.count > 0) {
+      queue.take(one);
+      const v = one[0]!;
       if (at(v)) {
         const refs: number[] = [];
         let u = v;
@@ -566,14 +523,12 @@ function path(
       }
       for (let e = g.first[v]!; e < g.first[v + 1]!; e++) {
         const w = target(g, e);
-        if (parent[w] !== -1 || !through(w)) continue;
-        parent[w] = e;
-        queue[tail++] = w;
+        if (parent[w] === -1 && through(w)) visit(w, e);
       }
     }
     return undefined;
   } finally {
-    g.meter.give(8 * n);
+    queue.release();
   }
 }
 
@@ -582,7 +537,7 @@ function path(
  * meets every fairness requirement: each fair instance enabled in the component is taken, or
  * (weak fairness) a state where it is disabled is visited.
  */
-function fairCycle(g: StateGraphCsr, entry: number, goal: Int32Array, fair: Uint8Array): number[] {
+function fairCycle(g: StateGraphCsr, parent: Int32Array, entry: number, goal: Int32Array, fair: Uint8Array): number[] {
   const comp = new Set<number>();
   for (let v = 0; v < g.states; v++) if (goal[v] === goal[entry]) comp.add(v);
   const inComp = (w: number): boolean => comp.has(w);
@@ -595,7 +550,7 @@ function fairCycle(g: StateGraphCsr, entry: number, goal: Int32Array, fair: Uint
     const everywhere = [...comp].every((v) => hasRef(g, v, r));
     // Weak fairness is met by a state where r is disabled; otherwise r must be taken.
     const meets = (v: number): boolean => (fair[r] === 1 && !everywhere && !hasRef(g, v, r)) || edgeInto(g, v, r, inComp) >= 0;
-    const leg = path(g, [at], meets, inComp)!;
+    const leg = path(g, parent, [at], meets, inComp)!;
     refs.push(...leg.refs);
     at = leg.end;
     const e = edgeInto(g, at, r, inComp);
@@ -610,7 +565,7 @@ function fairCycle(g: StateGraphCsr, entry: number, goal: Int32Array, fair: Uint
     refs.push(refOf(g, e));
     at = target(g, e);
   }
-  refs.push(...path(g, [at], (v) => v === entry, inComp)!.refs);
+  refs.push(...path(g, parent, [at], (v) => v === entry, inComp)!.refs);
   return refs;
 }
 

@@ -49,12 +49,14 @@ export interface SearchResult {
   stoppedBy?: 'max-states' | 'max-depth' | 'memory' | 'time';
   /** The reachability targets (Model.targets indices) no stored state reached, of a search that explored everything. */
   unreached?: number[];
+  /** A search that explored everything into a fingerprint table: the table (pairs by slot), which numbers the liveness graph's states. */
+  visited?: Uint32Array;
 }
 
 /** The verdict of a search that explored everything within its bounds and found nothing: pass, unless a target stayed out of reach. */
-export function complete(stats: SearchStats, reached: Uint8Array): SearchResult {
+export function complete(stats: SearchStats, reached: Uint8Array, visited: Uint32Array | undefined): SearchResult {
   const unreached = [...reached.keys()].filter((t) => reached[t] === 0);
-  return unreached.length > 0 ? { verdict: 'unreachable', stats, unreached } : { verdict: 'pass', stats };
+  return unreached.length > 0 ? { verdict: 'unreachable', stats, unreached } : { verdict: 'pass', stats, ...(visited === undefined ? {} : { visited }) };
 }
 
 export interface Progress {

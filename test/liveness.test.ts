@@ -1,7 +1,9 @@
 // Liveness under fairness against an independent oracle: on random small models with random
 // fairness per action, the verdict of every liveness kind equals a naive fair-cycle search
 // over the naive enumerator's graph (graphlib's Tarjan, plain objects), and every lasso
-// replays, returns to where its cycle starts, never meets the goal, and is fair.
+// replays, returns to where its cycle starts, never meets the goal, and is fair; the graph
+// numbered through the safety search's fingerprint table or a table of its own (an exact
+// search keeps none) gives the same lasso.
 
 import { alg, Graph } from '@dagrejs/graphlib';
 import fc from 'fast-check';
@@ -105,6 +107,10 @@ describe('liveness under fairness', () => {
         const r = check(cm);
         const want = naiveViolated(m, fairness, kind, to, from);
         expect(r.verdict).toBe(want ? 'violation' : 'pass');
+        // The graph numbered by the safety search's table and by a table of its own: one lasso.
+        const own = check(cm, { exact: true });
+        expect(own.violation?.steps).toEqual(r.violation?.steps);
+        expect(own.violation?.loopStart).toEqual(r.violation?.loopStart);
         if (!want) return;
         const v = r.violation!;
         expect(v.property.name).toBe('Live');

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type * as Bfs from '../checker/bfs.js';
+import type * as Check from '../checker/check.js';
 import type * as Compiled from '../checker/compiled.js';
 import type * as Coordinator from '../checker/parallel/coordinator.js';
 import type * as SharedTableModule from '../checker/parallel/shared-table.js';
@@ -22,6 +23,7 @@ const { parallelBfs } = await built<typeof Coordinator>('checker/parallel/coordi
 const { SharedTable } = await built<typeof SharedTableModule>('checker/parallel/shared-table.js');
 const { MAX_LOAD } = await built<typeof Store>('checker/store.js');
 const { bfs } = await built<typeof Bfs>('checker/bfs.js');
+const { checkParallel } = await built<typeof Check>('checker/check.js');
 const { CompiledModel } = await built<typeof Compiled>('checker/compiled.js');
 const { findSpec } = await built<typeof Specs>('specs/index.js');
 const { resolveParams } = await built<typeof Params>('checker/params.js');
@@ -48,6 +50,23 @@ describe('parallel BFS', () => {
         if (passes) expect(two.stats.distinctStates).toBeGreaterThan(4 << 7);
       });
     }
+  }
+});
+
+describe('liveness after a parallel search', () => {
+  // The graph is numbered through the workers' shared table: the lasso must not depend on it.
+  for (const variant of ['ack', 'retry'] as const) {
+    it(`lockstep ${variant}: the verdict and lasso of one thread`, async () => {
+      const spec = findSpec('lockstep')!;
+      const p = resolveParams(spec.params, ['cpus=5', `variant=${variant}`]);
+      if (!p.ok) throw new Error(p.error);
+      const one = await checkParallel(spec, p.params, { workers: 1 });
+      const two = await checkParallel(spec, p.params, { workers: 2, probe: false });
+      expect(two.stats.workers).toBe(2);
+      expect(two.liveness?.checked).toEqual(['Terminates']);
+      expect(two.verdict).toBe(variant === 'ack' ? 'pass' : 'violation');
+      expect([two.verdict, two.violation?.steps, two.violation?.loopStart]).toEqual([one.verdict, one.violation?.steps, one.violation?.loopStart]);
+    });
   }
 });
 

@@ -257,7 +257,9 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
     }
     await pool.close();
     const seconds = (performance.now() - started) / 1000;
-    return cut ? { verdict: 'incomplete', stoppedBy: 'max-depth', stats: stats(seconds) } : complete(stats(seconds), succ.reached);
+    return cut
+      ? { verdict: 'incomplete', stoppedBy: 'max-depth', stats: stats(seconds) }
+      : complete(stats(seconds), succ.reached, new Uint32Array(table.buffer));
   } catch (e) {
     await pool.close();
     throw e;
