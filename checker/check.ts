@@ -57,7 +57,7 @@ export interface ModelError {
   readonly message: string;
   /** Steps from an initial state to the state where it threw. */
   readonly depth: number;
-  /** That state's number in the search's order (insertion order of the visited set). */
+  /** That state's number in the search's order (insertion order of the visited set); -1 from a simulation, which numbers none. */
   readonly stateNumber: number;
   /**
    * From an initial state to the state where it threw (the last entry); with a transition
@@ -114,7 +114,7 @@ export function propertyDecl(cm: CompiledModel, index: number): PropertyDecl {
 export function check<D extends RecordDomain>(model: Model<D> | CompiledModel<D>, opts: CheckOptions = {}): CheckOutcome {
   const cm = model instanceof CompiledModel ? model : new CompiledModel(model);
   const r = (opts.search ?? 'bfs') === 'dfs' ? dfs(cm, opts) : bfs(cm, opts);
-  return outcome(cm, r, opts);
+  return outcomeOf(cm, r, opts);
 }
 
 /**
@@ -131,25 +131,26 @@ export async function checkParallel(spec: Spec, params: Params, opts: CheckOptio
     // Starting workers costs more than small searches take: try one thread first, up to a size.
     const limit = Math.min(opts.maxStates ?? Infinity, PROBE_STATES);
     const first = bfs(cm, { ...opts, maxStates: limit });
-    if (first.stoppedBy !== 'max-states' || limit === opts.maxStates) return outcome(cm, first, opts);
+    if (first.stoppedBy !== 'max-states' || limit === opts.maxStates) return outcomeOf(cm, first, opts);
     probeSeconds = first.stats.seconds;
   }
   const r = await parallelBfs(cm, { module: spec.file, name: spec.name, params, skipProperties: opts.skipProperties ?? [] }, opts, opts.workers);
   r.stats.seconds += probeSeconds;
-  return outcome(cm, r, opts);
+  return outcomeOf(cm, r, opts);
 }
 
 /** States a search may reach on one thread before checkParallel starts workers. */
 export const PROBE_STATES = 100_000;
 
-function outcome<D extends RecordDomain>(cm: CompiledModel<D>, r: SearchResult, opts: CheckOptions): CheckOutcome {
+/** A search's result as a check's outcome: the finding's trace rebuilt, liveness checked after a pass (unless opts say not). */
+export function outcomeOf<D extends RecordDomain>(cm: CompiledModel<D>, r: SearchResult, opts: CheckOptions): CheckOutcome {
   const reduced = (opts.symmetry ?? false) && (cm.model.symmetry?.length ?? 0) > 0;
   const out: CheckOutcome = { verdict: r.verdict, stats: r.stats, reduced, compiled: cm as unknown as CompiledModel };
   if (r.stoppedBy) out.stoppedBy = r.stoppedBy;
   if (r.unreached) out.unreachable = r.unreached.map((t) => propertyDecl(cm as unknown as CompiledModel, cm.firstTarget + t));
   const f = r.found;
   if (f === undefined) {
-    checkLiveness(cm as unknown as CompiledModel, out, opts);
+    checkLiveness(cm as unknown as CompiledModel, out, opts, r);
     return measured(out);
   }
   if (f.init === undefined || f.steps === undefined) throw new Error('internal: a finding without its path');
@@ -171,10 +172,11 @@ function measured(out: CheckOutcome): CheckOutcome {
 
 /**
  * Checks the liveness properties of a model whose safety search passed: the reachable graph
- * is recorded again and searched for fair cycles (liveness.ts). Symmetry reduction is not
+ * is recorded again, numbered by the safety search's table, and searched for fair cycles
+ * (liveness.ts). Symmetry reduction is not
  * sound for them here, so it skips them, and says so.
  */
-function checkLiveness(cm: CompiledModel, out: CheckOutcome, opts: CheckOptions): void {
+function checkLiveness(cm: CompiledModel, out: CheckOutcome, opts: CheckOptions, safety: SearchResult): void {
   const props = cm.model.liveness ?? [];
   if (props.length === 0) return;
   const skip = (skipped: string): void => void (out.liveness = { checked: [], skipped, seconds: 0, bytes: 0, edges: 0 });
@@ -183,7 +185,7 @@ function checkLiveness(cm: CompiledModel, out: CheckOutcome, opts: CheckOptions)
   if (opts.symmetry && out.reduced) return skip('symmetry reduction is not sound for liveness here');
   const started = performance.now();
   const size = { states: out.stats.distinctStates, edges: out.stats.transitions };
-  const r = recordGraph(cm, props, opts.maxStates ?? Infinity, opts.memory ?? defaultMemory(), size);
+  const r = recordGraph(cm, props, opts.maxStates ?? Infinity, opts.memory ?? defaultMemory(), size, borrowVisited(safety));
   const seconds = (): number => (performance.now() - started) / 1000;
   if (r.kind === 'stopped') {
     // A liveness verdict needs the whole graph: a bound makes it incomplete, never a pass.
@@ -211,6 +213,13 @@ function checkLiveness(cm: CompiledModel, out: CheckOutcome, opts: CheckOptions)
   }
   out.liveness = { checked, seconds: seconds(), bytes: r.bytes, edges: r.graph.edges.length };
   out.stats.memoryPeak = Math.max(out.stats.memoryPeak, r.bytes);
+}
+
+/** The safety search's table, taken out of its result so that it is freed once the graph is recorded. */
+function borrowVisited(safety: SearchResult): Uint32Array | undefined {
+  const t = safety.visited;
+  delete safety.visited;
+  return t;
 }
 
 function modelError(cm: CompiledModel, f: FoundPath, trace: TraceStep[], steps: number[]): ModelError {
@@ -245,6 +254,6 @@ export function describeModelError(e: ModelError): string {
     'end state': 'the end-state predicate',
     target: `reachability target ${e.property}`,
   };
-  const where = e.phase === 'init' ? '' : ` at depth ${e.depth} (state #${e.stateNumber})`;
+  const where = e.phase === 'init' ? '' : ` at depth ${e.depth}${e.stateNumber < 0 ? '' : ` (state #${e.stateNumber})`}`;
   return `${what[e.phase]} threw ${JSON.stringify(e.message)}${where}`;
 }

@@ -123,10 +123,12 @@ export class Successors<D extends RecordDomain = RecordDomain> {
 
   /**
    * Expands the state in `cur`, handing each successor to `sink`. Allocates nothing. Without a
-   * sink it only tells whether the state is a deadlock (Deadlock, Done or Fault).
+   * sink it only tells whether the state is a deadlock (Deadlock, Done or Fault). With
+   * `choose` (a random walk, simulate.ts) only the successor by the instance it picks, by its
+   * place among the n in `enabled`, is made; Stopped when it picks none (-1).
    */
-  expand(sink: Sink | null): Expansion {
-    const { cm, cur, next, s, nr, nw, en, fired, canon, judge } = this;
+  expand(sink: Sink | null, choose?: (enabled: Int32Array, n: number) => number): Expansion {
+    const { cm, cur, next, s, nw, en, fired, canon, judge } = this;
     const W = cur.length;
     let at = At.Guard;
     let ref = -1;
@@ -137,7 +139,14 @@ export class Successors<D extends RecordDomain = RecordDomain> {
         return cm.model.isEndState(s) ? Expansion.Done : Expansion.Deadlock;
       }
       if (sink === null) return Expansion.Done;
-      for (let e = 0; e < n; e++) {
+      let e = 0;
+      let end = n;
+      if (choose !== undefined) {
+        e = choose(en, n);
+        if (e < 0) return Expansion.Stopped;
+        end = e + 1;
+      }
+      for (; e < end; e++) {
         ref = en[e]!;
         for (let k = 0; k < W; k++) next[k] = cur[k]!;
         at = At.Effect;
@@ -145,12 +154,7 @@ export class Successors<D extends RecordDomain = RecordDomain> {
         fired[ref]!++;
         if (judge) {
           at = At.Step;
-          const p = cm.firstViolatedStep(s, ref, nr);
-          if (p >= 0) {
-            this.property = p;
-            this.ref = ref;
-            return Expansion.Violation;
-          }
+          if (this.brokenStep(ref)) return Expansion.Violation;
         }
         at = At.Engine;
         if (canon !== undefined) canon.canon(next);
@@ -162,6 +166,15 @@ export class Successors<D extends RecordDomain = RecordDomain> {
       this.fault = this.locate(at, ref, e);
       return Expansion.Fault;
     }
+  }
+
+  /** Whether the step `ref` just took from `cur` to `next` breaks a transition property (then `property` and `ref` say which). */
+  private brokenStep(ref: number): boolean {
+    const p = this.cm.firstViolatedStep(this.s, ref, this.nr);
+    if (p < 0) return false;
+    this.property = p;
+    this.ref = ref;
+    return true;
   }
 
   /**

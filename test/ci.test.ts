@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type * as CiCommand from '../checker/cli/ci-command.js';
@@ -21,6 +20,7 @@ import type * as Summary from '../checker/ci/summary.js';
 import type { Expectation, Spec } from '../checker/spec.js';
 import { parseXml, type XmlElement } from './support/xml.js';
 import { built } from './support/built.js';
+import { invoke } from './support/invoke.js';
 
 const { ciCommand } = await built<typeof CiCommand>('checker/cli/ci-command.js');
 const { diffCommand } = await built<typeof DiffCommand>('checker/cli/diff-command.js');
@@ -37,26 +37,7 @@ const BIN = fileURLToPath(new URL('../bin/tdxmc.js', import.meta.url));
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tdxmc-ci-'));
 const withExpectations = (expectations: Expectation[]): Spec => ({ ...counter, expectations });
-const sink = (onText: (s: string) => void) =>
-  new Writable({
-    write(chunk, _enc, done) {
-      onText(String(chunk));
-      done();
-    },
-  });
-
-async function run(command: typeof ciCommand, specs: readonly Spec[], ...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await command.invoke(args, {
-    specs,
-    version: '0.0.0-test',
-    out: sink((s) => (out += s)),
-    err: sink((s) => (err += s)) as unknown as NodeJS.WriteStream,
-  });
-  return { code, out, err };
-}
-const ci = (specs: readonly Spec[], ...args: string[]) => run(ciCommand, specs, ...args);
+const ci = (specs: readonly Spec[], ...args: string[]) => invoke(ciCommand, specs, ...args);
 
 function tdxmc(args: string[], cwd?: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', ...(cwd === undefined ? {} : { cwd }) });
@@ -74,14 +55,12 @@ describe('tdxmc ci: lines, tally, exit codes', () => {
     const r = await ci([counter], '--quiet', '--report', dir);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^tdxmc ci: 3 configurations of 1 spec on \d worker threads?$/m);
-    expect(r.out).toMatch(/^ok +counter +reference +defaults +expected pass +got pass {2}6 states {2}\d+\.\d\d s$/m);
-    expect(r.out).toMatch(
-      /^ok +counter +double step +step=2 +expected violation of NotPastMax in 3 steps +got violation of NotPastMax in 3 steps {2}4 states/m,
-    );
-    expect(r.out).toMatch(/^ok +counter +stuck at 3 +stuck=true +expected deadlock in 3 steps +got deadlock in 3 steps {2}4 states/m);
-    // Columns line up: what was expected and what was got start at one column on every line.
+    expect(r.out).toMatch(/^ok +counter +reference +defaults +pass +6 states {2}\d+\.\d\d s$/m);
+    expect(r.out).toMatch(/^ok +counter +double step +step=2 +violation of NotPastMax in 3 steps {2}4 states/m);
+    expect(r.out).toMatch(/^ok +counter +stuck at 3 +stuck=true +deadlock in 3 steps +4 states/m);
+    // Columns line up: the outcomes start at one column on every line.
     const rows = r.out.split('\n').filter((l) => l.startsWith('ok'));
-    expect(new Set(rows.map((l) => [l.indexOf('expected'), l.indexOf('got')].join()))).toHaveLength(1);
+    expect(new Set(rows.map((l, i) => l.indexOf(['pass', 'violation', 'deadlock'][i]!)))).toHaveLength(1);
     expect(r.out.trimEnd().split('\n').at(-1)).toMatch(/^3 passed, 0 failed in \d+\.\d s$/);
     // --report: every counterexample's reports, expected or not.
     expect(
@@ -95,7 +74,7 @@ describe('tdxmc ci: lines, tally, exit codes', () => {
     const dir = tmp();
     const r = await ci([flipped], '--quiet', '--report', dir);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^FAIL +counter +double step +step=2 +expected pass +got violation of NotPastMax in 3 steps {2}4 states/m);
+    expect(r.out).toMatch(/^FAIL +counter +double step +step=2\n {6}expected pass, got violation of NotPastMax in 3 steps {2}4 states/m);
     expect(r.out).toContain(
       '1 configuration not as expected:\n  counter/double step (step=2): expected pass, got violation of NotPastMax in 3 steps\n    NotPastMax is broken: see the counterexample\n    reports: ',
     );
@@ -118,7 +97,7 @@ describe('tdxmc ci: lines, tally, exit codes', () => {
       tmp(),
     );
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/stops failing .*expected violation of NotPastMax +got pass/);
+    expect(r.out).toMatch(/stops failing .*\n +expected violation of NotPastMax, got pass/);
     expect(r.out).toContain('no reachable state breaks it any more');
     expect(r.out).toContain('it fails for another reason (NotPastMax) than the expected BelowSixty');
     expect(r.out).toContain('the shortest counterexample changed length');
@@ -146,7 +125,7 @@ describe('tdxmc ci: lines, tally, exit codes', () => {
   it('a search bound that cuts a run: exit 3, incomplete is never a pass', async () => {
     const r = await ci([withExpectations([{ name: 'bounded', params: {}, options: { maxStates: 2 }, expect: { verdict: 'pass' } }])], '--quiet');
     expect(r.code).toBe(3);
-    expect(r.out).toMatch(/^FAIL .*expected pass +got incomplete \(stopped by max-states\) {2}2 states/m);
+    expect(r.out).toMatch(/^FAIL .*\n +expected pass, got incomplete \(stopped by max-states\) {2}2 states/m);
     expect(r.out).toMatch(/^0 passed, 1 failed \(1 incomplete\) in /m);
   });
 
@@ -155,7 +134,7 @@ describe('tdxmc ci: lines, tally, exit codes', () => {
     const r = await ci([counter, grid], '--quiet', '--timeout', '1', '--jobs', '1', '--report', tmp());
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.code).toBe(3);
-    expect(r.out).toMatch(/^FAIL {2}grid .*got incomplete \(stopped by time\)/m);
+    expect(r.out).toMatch(/^FAIL {2}grid .*\n +expected pass, got incomplete \(stopped by time\)/m);
     expect(r.out).toContain('not finished within the --timeout budget');
     const both = await ci([flipped, grid], '--quiet', '--timeout', '1.5', '--report', tmp());
     expect(both.code).toBe(1);
@@ -258,7 +237,7 @@ describe('tdxmc ci: outputs and interruption', () => {
     mkdirSync(join(dir, 'counter--step=2--NotPastMax.md'));
     const r = await ci([counter], '--quiet', '--report', dir, '--junit', join(dir, 'junit.xml'));
     expect(r.code).toBe(2);
-    expect(r.out).toMatch(/^ok +counter +double step +step=2 +expected violation of NotPastMax in 3 steps +got violation of NotPastMax in 3 steps/m);
+    expect(r.out).toMatch(/^ok +counter +double step +step=2 +violation of NotPastMax in 3 steps {2}4 states/m);
     expect(r.out.trimEnd().split('\n').at(-1)).toMatch(/^3 passed, 0 failed in /);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/^tdxmc: --report: counter\/double step: cannot write into /);
@@ -350,7 +329,7 @@ interface Sarif {
 }
 
 describe('tdxmc ci --sarif', () => {
-  it('SARIF 2.1.0: one result per unexpected counterexample, at the line defining the property', async () => {
+  it('SARIF 2.1.0: one result per failed gate, at the line of the property (ci-formats.test.ts checks the rest)', async () => {
     const dir = tmp();
     const specs = [
       withExpectations([
@@ -371,7 +350,7 @@ describe('tdxmc ci --sarif', () => {
     expect(ids).toEqual(['counter/NotPastMax', 'counter/BelowSixty', 'counter/deadlock']);
     expect(driver.rules[0]!.shortDescription.text).toBe('x never passes max');
     const results = log.runs[0]!.results;
-    expect(results.map((r) => r.ruleId)).toEqual(['counter/NotPastMax', 'counter/deadlock']);
+    expect(results.map((r) => r.ruleId)).toEqual(['counter/NotPastMax', 'counter/NotPastMax', 'counter/deadlock']);
     const source = readFileSync(FIXTURE, 'utf8').split('\n');
     for (const r of results) {
       expect(ids[r.ruleIndex]).toBe(r.ruleId);
@@ -381,8 +360,9 @@ describe('tdxmc ci --sarif', () => {
       expect(loc.artifactLocation).toEqual({ uri: 'test/fixtures/ci-specs.mjs', uriBaseId: '%SRCROOT%' });
       expect(Number.isInteger(loc.region.startLine) && loc.region.startLine >= 1).toBe(true);
     }
-    expect(source[results[0]!.locations[0]!.physicalLocation.region.startLine - 1]).toContain('NotPastMax: invariant(');
-    expect(source[results[1]!.locations[0]!.physicalLocation.region.startLine - 1]).toContain('isEndState');
+    expect(source[results[0]!.locations[0]!.physicalLocation.region.startLine - 1]).toContain('...PROPERTIES.NotPastMax, holds');
+    expect(source[results[1]!.locations[0]!.physicalLocation.region.startLine - 1]).toContain('...PROPERTIES.NotPastMax, holds');
+    expect(source[results[2]!.locations[0]!.physicalLocation.region.startLine - 1]).toContain('isEndState');
     expect(results[0]!.message.text).toMatch(/^counter\/double step \(step=2\): NotPastMax violated in 3 steps; expected pass\./);
     expect(results[0]!.message.text).toContain('x: 4 -> 6');
   });
@@ -396,7 +376,7 @@ describe('tdxmc ci --sarif', () => {
 });
 
 describe('tdxmc diff', () => {
-  const diff = (...args: string[]) => run(diffCommand, registry, ...args);
+  const diff = (...args: string[]) => invoke(diffCommand, registry, ...args);
 
   it('lockstep ack vs nolock: SerialInstall holds now and the proposal breaks it, with the trace; exit 1', async () => {
     const r = await diff('lockstep', '--set', 'cpus=3', '--vs-set', 'variant=nolock', '--quiet');

@@ -103,7 +103,7 @@ describe('bad input: exit 2, one short line on stderr, no stack trace', () => {
     [['list', 'lockstep'], /list: takes no arguments/],
     [['ci', 'lockstep'], /ci: takes no spec/],
     [['help', 'frobnicate'], /unknown command 'frobnicate'/],
-    [[], /which command\? list, check, graph, ci, diff, audit/],
+    [[], /which command\? list, check, simulate, graph, ci, diff, audit/],
     [['graph', 'lockstep', '--out', ''], /--out: an empty path/],
     [['ci', '--junit', ''], /--junit: an empty path/],
   ];

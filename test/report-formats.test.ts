@@ -20,12 +20,14 @@ import { renderJson } from '../checker/report/json.js';
 import { propertyLocation } from '../checker/report/location.js';
 import { renderMarkdown } from '../checker/report/markdown.js';
 import { buildReport, type Report } from '../checker/report/report.js';
-import { renderText, TEXT_WIDTH } from '../checker/report/text.js';
+import { renderText, TEXT_MAX_LINES, TEXT_WIDTH } from '../checker/report/text.js';
+import { ascii } from '../checker/report/ascii.js';
 import { reportBaseName, writeReports } from '../checker/report/write.js';
 import { lockstepModel } from '../specs/lockstep/spec.js';
 import { FORMATS } from '../checker/report/formats.js';
 import { cpuid } from '../specs/cpuid/spec.js';
 import { lockstep } from '../specs/lockstep/spec.js';
+import { update } from '../specs/update/spec.js';
 import { reportModel } from './support/report-model.js';
 import { distUrl } from './support/built.js';
 
@@ -150,15 +152,22 @@ describe('Markdown', () => {
   it('has a trace table with one row per step and only the changed variables', () => {
     const rows = md.split('\n').filter((l) => /^\| \d+ \| CPU \d \|/.test(l));
     expect(rows).toHaveLength(17);
-    expect(rows[15]).toBe('| 16 | CPU 0 | **begin** | `busy`: false -> true<br>`ph[0]`: READY -> BUSY<br>`vmcs[0]`: true -> false |');
+    expect(rows[15]).toBe('| 16 | CPU 0 | **begin** | P-SEAMLDR | `busy`: false -> true<br>`ph[0]`: READY -> BUSY<br>`vmcs[0]`: true -> false |');
     expect(rows[0]).not.toContain('stage');
   });
 
   it('draws a Mermaid sequence diagram with a lane per CPU and per shared actor', () => {
     const diagram = /```mermaid\n([\s\S]*?)\n```/.exec(md)![1]!.split('\n');
     expect(diagram[0]).toBe('sequenceDiagram');
-    expect(diagram.filter((l) => l.includes('participant'))).toEqual(['CPU 0', 'CPU 1', 'CPU 2', 'CPU 3'].map((n, i) => `  participant A${i} as ${n}`));
-    expect(diagram.filter((l) => l.startsWith('  Note over A'))).toHaveLength(17);
+    expect(diagram.filter((l) => l.includes('participant'))).toEqual([
+      ...['CPU 0', 'CPU 1', 'CPU 2', 'CPU 3'].map((n, i) => `  participant A${i} as ${n}`),
+      '  participant S0 as TDX module',
+      '  participant S1 as P-SEAMLDR',
+    ]);
+    // begin calls the module (SHUTDOWN, LPINIT, RESTORE) or the P-SEAMLDR (INSTALL); skip and finish are notes
+    const begins = nolock.steps.filter((s) => s.action === 'begin').length;
+    expect(diagram.filter((l) => /^ {2}A\d->>S\d: \d+\. begin/.test(l))).toHaveLength(begins);
+    expect(diagram.filter((l) => l.startsWith('  Note over A'))).toHaveLength(17 - begins);
     const calls = /```mermaid\n([\s\S]*?)\n```/.exec(renderMarkdown(small))![1]!;
     expect(calls).toMatch(/participant S0 as TDX module/);
     expect(calls).toMatch(/A\d->>S0: \d+\. TDH\.SYS\.INFO \[(task|irq)\]/);
@@ -215,8 +224,9 @@ describe('plain text', () => {
     expect(t).toContain('=> Lockstep violated: the state after step 2 breaks it');
     expect(t).toContain('* cur = [SHUTDOWN, START, START, START]');
     expect(t).toContain('  stage = SHUTDOWN');
-    expect(t).toMatch(/begin: NEVER FIRED/);
-    expect(t).toContain('  3 of 5 actions never fired\n  (the search stopped at the first counterexample');
+    expect(t).toContain(
+      'Action coverage: 2 of 5 actions fired in the explored space; never fired:\n  begin, finish, fail (the search stopped at the first counterexample',
+    );
   });
 
   it('falls back to one column labelled by actor when the lanes do not fit', () => {
@@ -228,7 +238,51 @@ describe('plain text', () => {
     const t = renderText(stuck);
     expect(t).toContain('DEADLOCK');
     expect(t).toMatch(/=> deadlock: after step \d+ no action is enabled/);
-    expect(renderText(small)).toMatch(/TDH\.SYS\.INFO\n +\[(task|irq)\] calls TDX module\n/);
+    expect(renderText(small)).toMatch(/TDH\.SYS\.INFO (\[(task|irq)\] )?calls TDX module\n/);
+  });
+});
+
+describe('plain text that must stay short', () => {
+  /** `r` with its steps repeated `times` times, renumbered: a long trace of real steps. */
+  const longer = (r: Report, times: number): Report => {
+    const steps = r.steps.slice(1);
+    const all = Array.from({ length: times }, () => steps).flat();
+    return { ...r, steps: [r.steps[0]!, ...all.map((s, i) => ({ ...s, index: i + 1 }))] };
+  };
+
+  it('stays within TEXT_MAX_LINES by leaving the full state, then the changes, then the lanes to the other formats, and says so', () => {
+    const full = renderText(nolock);
+    expect(full).toContain('State after step 17, in full');
+    expect(full).toContain('busy: false -> true');
+    const twice = renderText(longer(nolock, 2));
+    const words = twice.replace(/\s+/g, ' ');
+    expect(words).toContain('the fields that differ from the initial state (in full in the .md, .html and .json reports)');
+    expect(words).toContain('what each step changed is in the .md, .html and .json reports');
+    expect(twice.split('\n').length - 1).toBeLessThanOrEqual(TEXT_MAX_LINES);
+    expect(twice).toMatch(/\n +CPU 0 +CPU 1 +CPU 2 +CPU 3\n/);
+    expect(twice).toContain('  stage: START -> INSTALL\n');
+  });
+
+  it('never cuts a trace: past the limit every step is still there, one line each', () => {
+    const r = longer(nolock, 8);
+    const t = renderText(r).split('\n');
+    expect(t.length - 1).toBeGreaterThan(TEXT_MAX_LINES);
+    expect(t.filter((l) => /^\d+ +CPU \d: /.test(l)).map((l) => Number(/^\d+/.exec(l)![0]))).toEqual(r.steps.slice(1).map((s) => s.index));
+  });
+
+  it('lists an array of records as a table, a column per CPU, the last step’s changes starred', () => {
+    const t = renderText(small);
+    expect(t).toMatch(/\n {2}irq = \[/);
+    const cpus = report(specRun(update, { variant: 'D3' }));
+    const lines = renderText(cpus).split('\n');
+    const head = lines.findIndex((l) => /^ {2}cpu\[i\] +0 +1 +2$/.test(l));
+    expect(head).toBeGreaterThan(0);
+    expect(lines[head + 1]).toMatch(/^ {4}\.online +true +true +true$/);
+  });
+
+  it('is ASCII: arrows and dashes spelled out, accents dropped, anything else named', () => {
+    expect(ascii('a \u2192 b \u2014 caf\u00e9 \u20ac')).toBe('a -> b -- cafe <U+20AC>');
+    expect(ascii('x\u00a0y')).toBe('x\u00a0y');
   });
 });
 
@@ -250,7 +304,7 @@ describe('HTML (content; the browser test drives it)', () => {
     const call = small.steps.find((s) => s.action === 'SEAMLDR.INSTALL')!;
     const row = new RegExp(`<tr class="step" data-step="${call.index}">.*</tr>`).exec(h)![0];
     expect(row).toContain('class="act calls"');
-    expect(row).toContain('<td class="callee"><span>&#9654; SEAMLDR.INSTALL</span></td>');
+    expect(row).toContain(`<td class="callee" title="${call.label}"><span>&#9654;</span></td>`);
     expect(row).toContain('<td class="wire"></td>');
   });
 

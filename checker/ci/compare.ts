@@ -1,6 +1,7 @@
-// Two configurations of one spec (the current design and a proposal) compared property by
-// property: each property is checked alone on each side, so the comparison says what holds in
-// each, not only what breaks first. A side whose full check passes needs no per-property runs.
+// Two configurations (the current design and a proposal: of one spec, or a variant and the
+// reference it changes) compared property by property: each property is checked alone on each
+// side, so the comparison says what holds in each, not only what breaks first. A side whose
+// full check passes needs no per-property runs.
 
 import { DEADLOCK } from '../check.js';
 import { EXIT } from '../exit.js';
@@ -10,14 +11,21 @@ import type { Job, JobResult } from './job.js';
 import { runPool } from './pool.js';
 
 export interface Side {
+  readonly spec: Spec;
   readonly params: Params;
   /** Per property: its run alone, or the full run's pass when nothing broke. */
   readonly results: ReadonlyMap<string, JobResult>;
   readonly seconds: number;
 }
 
-export interface Comparison {
+/** One side as given: a spec (the same on both sides, or a variant against a reference), its parameters and its model's properties. */
+export interface SideInput {
   readonly spec: Spec;
+  readonly params: Params;
+  readonly properties: readonly PropertyDecl[];
+}
+
+export interface Comparison {
   readonly current: Side;
   readonly proposal: Side;
   /** Both sides' properties, in the models' order. */
@@ -66,13 +74,8 @@ export function compareExit(c: Comparison): number {
   return EXIT.pass;
 }
 
-export async function compare(
-  spec: Spec,
-  current: { params: Params; properties: readonly PropertyDecl[] },
-  proposal: typeof current,
-  o: CompareOptions,
-): Promise<Comparison> {
-  const job = (params: Params, property?: string): Job => ({
+export async function compare(current: SideInput, proposal: SideInput, o: CompareOptions): Promise<Comparison> {
+  const job = ({ spec, params }: SideInput, property?: string): Job => ({
     module: spec.file!,
     spec: spec.name,
     params,
@@ -93,14 +96,14 @@ export async function compare(
   const sides = [current, proposal];
   const sideNames = ['current', 'proposal'];
   const full = await round(
-    sides.map((s) => job(s.params)),
+    sides.map((s) => job(s)),
     sideNames,
   );
   // A side that passes needs no more runs, nor one whose model threw: nothing is concluded from it.
   const settled = (r: JobResult): boolean => r.actual.verdict === 'pass' || r.actual.error !== undefined;
   const alone = sides.flatMap((s, i) => (settled(full[i]!) ? [] : s.properties.map((p) => ({ side: i, property: p.name }))));
   const each = await round(
-    alone.map((a) => job(sides[a.side]!.params, a.property)),
+    alone.map((a) => job(sides[a.side]!, a.property)),
     alone.map((a) => `${sideNames[a.side]} ${a.property}`),
   );
   const side = (i: number): Side => {
@@ -109,11 +112,11 @@ export async function compare(
     for (const p of s.properties) results.set(p.name, full[i]!);
     alone.forEach((a, k) => a.side === i && results.set(a.property, each[k]!));
     const seconds = full[i]!.stats.seconds + alone.reduce((t, a, k) => t + (a.side === i ? each[k]!.stats.seconds : 0), 0);
-    return { params: s.params, results, seconds };
+    return { spec: s.spec, params: s.params, results, seconds };
   };
   // Both sides' properties once each, deadlock last.
   const names = new Set([...current.properties, ...proposal.properties].map((p) => p.name));
   names.delete(DEADLOCK.name);
   const properties = [...names].map((n) => [...current.properties, ...proposal.properties].find((p) => p.name === n)!);
-  return { spec, current: side(0), proposal: side(1), properties: [...properties, DEADLOCK] };
+  return { current: side(0), proposal: side(1), properties: [...properties, DEADLOCK] };
 }

@@ -6,6 +6,7 @@ import { mutate, type Mutant } from '../mutants.js';
 import { check, type CheckOutcome } from '../check.js';
 import { checkJson, type CheckJson } from '../report/check-json.js';
 import type { ConfigOptions, Params, Spec } from '../spec.js';
+import { loadSpec } from '../spec-module.js';
 import type { Progress } from '../result.js';
 import { buildReport } from '../report/report.js';
 import { renderText } from '../report/text.js';
@@ -60,15 +61,6 @@ const NO_STATS: JobStats = { distinctStates: 0, transitions: 0, seconds: 0 };
 
 export function failedJob(error: string, stats: JobStats = NO_STATS): JobResult {
   return { actual: { verdict: 'error', error }, stats, reports: [] };
-}
-
-export async function loadSpec(module: string, name: string): Promise<Spec> {
-  const exports = (await import(module)) as Record<string, unknown>;
-  const spec = Object.values(exports).find(
-    (x): x is Spec => typeof x === 'object' && x !== null && (x as Spec).name === name && typeof (x as Spec).build === 'function',
-  );
-  if (spec === undefined) throw new Error(`${module} exports no spec named '${name}'`);
-  return spec;
 }
 
 export async function runJob(job: Job, onProgress: (p: Progress) => void): Promise<JobResult> {

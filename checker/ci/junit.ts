@@ -2,10 +2,13 @@
 // configuration), which CI systems render as test results. A configuration not as expected is a
 // <failure> naming expected and actual with the counterexample as text; one that could not be
 // checked is an <error>, one a signal stopped <skipped>. An expected counterexample goes to <system-out>.
+// Each test case names by `file` and `line` the source of the property its outcome concerns
+// (sites.ts), or the spec's module, which CI systems use to annotate the line.
 
 import { configurationId, settingsText } from './configuration.js';
 import { actualText, expectedText } from './expected.js';
 import type { GateRow } from './gate.js';
+import { rowSite, withConfigurationSites, type ConfigurationSites } from './sites.js';
 import { why } from './summary.js';
 
 /** XML 1.0 allows no C0 controls but tab, LF and CR (nor lone surrogates, U+FFFE, U+FFFF). */
@@ -21,10 +24,12 @@ const attr = (s: string): string => xmlEscape(s).replace(/\n/g, '&#10;').replace
 
 const secs = (s: number): string => s.toFixed(3);
 
-function testcase(r: GateRow): string {
+function testcase(r: GateRow, sites: ConfigurationSites): string {
   const c = r.config;
   const a = r.result.actual;
-  const head = `    <testcase classname="${attr(`tdxmc.${c.spec.name}`)}" name="${attr(`${c.expectation.name} (${settingsText(c.expectation)})`)}" time="${secs(r.result.stats.seconds)}"`;
+  const site = rowSite(r, sites);
+  const where = site === undefined ? '' : ` file="${attr(site.path)}" line="${site.line ?? 1}"`;
+  const head = `    <testcase classname="${attr(`tdxmc.${c.spec.name}`)}" name="${attr(`${c.expectation.name} (${settingsText(c.expectation)})`)}"${where} time="${secs(r.result.stats.seconds)}"`;
   const message = `expected ${expectedText(c.expectation.expect)}, got ${actualText(a)}`;
   const states = `${r.result.stats.distinctStates} distinct states, ${r.result.stats.transitions} transitions`;
   const body: string[] = [];
@@ -54,16 +59,18 @@ export function renderJunit(rows: readonly GateRow[], seconds: number): string {
     errors: rs.filter((r) => r.result.actual.error !== undefined).length,
     skipped: rs.filter((r) => r.result.notRun === true).length,
   });
-  const suites = [...new Set(rows.map((r) => r.config.spec.name))].map((name) => {
-    const rs = rows.filter((r) => r.config.spec.name === name);
-    const n = count(rs);
-    const time = rs.reduce((t, r) => t + r.result.stats.seconds, 0);
-    return [
-      `  <testsuite name="${attr(name)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${secs(time)}">`,
-      ...rs.map(testcase),
-      '  </testsuite>',
-    ].join('\n');
-  });
+  const suites = withConfigurationSites((of) =>
+    [...new Set(rows.map((r) => r.config.spec.name))].map((name) => {
+      const rs = rows.filter((r) => r.config.spec.name === name);
+      const n = count(rs);
+      const time = rs.reduce((t, r) => t + r.result.stats.seconds, 0);
+      return [
+        `  <testsuite name="${attr(name)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${secs(time)}">`,
+        ...rs.map((r) => testcase(r, of(r.config))),
+        '  </testsuite>',
+      ].join('\n');
+    }),
+  );
   const n = count(rows);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

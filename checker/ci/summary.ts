@@ -1,6 +1,8 @@
-// The human output of `tdxmc ci`: one line per configuration (spec, name, parameters, expected,
-// actual, states, seconds), then what went wrong with each failure and the tally.
+// The human output of `tdxmc ci`: one line per configuration (spec, name, parameters, outcome,
+// states, seconds), then what went wrong with each failure and the tally. No line is wider than
+// WIDTH columns: a configuration too wide for one line takes two, its outcome on the second.
 
+import { wrap } from '../report/wrap.js';
 import type { Configuration } from './configuration.js';
 import { configurationId, settingsText } from './configuration.js';
 import { actualText, expectedText, type Actual, type Expected } from './expected.js';
@@ -8,10 +10,19 @@ import type { GateRow } from './gate.js';
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+/** The widest line of `ci`'s human output. */
+export const WIDTH = 100;
+/** Where a folded line's continuation starts. */
+const INDENT = '      ';
+
+/** `line`, or its words wrapped under a hanging indent when it is too wide. */
+export const fitted = (line: string, indent = INDENT): string[] => (line.length <= WIDTH ? [line] : wrap(line, WIDTH, indent));
+
 export interface Columns {
   readonly spec: number;
   readonly name: number;
   readonly settings: number;
+  /** The outcome's column: as wide as the widest expected outcome. */
   readonly expected: number;
 }
 
@@ -22,23 +33,43 @@ export function columns(configs: readonly Configuration[]): Columns {
     spec: w((c) => c.spec.name),
     name: w((c) => c.expectation.name),
     settings: w((c) => settingsText(c.expectation)),
-    expected: w((c) => `expected ${expectedText(c.expectation.expect)}`),
+    expected: w((c) => expectedText(c.expectation.expect)),
   };
 }
 
-export function rowLine(r: GateRow, cols: Columns): string {
+/**
+ * A configuration's line: `ok` and what it showed, or `FAIL` and what was expected and got. When
+ * the columns make it too wide, the spec, name and parameters go on one line and the outcome,
+ * states and seconds on the next.
+ */
+export function rowLines(r: GateRow, cols: Columns): string[] {
   const c = r.config;
   const s = r.result.stats;
-  return [
-    (r.passed ? 'ok' : 'FAIL').padEnd(4),
+  const e = c.expectation;
+  const outcome = r.passed ? actualText(r.result.actual) : `expected ${expectedText(e.expect)}, got ${actualText(r.result.actual)}`;
+  const counts = [`${fmt(s.distinctStates)} states`, `${s.seconds.toFixed(2)} s`];
+  const status = (r.passed ? 'ok' : 'FAIL').padEnd(4);
+  const line = [
+    status,
     c.spec.name.padEnd(cols.spec),
-    c.expectation.name.padEnd(cols.name),
-    settingsText(c.expectation).padEnd(cols.settings),
-    `expected ${expectedText(c.expectation.expect)}`.padEnd(cols.expected),
-    `got ${actualText(r.result.actual)}`,
-    `${fmt(s.distinctStates)} states`,
-    `${s.seconds.toFixed(2)} s`,
+    e.name.padEnd(cols.name),
+    settingsText(e).padEnd(cols.settings),
+    outcome.padEnd(cols.expected),
+    ...counts,
   ].join('  ');
+  if (line.length <= WIDTH) return [line];
+  const lead = [status, c.spec.name.padEnd(cols.spec)];
+  /** The lines under the head: `first` (parameters, outcome), then the counts, on a line of their own when they do not fit. */
+  const under = (first: string[]): string[] => {
+    const one = INDENT + [...first, ...counts].join('  ');
+    return one.length <= WIDTH ? [one] : [...fitted(INDENT + first.join('  ')), INDENT + counts.join('  ')];
+  };
+  // Heads stay in columns when every one can; else each as it comes, its parameters moved down when it must.
+  if ([status, ''.padEnd(cols.spec), ''.padEnd(cols.name), ''.padEnd(cols.settings)].join('  ').length <= WIDTH)
+    return [[...lead, e.name.padEnd(cols.name), settingsText(e)].join('  '), ...under([outcome])];
+  const head = [...lead, e.name, settingsText(e)].join('  ');
+  if (head.length <= WIDTH) return [head, ...under([outcome])];
+  return [...fitted([...lead, e.name].join('  ')), ...under([settingsText(e), outcome])];
 }
 
 /** Why an outcome is not the expected one, in a reviewer's terms. */
@@ -64,9 +95,9 @@ export function failureLines(rows: readonly GateRow[]): string[] {
   const out = ['', `${failed.length} configuration${failed.length === 1 ? '' : 's'} not as expected:`];
   for (const r of failed) {
     const e = r.config.expectation;
-    out.push(`  ${configurationId(r.config)} (${settingsText(e)}): expected ${expectedText(e.expect)}, got ${actualText(r.result.actual)}`);
-    out.push(`    ${why(e.expect, r.result.actual)}`);
-    if (r.result.reports.length > 0) out.push(`    reports: ${r.result.reports.join(', ')}`);
+    out.push(...fitted(`  ${configurationId(r.config)} (${settingsText(e)}): expected ${expectedText(e.expect)}, got ${actualText(r.result.actual)}`, '    '));
+    out.push(...fitted(`    ${why(e.expect, r.result.actual)}`, '    '));
+    if (r.result.reports.length > 0) out.push(...fitted(`    reports: ${r.result.reports.join(', ')}`, '      '));
   }
   return out;
 }

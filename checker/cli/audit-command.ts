@@ -7,11 +7,12 @@ import { EXIT, UsageError } from '../exit.js';
 import { OPERATORS, type Operator } from '../mutants.js';
 import { auditGrid, auditHeadline, auditSections, renderAuditHtml, renderAuditMarkdown } from '../report/audit.js';
 import { wrap } from '../report/wrap.js';
+import type { Style } from './colour.js';
 import { command } from './command.js';
 import { positiveInt, threadCount } from './flags.js';
 import { requireWritableDir, writeOut } from './out-file.js';
 import { progressSink } from './progress.js';
-import { DEBUG, HELP, JSON_OUT, REPORT_DIR, SET } from './shared-options.js';
+import { DEBUG, HELP, JSON_OUT, NO_COLOR, REPORT_DIR, SET } from './shared-options.js';
 import { buildModel, requireSpec } from './spec-arg.js';
 
 const ALL = Object.keys(OPERATORS) as Operator[];
@@ -31,6 +32,7 @@ const options = {
   report: { ...REPORT_DIR, help: 'write the audit as Markdown and HTML into DIR (audit-<spec>.md, .html)' },
   json: JSON_OUT,
   quiet: { type: 'boolean', help: 'no progress line on stderr' },
+  'no-color': NO_COLOR,
   debug: DEBUG,
   help: HELP,
 } as const;
@@ -43,7 +45,7 @@ function operatorsOf(raw: string | undefined): Operator[] {
   return ops as Operator[];
 }
 
-function render(r: AuditResult, seconds: number): string {
+function render(r: AuditResult, seconds: number, style: Style): string {
   const grid = auditGrid(r);
   const w = grid[0]!.map((_, i) => Math.max(...grid.map((row) => row[i]!.length)));
   const out = [
@@ -52,7 +54,7 @@ function render(r: AuditResult, seconds: number): string {
     '',
     ...grid.map((row) => `  ${row.map((c, i) => c.padEnd(w[i]!)).join('  ')}`.trimEnd()),
   ];
-  for (const s of auditSections(r)) out.push('', `${s.title}:`, ...s.lines.flatMap((l) => wrap(`  ${l}`, 100, '      ')));
+  for (const s of auditSections(r)) out.push('', style.heading(`${s.title}:`), ...s.lines.flatMap((l) => wrap(`  ${l}`, 100, '      ')));
   return out.join('\n');
 }
 
@@ -70,7 +72,7 @@ export const auditCommand = command({
   exits: "0 no unaccepted survivor and the score at the spec's floor, 1 otherwise, 2 bad input (or a configuration that does not pass)",
   async run(values, positionals, ctx) {
     if (positionals.length > 1) throw new UsageError(`audit: one spec at a time (got ${positionals.join(', ')})`);
-    const spec = requireSpec(positionals[0], 'audit', ctx.specs);
+    const spec = await requireSpec(positionals[0], 'audit', ctx.specs);
     const operators = operatorsOf(values.operators);
     const jobs = threadCount('--jobs', values.jobs) ?? availableParallelism();
     const maxStates = positiveInt('--max-states', values['max-states']);
@@ -97,7 +99,7 @@ export const auditCommand = command({
           ];
     for (const [file, text] of files) writeOut('--report', file!, text!);
     if (values.json) ctx.out.write(JSON.stringify(r) + '\n');
-    else ctx.out.write(render(r, seconds) + (files.length > 0 ? `\n\nreports:\n${files.map(([f]) => `  ${f}\n`).join('')}` : '\n'));
+    else ctx.out.write(render(r, seconds, ctx.style) + (files.length > 0 ? `\n\nreports:\n${files.map(([f]) => `  ${f}\n`).join('')}` : '\n'));
     return auditHolds(r) ? EXIT.pass : EXIT.violation;
   },
 });

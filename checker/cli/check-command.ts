@@ -12,6 +12,7 @@ import type { Progress } from '../result.js';
 import type { Spec } from '../spec.js';
 import { interruptedJson, runCheck, skippedOf, type CheckOutput, type CheckRequest } from './check-run.js';
 import type { CheckWorkerData, CheckWorkerMessage } from './check-worker.js';
+import type { Style } from './colour.js';
 import { command } from './command.js';
 import { byteSize, nonNegativeInt, positive, positiveInt, strategy, threadCount } from './flags.js';
 import { renderInterrupted } from './human.js';
@@ -20,6 +21,10 @@ import { progressPrinter, type ProgressPrinter } from './progress.js';
 import { OUTPUT_OPTIONS, REPORT_DIR, SEARCH_OPTIONS, SET, WORKERS_LIMIT } from './shared-options.js';
 import { onStopSignal, signalExit } from './signals.js';
 import { buildModel, requireSpec } from './spec-arg.js';
+import { didYouMean } from './suggest.js';
+import { parseSweep, renderSweep, rowOf, stopsSweep, sweepExit, type SweepRow } from './sweep.js';
+import type { CheckJson } from '../report/check-json.js';
+import { paramText } from '../report/values.js';
 
 const options = {
   set: SET,
@@ -44,6 +49,12 @@ const options = {
   checkpoint: { type: 'string', value: 'DIR', help: 'between BFS levels, save the search into DIR/checkpoint.tdxmc (replaced whole, never half-written)' },
   'checkpoint-every': { type: 'string', value: 'SECONDS', default: '300', help: 'seconds between two checkpoints' },
   resume: { type: 'string', value: 'DIR', help: "continue from DIR's checkpoint; its spec and --set unless given, which must match" },
+  sweep: {
+    type: 'string',
+    value: 'name=a..b',
+    help: 'check once for each value a..b of an int parameter, a row each (states, transitions, time, memory, verdict); stops at the first violation',
+  },
+  'keep-going': { type: 'boolean', help: 'with --sweep, check every value even after a violation' },
   ...OUTPUT_OPTIONS,
 } as const;
 
@@ -64,7 +75,7 @@ export const checkCommand = command({
   async run(values, positionals, ctx) {
     if (positionals.length > 1) throw new UsageError(`check: one spec at a time (got ${positionals.join(', ')})`);
     const resumed = values.resume === undefined ? undefined : openCheckpoint(values.resume);
-    const spec = requireSpec(positionals[0] ?? resumed?.identity.spec, 'check', ctx.specs);
+    const spec = await requireSpec(positionals[0] ?? resumed?.identity.spec, 'check', ctx.specs);
     const search = strategy(values.search);
     const every = positive('--checkpoint-every', values['checkpoint-every'], false)!;
     if (search === 'dfs' && (values.checkpoint !== undefined || resumed))
@@ -81,7 +92,8 @@ export const checkCommand = command({
     const skip = values['skip-property'];
     const known = propertyNamesOf(built.model);
     for (const name of skip) {
-      if (!known.includes(name)) throw new UsageError(`--skip-property: spec ${spec.name} has no property '${name}' (it has ${known.join(', ')})`);
+      if (!known.includes(name))
+        throw new UsageError(`--skip-property: spec ${spec.name} has no property '${name}'${didYouMean(name, known, `it has ${known.join(', ')}`)}`);
     }
     if (values.symmetry && (built.model.symmetry?.length ?? 0) === 0) throw new UsageError(`--symmetry: spec ${spec.name} declares no interchangeable actors`);
     if (values.report !== undefined) requireWritableDir('--report', values.report);
@@ -112,12 +124,41 @@ export const checkCommand = command({
       ),
       ...(values.report === undefined ? {} : { report: values.report }),
       json: values.json,
+      colour: ctx.style.on,
       debug: values.debug,
       version: ctx.version,
     };
     const progress = values.quiet ? undefined : progressPrinter(ctx.err);
-    const output = spec.file === undefined ? await runCheck(spec, request, progress?.update, PROGRESS_INTERVAL) : await onThread(spec, request, progress);
-    progress?.done();
+    const once = async (r: CheckRequest): Promise<CheckOutput> => {
+      const output = spec.file === undefined ? await runCheck(spec, r, progress?.update, PROGRESS_INTERVAL) : await onThread(spec, r, ctx.style, progress);
+      progress?.done();
+      return output;
+    };
+    if (values.sweep !== undefined) {
+      if (values.checkpoint !== undefined || resumed) throw new UsageError(`--sweep: one search per value; --checkpoint and --resume take one`);
+      const sweep = parseSweep(values.sweep, spec, values.set);
+      const rows: SweepRow[] = [];
+      for (const value of sweep.values) {
+        const params = buildModel(spec, [...values.set, `${sweep.name}=${value}`]).p.params;
+        const output = await once({ ...request, params, json: true });
+        // A signal ends the sweep with the rows done; a run's own error lines pass through.
+        if (output.exit === signalExit('SIGINT') || output.exit === signalExit('SIGTERM')) {
+          ctx.err.write(output.err);
+          return output.exit;
+        }
+        ctx.err.write(output.err);
+        rows.push(rowOf(value, JSON.parse(output.out) as CheckJson));
+        if (stopsSweep(rows.at(-1)!) && !values['keep-going']) break;
+      }
+      const base = paramText(Object.fromEntries(Object.entries(built.p.params).filter(([k]) => k !== sweep.name)));
+      ctx.out.write(
+        (values.json
+          ? JSON.stringify({ spec: spec.name, params: built.p.params, sweep: { name: sweep.name, values: sweep.values }, rows })
+          : renderSweep(spec.name, base, sweep, rows, ctx.style)) + '\n',
+      );
+      return sweepExit(rows);
+    }
+    const output = await once(request);
     ctx.out.write(output.out);
     ctx.err.write(output.err);
     return output.exit;
@@ -125,7 +166,7 @@ export const checkCommand = command({
 });
 
 /** Runs the check on a worker thread; a signal ends it with what its last progress report said. */
-function onThread(spec: Spec, request: CheckRequest, progress: ProgressPrinter | undefined): Promise<CheckOutput> {
+function onThread(spec: Spec, request: CheckRequest, style: Style, progress: ProgressPrinter | undefined): Promise<CheckOutput> {
   const started = performance.now();
   const data: CheckWorkerData = { module: spec.file!, spec: spec.name, request, interval: PROGRESS_INTERVAL };
   const worker = new Worker(new URL('./check-worker.js', import.meta.url), { workerData: data });
@@ -142,7 +183,7 @@ function onThread(spec: Spec, request: CheckRequest, progress: ProgressPrinter |
       const seconds = (performance.now() - started) / 1000;
       const out = request.json
         ? JSON.stringify(interruptedJson(spec.name, request, last, seconds, signal)) + '\n'
-        : renderInterrupted(spec.name, request.params, last, seconds, request.options.search ?? 'bfs', signal, request.skipped) + '\n';
+        : renderInterrupted(spec.name, request.params, last, seconds, request.options.search ?? 'bfs', signal, request.skipped, style) + '\n';
       settle(() => resolve({ out, err: '', exit: signalExit(signal) }));
       // The search threads end with this one.
       void worker.terminate();

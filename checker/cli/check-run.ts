@@ -9,6 +9,7 @@ import { checkJson, memoryJson } from '../report/check-json.js';
 import { reportSubject, writeReports } from '../report/write.js';
 import type { Progress } from '../result.js';
 import type { Params, Spec } from '../spec.js';
+import { styleOf } from './colour.js';
 import { renderCheck, safetyChecked, type Skipped } from './human.js';
 import { reason } from './out-file.js';
 
@@ -19,6 +20,8 @@ export interface CheckRequest {
   readonly skipped: readonly Skipped[];
   readonly report?: string;
   readonly json: boolean;
+  /** Whether the human summary is coloured (decided by the command: colour.ts). */
+  readonly colour: boolean;
   readonly debug: boolean;
   readonly version: string;
 }
@@ -80,7 +83,7 @@ export async function runCheck(spec: Spec, req: CheckRequest, onProgress?: (p: P
         ...(req.report === undefined ? {} : { reports }),
       }) + '\n';
   } else if (outcome.error === undefined) {
-    out = renderCheck(spec.name, req.params, outcome, o.search ?? 'bfs', req.skipped) + '\n';
+    out = renderCheck(spec.name, req.params, outcome, o.search ?? 'bfs', req.skipped, styleOf(req.colour)) + '\n';
     if (req.report !== undefined && !unwritten)
       out += reports.length === 0 ? '\nno counterexample: no report written\n' : `\nreports:\n${reports.map((f) => `  ${f}\n`).join('')}`;
   } else out = '';

@@ -2,7 +2,7 @@
 // posts progress while it searches, then what to print.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadSpec } from '../ci/job.js';
+import { loadSpec } from '../spec-module.js';
 import { UsageError } from '../exit.js';
 import type { Progress } from '../result.js';
 import { runCheck, type CheckOutput, type CheckRequest } from './check-run.js';

@@ -2,10 +2,12 @@
 // parser (node:util parseArgs), `tdxmc <command> --help`, the top-level help and the README's
 // option tables (test/options.test.ts holds them to --help) all come from it.
 
-import { parseArgs } from 'node:util';
-import { EXIT } from '../exit.js';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EXIT, UsageError } from '../exit.js';
 import type { Spec } from '../spec.js';
+import { outputStyle, type Style } from './colour.js';
 import { commandHelp } from './help.js';
+import { didYouMean } from './suggest.js';
 
 export interface OptionDef {
   readonly type: 'string' | 'boolean';
@@ -39,6 +41,13 @@ export interface CommandContext {
   readonly version: string;
   readonly out: NodeJS.WritableStream;
   readonly err: NodeJS.WriteStream;
+  /** The environment colour is decided from (`NO_COLOR`, `TERM`); none: no colour. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** What a command runs with: the context, and how its human output is styled. */
+export interface RunContext extends CommandContext {
+  readonly style: Style;
 }
 
 export interface Command<T extends OptionTable = OptionTable> {
@@ -54,7 +63,7 @@ export interface Command<T extends OptionTable = OptionTable> {
   readonly exits: string;
   /** Terms an option takes, each with one line (audit's operators), shown after the options. */
   readonly terms?: { readonly title: string; readonly items: readonly (readonly [string, string])[] };
-  run(values: Values<T>, positionals: string[], ctx: CommandContext): number | Promise<number>;
+  run(values: Values<T>, positionals: string[], ctx: RunContext): number | Promise<number>;
 }
 
 /** What help and the README show of a command. */
@@ -78,14 +87,31 @@ function withBareValues(table: OptionTable, args: readonly string[]): string[] {
   });
 }
 
-function parseOptions<T extends OptionTable>(table: T, args: readonly string[]): { values: Values<T>; positionals: string[] } {
+/** An unknown flag as one line naming the command, with the nearest known flag, instead of parseArgs' advice. */
+function unknownOption(command: string, table: OptionTable, args: string[], options: NonNullable<ParseArgsConfig['options']>): UsageError {
+  const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
+  const bad = tokens.find((t) => t.kind === 'option' && !(t.name in table));
+  const raw = bad?.kind === 'option' ? bad.rawName : '?';
+  const known = Object.keys(table).map((n) => `--${n}`);
+  return new UsageError(`unknown option '${raw}' for ${command}${didYouMean(raw, known, `tdxmc ${command} --help lists them`)}`);
+}
+
+function parseOptions<T extends OptionTable>(command: string, table: T, args: readonly string[]): { values: Values<T>; positionals: string[] } {
   const options = Object.fromEntries(
     Object.entries(table).map(([name, d]) => [
       name,
       { type: d.type, ...(d.multiple ? { multiple: true } : {}), ...(d.default === undefined ? {} : { default: d.default }) },
     ]),
   );
-  const { values, positionals } = parseArgs({ args: withBareValues(table, args), options, allowPositionals: true, strict: true });
+  const argv = withBareValues(table, args);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw unknownOption(command, table, argv, options);
+    throw e;
+  }
+  const { values, positionals } = parsed;
   const given: Record<string, unknown> = { ...values };
   for (const [name, d] of Object.entries(table)) {
     if (given[name] !== undefined) continue;
@@ -106,12 +132,14 @@ export function command<T extends OptionTable>(cmd: Command<T>): CliCommand {
   return {
     ...info,
     async invoke(args, ctx) {
-      const { values, positionals } = parseOptions(cmd.options, args);
-      if ((values as Record<string, unknown>)['help'] === true) {
-        ctx.out.write(commandHelp(cmd) + '\n');
+      const { values, positionals } = parseOptions(cmd.name, cmd.options, args);
+      const given = values as Record<string, unknown>;
+      const style = outputStyle(ctx.out, ctx.env, { noColor: given['no-color'] === true, json: given['json'] === true });
+      if (given['help'] === true) {
+        ctx.out.write(commandHelp(cmd, style) + '\n');
         return EXIT.pass;
       }
-      return cmd.run(values, positionals, ctx);
+      return cmd.run(values, positionals, { ...ctx, style });
     },
   };
 }

@@ -11,7 +11,7 @@ import { paramText } from '../report/values.js';
 import { command } from './command.js';
 import { positiveInt } from './flags.js';
 import { requireWritableFile, writeOut } from './out-file.js';
-import { DEBUG, HELP, SET } from './shared-options.js';
+import { DEBUG, HELP, NO_COLOR, SET } from './shared-options.js';
 import { buildModel, requireSpec } from './spec-arg.js';
 
 /**
@@ -31,6 +31,7 @@ const options = {
     default: String(DEFAULT_MAX_NODES),
     help: `refuse runs with more than N states (at most ${MAX_NODES.toLocaleString('en-US')})`,
   },
+  'no-color': NO_COLOR,
   debug: DEBUG,
   help: HELP,
 } as const;
@@ -45,9 +46,9 @@ export const graphCommand = command({
     ['tdxmc graph lockstep --set cpus=2 --format json', 'graphlib JSON on stdout'],
   ],
   exits: '0 written, 2 bad input, a model error or a run too large',
-  run(values, positionals, ctx) {
+  async run(values, positionals, ctx) {
     if (positionals.length > 1) throw new UsageError(`graph: one spec at a time (got ${positionals.join(', ')})`);
-    const spec = requireSpec(positionals[0], 'graph', ctx.specs);
+    const spec = await requireSpec(positionals[0], 'graph', ctx.specs);
     const format = values.format;
     if (format !== 'dot' && format !== 'json') throw new UsageError(`--format: '${format}' is not dot or json`);
     const maxNodes = positiveInt('--max-nodes', values['max-nodes']);

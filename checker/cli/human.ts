@@ -9,11 +9,12 @@ import type { Params } from '../spec.js';
 import { coverage, coverageCaveat } from '../report/coverage.js';
 import { fields, paramText, valueText as value } from '../report/values.js';
 import { wrap } from '../report/wrap.js';
+import { PLAIN, verdictTone, type Style } from './colour.js';
 
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** Action coverage in two lines: counts per action, then the actions that never fired. */
-function coverageLines(o: CheckOutcome): string[] {
+export function coverageLines(o: CheckOutcome): string[] {
   const c = coverage(o);
   // `; ` apart: action names may contain commas.
   const out = wrap(`  actions fired: ${c.actions.map((a) => `${a.name} ${fmt(a.fired)}`).join('; ')}`, 100, '    ');
@@ -43,11 +44,15 @@ export const safetyChecked = (o: CheckOutcome): string[] => {
   return [...m.invariants, ...(m.transitionProperties ?? []), ...(m.targets ?? [])].map((p) => p.name).concat(DEADLOCK.name);
 };
 
-export function renderCheck(spec: string, params: Params, o: CheckOutcome, search: string, skipped: readonly Skipped[] = []): string {
+/** The verdict word, coloured by how it reads. */
+const verdictWord = (verdict: string, style: Style): string => style.tone(verdict, verdictTone(verdict));
+
+export function renderCheck(spec: string, params: Params, o: CheckOutcome, search: string, skipped: readonly Skipped[] = [], style: Style = PLAIN): string {
   const s = o.stats;
   const out: string[] = [];
   const failed = o.violation ? [o.violation.property] : (o.unreachable ?? []);
-  const title = failed.length > 0 ? `${o.verdict}: ${failed.map((p) => p.name).join(', ')}` : o.verdict;
+  const verdict = verdictWord(o.verdict, style);
+  const title = failed.length > 0 ? `${verdict}: ${failed.map((p) => p.name).join(', ')}` : verdict;
   out.push(`${spec} ${paramText(params)}: ${title}${skippedText(skipped)}`);
   out.push(figures(s.distinctStates, s.transitions, s.maxDepth, s.seconds, search));
   if (o.verdict === 'pass') out.push(...wrap(`  checked in every state: ${safetyChecked(o).join(', ')}`, 100, '    '));
@@ -67,24 +72,29 @@ export function renderCheck(spec: string, params: Params, o: CheckOutcome, searc
   }
   if (o.verdict === 'incomplete' && o.stoppedBy) out.push(`  stopped by --${o.stoppedBy}: not every reachable state was explored`);
   for (const t of o.unreachable ?? []) {
-    out.push('', `Reachability target ${t.name} is never reached: ${t.description}`);
+    out.push('', `${style.heading(`Reachability target ${t.name} is never reached:`)} ${t.description}`);
     if (t.source) out.push(`  source: ${t.source}`);
   }
-  if (o.violation) {
-    const v = o.violation;
-    out.push('', `${v.kind === 'deadlock' ? 'Deadlock' : `Property ${v.property.name}`}: ${v.property.description}`);
-    if (v.property.source) out.push(`  source: ${v.property.source}`);
-    out.push('', `Trace (${v.trace.length - 1} steps):`);
-    for (const step of annotateTrace(o)!) {
-      if (v.loopStart !== undefined && step.index === v.loopStart + 1)
-        out.push(`  -- from here the steps repeat for ever, back to the state after step ${v.loopStart} --`);
-      out.push(`  ${step.index}  ${step.label}`);
-      if (step.index === 0) for (const f of fields(step.state)) out.push(`       ${f.path}=${value(f.value)}`);
-      for (const c of step.changes) out.push(`       ${c.path}: ${value(c.from)} -> ${value(c.to)}`);
-    }
-    if (v.loopStart === v.trace.length - 1) out.push('  -- the path stays in this state for ever --');
-  }
+  out.push(...violationLines(o, style));
   return out.join('\n');
+}
+
+/** The violated property and its trace, each step with only what changed (nothing without a violation). */
+export function violationLines(o: CheckOutcome, style: Style = PLAIN): string[] {
+  const v = o.violation;
+  if (v === undefined) return [];
+  const out = ['', `${style.heading(`${v.kind === 'deadlock' ? 'Deadlock' : `Property ${v.property.name}`}:`)} ${v.property.description}`];
+  if (v.property.source) out.push(`  source: ${v.property.source}`);
+  out.push('', style.heading(`Trace (${v.trace.length - 1} steps):`));
+  for (const step of annotateTrace(o)!) {
+    if (v.loopStart !== undefined && step.index === v.loopStart + 1)
+      out.push(`  -- from here the steps repeat for ever, back to the state after step ${v.loopStart} --`);
+    out.push(`  ${step.index}  ${step.label}`);
+    if (step.index === 0) for (const f of fields(step.state)) out.push(`       ${f.path}=${value(f.value)}`);
+    for (const c of step.changes) out.push(`       ${c.path}: ${value(c.from)} -> ${value(c.to)}`);
+  }
+  if (v.loopStart === v.trace.length - 1) out.push('  -- the path stays in this state for ever --');
+  return out;
 }
 
 /** What a run stopped by a signal had explored, from its last progress report. */
@@ -96,9 +106,10 @@ export function renderInterrupted(
   search: string,
   signal: string,
   skipped: readonly Skipped[],
+  style: Style = PLAIN,
 ): string {
   return [
-    `${spec} ${paramText(params)}: incomplete${skippedText(skipped)}`,
+    `${spec} ${paramText(params)}: ${verdictWord('incomplete', style)}${skippedText(skipped)}`,
     figures(p.distinctStates, p.transitions, p.depth, seconds, search),
     `  stopped by ${signal}: not every reachable state was explored`,
   ].join('\n');

@@ -2,9 +2,9 @@
 
 import { EXIT, UsageError } from '../exit.js';
 import { command } from './command.js';
-import { DEBUG, HELP, JSON_OUT } from './shared-options.js';
+import { DEBUG, HELP, JSON_OUT, NO_COLOR } from './shared-options.js';
 
-const options = { json: { ...JSON_OUT, help: 'print every spec as JSON' }, debug: DEBUG, help: HELP } as const;
+const options = { json: { ...JSON_OUT, help: 'print every spec as JSON' }, 'no-color': NO_COLOR, debug: DEBUG, help: HELP } as const;
 
 export const listCommand = command({
   name: 'list',
@@ -35,7 +35,7 @@ export const listCommand = command({
     }
     const out: string[] = [];
     for (const r of rows) {
-      out.push(`${r.name}: ${r.description}`, '  parameters:');
+      out.push(`${ctx.style.heading(`${r.name}:`)} ${r.description}`, '  parameters:');
       for (const p of r.params) {
         const range = p.type === 'int' ? `${p.min}..${p.max}` : p.type === 'enum' ? p.values.join('|') : 'true|false';
         out.push(`    ${p.name} = ${String(p.default)}  (${range})  ${p.description}`);

@@ -6,21 +6,37 @@ import { EXIT, UsageError } from '../exit.js';
 import { ciCommand } from './ci-command.js';
 import { auditCommand } from './audit-command.js';
 import { checkCommand } from './check-command.js';
-import type { CommandContext } from './command.js';
+import { outputStyle } from './colour.js';
+import type { CliCommand, CommandContext } from './command.js';
+import { completionCommand } from './completion-command.js';
+import { TOP_WORDS } from './completion.js';
 import { diffCommand } from './diff-command.js';
 import { graphCommand } from './graph-command.js';
 import { commandHelp, topHelp } from './help.js';
 import { listCommand } from './list-command.js';
+import { simulateCommand } from './simulate-command.js';
+import { didYouMean } from './suggest.js';
 
-export const COMMANDS = [listCommand, checkCommand, graphCommand, ciCommand, diffCommand, auditCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  listCommand,
+  checkCommand,
+  simulateCommand,
+  graphCommand,
+  ciCommand,
+  diffCommand,
+  auditCommand,
+  completionCommand(() => COMMANDS),
+];
 
 /** A message as one line: control characters a value brought in (a newline) are shown escaped. */
 // eslint-disable-next-line no-control-regex -- the controls are what is escaped
 const oneLine = (s: string): string => s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-function commandNamed(name: string | undefined) {
+/** The command `name` names; `also` are the other words that may stand where it does. */
+function commandNamed(name: string | undefined, also: readonly string[] = []) {
   const cmd = COMMANDS.find((c) => c.name === name);
-  if (cmd === undefined) throw new UsageError(`unknown command '${name}' (tdxmc --help lists them)`);
+  const known = [...COMMANDS.map((c) => c.name), ...also];
+  if (cmd === undefined) throw new UsageError(`unknown command '${name}'${didYouMean(name ?? '', known, 'tdxmc --help lists them')}`);
   return cmd;
 }
 
@@ -36,13 +52,14 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
         throw new UsageError(`which command? ${COMMANDS.map((c) => c.name).join(', ')} (tdxmc --help shows their options)`);
       case '--help':
       case '-h':
-        ctx.out.write(topHelp(COMMANDS) + '\n');
+      case 'help': {
+        const style = outputStyle(ctx.out, ctx.env, { noColor: rest.includes('--no-color'), json: false });
+        const topic = rest.find((a) => a !== '--no-color');
+        ctx.out.write((cmd === 'help' && topic !== undefined ? commandHelp(commandNamed(topic), style) : topHelp(COMMANDS, style)) + '\n');
         return EXIT.pass;
-      case 'help':
-        ctx.out.write((rest.length === 0 ? topHelp(COMMANDS) : commandHelp(commandNamed(rest[0]))) + '\n');
-        return EXIT.pass;
+      }
       default:
-        return await commandNamed(cmd).invoke(rest, ctx);
+        return await commandNamed(cmd, TOP_WORDS).invoke(rest, ctx);
     }
   } catch (e) {
     const err = e as Error & { code?: string };

@@ -17,5 +17,5 @@ export async function run(argv: readonly string[], specs: readonly Spec[]): Prom
   });
   // Nobody reads stderr any more (`2>&1 | head`): the rest of the run still counts.
   process.stderr.on('error', () => undefined);
-  process.exitCode = await main(argv, { specs, version: version(), out: process.stdout, err: process.stderr });
+  process.exitCode = await main(argv, { specs, version: version(), out: process.stdout, err: process.stderr, env: process.env });
 }

@@ -35,6 +35,10 @@ const TIMEOUT = { type: 'string', value: 'SECONDS', help: 'budget for the whole 
 export const REPORT_DIR = { type: 'string', value: 'DIR', ifBare: DEFAULT_REPORT_DIR } as const;
 export const JSON_OUT = { type: 'boolean', help: 'print exactly one JSON object on stdout' } as const satisfies OptionDef;
 const QUIET = { type: 'boolean', help: 'no progress line on stderr' } as const satisfies OptionDef;
+export const NO_COLOR = {
+  type: 'boolean',
+  help: 'no colour on a terminal (as NO_COLOR=1 does); never coloured when piped or with --json',
+} as const satisfies OptionDef;
 export const DEBUG = { type: 'boolean', help: 'print the stack trace of an error' } as const satisfies OptionDef;
 export const HELP = { type: 'boolean', help: 'print this help' } as const satisfies OptionDef;
 
@@ -43,4 +47,4 @@ export const SEARCH_OPTIONS = { search: SEARCH, 'max-states': MAX_STATES, 'max-d
 /** Worker threads and time budget of the commands that run configurations side by side (`ci`, `diff`). */
 export const POOL_OPTIONS = { jobs: JOBS, timeout: TIMEOUT } as const;
 /** Output and help, last in every table but `list`'s. */
-export const OUTPUT_OPTIONS = { json: JSON_OUT, quiet: QUIET, debug: DEBUG, help: HELP } as const;
+export const OUTPUT_OPTIONS = { json: JSON_OUT, quiet: QUIET, 'no-color': NO_COLOR, debug: DEBUG, help: HELP } as const;

@@ -1,7 +1,7 @@
 // Messages between the search coordinator and its workers, and how a worker finds its model:
 // by the spec's module URL and name, so the engine needs no registry of specs.
 
-import type { Params, Spec } from '../spec.js';
+import type { Params } from '../spec.js';
 import type { Sizing } from './shared-table.js';
 
 export interface ModelSource {
@@ -85,13 +85,4 @@ export interface LevelDone {
   overMaxStates: boolean;
   /** The memory budget could not hold this worker's segment of the next frontier. */
   overMemory: boolean;
-}
-
-export async function loadSpec(source: ModelSource): Promise<Spec> {
-  const mod = (await import(source.module)) as Record<string, unknown>;
-  const spec = Object.values(mod).find(
-    (v): v is Spec => typeof v === 'object' && v !== null && (v as Spec).name === source.name && typeof (v as Spec).build === 'function',
-  );
-  if (!spec) throw new Error(`no spec '${source.name}' exported by ${source.module}`);
-  return spec;
 }

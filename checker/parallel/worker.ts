@@ -8,11 +8,12 @@ import { CompiledModel } from '../compiled.js';
 import { Expansion, Successors } from '../expand.js';
 import { MemoryBudget } from '../memory.js';
 import { withoutProperties } from '../properties.js';
-import { Ctrl, loadSpec, type LevelDone, type LevelResume, type LevelStart, type WorkerInit } from './protocol.js';
+import { Ctrl, type LevelDone, type LevelResume, type LevelStart, type WorkerInit } from './protocol.js';
 import { SharedTable } from './shared-table.js';
+import { loadSpec } from '../spec-module.js';
 
 const init = workerData as WorkerInit;
-const spec = await loadSpec(init.source);
+const spec = await loadSpec(init.source.module, init.source.name);
 const cm = new CompiledModel(withoutProperties(spec.build(init.source.params), ...init.source.skipProperties));
 const succ = new Successors(cm, init.symmetry ? cm.canonicalizer() : undefined);
 const { cur, next } = succ;

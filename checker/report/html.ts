@@ -7,10 +7,17 @@ import { checkedRows, failureName, failurePoint, statRows, type Report, type Rep
 import { valueText } from './values.js';
 import { VIEWER_CSS, VIEWER_JS } from './viewer.js';
 
+/** Beyond this many lanes the trace takes room from the state panel (viewer.ts, main.many). */
+const MANY_LANES = 5;
+
 export const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** Escaped, with line-break opportunities after `.` and `_` so kernel names wrap at their parts. */
-const breakable = (s: string): string => esc(s).replace(/[._]/g, '$&<wbr>');
+/**
+ * Escaped, with a <wbr> after each `.` and `_` inside a kernel name: where the lanes are too wide
+ * to fit, the viewer lets names wrap there, at their parts (`cpu[0].` `cache_` `state_`
+ * `incoherent`); elsewhere it hides them and names stay whole.
+ */
+const breakable = (s: string): string => esc(s).replace(/[._](?=\w)/g, '$&<wbr>');
 
 function changeList(step: ReportStep): string {
   if (step.changes.length === 0) return '<span class="none">no change</span>';
@@ -21,7 +28,7 @@ function changeList(step: ReportStep): string {
   );
 }
 
-/** One row per step: the action in its actor's lane, a wire to the shared actor it calls. */
+/** One row per step: the action in its actor's lane, a wire to the arrowhead in the lane of the shared actor it calls. */
 function laneRows(r: Report): string {
   const col = new Map(r.lanes.map((l, i) => [l.name, i]));
   const n = r.lanes.length;
@@ -46,7 +53,8 @@ function laneRows(r: Report): string {
             ` title="${esc(step.label)}"><span class="name">${breakable(step.action!)}</span>${ctx}${changeList(step)}</button></td>`,
         );
       } else if (to >= 0 && i > Math.min(at, to) && i < Math.max(at, to)) cells.push('<td class="wire"></td>');
-      else if (i === to) cells.push(`<td class="callee"><span>${to > at ? '&#9654;' : '&#9664;'} ${esc(step.action!)}</span></td>`);
+      // The arrowhead alone: the caller's cell names the step, and a second copy would widen the lane.
+      else if (i === to) cells.push(`<td class="callee" title="${esc(step.label)}"><span>${to > at ? '&#9654;' : '&#9664;'}</span></td>`);
       else cells.push('<td></td>');
     }
     rows.push(`<tr class="step" data-step="${step.index}"><th scope="row">${step.index}</th>${cells.join('')}</tr>`);
@@ -119,7 +127,7 @@ ${s.location === undefined ? '' : `<dt>defined at</dt><dd><code>${esc(s.location
 <dt>where</dt><dd>${esc(failurePoint(r))}</dd>
 </dl>
 </header>
-<main>
+<main${r.lanes.length > MANY_LANES ? ' class="many"' : ''}>
 <section id="trace">
 <h2>Trace: ${r.steps.length - 1} step${r.steps.length === 2 ? '' : 's'}</h2>
 <p class="hint">${idle.length === 0 ? '' : `${esc(idle.join(', '))} take${idle.length === 1 ? 's' : ''} no step. `}Click a step, or use &larr; &rarr; (Home, End).${loopHint(r)}</p>

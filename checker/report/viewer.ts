@@ -19,24 +19,31 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; 
 dl.meta dt { font-weight: 600; }
 dl.meta dd { margin: 0; }
 main { display: grid; grid-template-columns: minmax(0, 5fr) minmax(320px, 3fr); gap: 20px; align-items: start; }
+/* Many lanes take room from the state panel: six CPUs and two shared lanes fit beside it at 1400px. */
+main.many { grid-template-columns: minmax(0, 1fr) minmax(340px, 30em); max-width: 1800px; }
 .hint { color: var(--mute); margin: 0 0 8px; }
-.nav { display: flex; gap: 6px; align-items: center; margin: 0 0 10px; }
-.nav button { font: inherit; padding: 4px 10px; border: 1px solid var(--line); border-radius: 6px; background: #fff; cursor: pointer; }
+.nav { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 0 0 10px; }
+.nav button { white-space: nowrap; font: inherit; padding: 4px 10px; border: 1px solid var(--line); border-radius: 6px; background: #fff; cursor: pointer; }
 .nav button:disabled { opacity: .4; cursor: default; }
 #pos { min-width: 110px; text-align: center; font-weight: 600; }
 #trace { min-width: 0; overflow-x: auto; }
-/* Fixed layout: lanes share the width and long names wrap instead of pushing under the panel. */
-table.lanes { border-collapse: collapse; table-layout: fixed; width: 100%; min-width: 420px; background: #fff; border: 1px solid var(--line); }
+/* Lines break between words only (a kernel name is one word): each lane is at least as wide as its
+   longest word and its label. */
+table.lanes { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid var(--line); }
+table.lanes, table.lanes * { overflow-wrap: normal; word-break: normal; hyphens: none; }
+/* Kernel names stay whole; only lanes too wide to fit (the script sets .parts) wrap them at their parts. */
+table.lanes wbr { display: none; }
+table.lanes.parts wbr { display: inline; }
 table.lanes col.num { width: 2.6em; }
 table.lanes th, table.lanes td { border-right: 1px dashed var(--line); padding: 3px 6px; vertical-align: top; }
-table.lanes thead th { position: sticky; top: 0; background: #eef2f6; border-bottom: 1px solid var(--line); text-align: left; }
+table.lanes thead th { position: sticky; top: 0; background: #eef2f6; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
 table.lanes thead th.shared { background: #e6efff; }
 table.lanes thead th.idle { color: var(--mute); font-weight: normal; }
 table.lanes tbody th { color: var(--mute); font-weight: normal; text-align: right; }
 tr.step { border-top: 1px solid #eef1f4; }
 tr.step.sel { background: var(--sel); }
 tr.step.fail .stepbtn { border-color: var(--badfg); }
-.stepbtn { font: inherit; text-align: left; width: 100%; overflow-wrap: anywhere; padding: 3px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; cursor: pointer; }
+.stepbtn { font: inherit; text-align: left; width: 100%; padding: 3px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; cursor: pointer; }
 tr.sel .stepbtn { border-color: var(--acc); box-shadow: 0 0 0 2px rgba(11, 92, 173, .25); }
 .stepbtn .name { font-weight: 600; }
 .ctx { display: inline-block; margin-left: 6px; padding: 0 5px; border-radius: 8px; background: #e9e4ff; color: #4b2a9b; font-size: 11px; }
@@ -45,7 +52,7 @@ ul.chg { margin: 2px 0 0; padding-left: 14px; color: #333; }
 td.init .stepbtn { color: var(--mute); }
 td.wire { background: linear-gradient(var(--acc), var(--acc)) center 14px / 100% 2px no-repeat; }
 td.act.calls { background: linear-gradient(var(--acc), var(--acc)) right 14px / 6px 2px no-repeat; }
-td.callee span { color: var(--acc); white-space: nowrap; }
+td.callee span { color: var(--acc); }
 tr.verdict td, tr.verdict th { background: var(--bad); color: var(--badfg); font-weight: 600; }
 aside { position: sticky; top: 8px; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; max-height: calc(100vh - 16px); overflow: auto; }
 aside h2 { margin-top: 0; }
@@ -53,7 +60,9 @@ aside h2 { margin-top: 0; }
 .legend { text-transform: none; letter-spacing: 0; font-weight: normal; background: var(--chg); color: var(--fg); padding: 0 4px; border-radius: 3px; }
 dl.rec { display: grid; grid-template-columns: max-content 1fr; gap: 1px 10px; margin: 0; }
 dl.rec dt { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; color: var(--mute); }
-dl.rec dd { margin: 0; }
+dl.rec dd { margin: 0; min-width: 0; }
+dl.rec > dt.nest, dl.rec > dd.nest { grid-column: 1 / -1; }
+dl.rec > dd.nest { padding-left: 14px; }
 ol.arr { list-style: none; margin: 0; padding: 0; }
 .idx { color: var(--mute); margin-right: 6px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
 .leaf.changed { background: var(--chg); border-radius: 3px; padding: 0 2px; font-weight: 600; }
@@ -77,6 +86,15 @@ export const VIEWER_JS = String.raw`
   function after(i) { return i === last && wrapTo >= 0 ? wrapTo : i + 1; }
   var rows = Array.prototype.slice.call(document.querySelectorAll('table.lanes tr.step'));
   var $ = function (id) { return document.getElementById(id); };
+  // Lanes whose whole kernel names do not fit beside the state panel wrap those names at their parts
+  // (after . and _) rather than scroll sideways; what is still too wide scrolls.
+  var lanes = document.querySelector('table.lanes');
+  function fit() {
+    lanes.classList.remove('parts');
+    if ($('trace').scrollWidth > $('trace').clientWidth) lanes.classList.add('parts');
+  }
+  fit();
+  window.addEventListener('resize', fit);
   rows[last].classList.add('fail');
 
   function el(tag, cls, text) {
@@ -101,8 +119,10 @@ export const VIEWER_JS = String.raw`
     if (isRecord(v)) {
       var dl = el('dl', 'rec');
       Object.keys(v).forEach(function (k) {
-        dl.appendChild(el('dt', null, k));
-        var dd = el('dd');
+        // A record or an array of records goes under its name, across the panel, which leaves its values room.
+        var nest = isRecord(v[k]) || (Array.isArray(v[k]) && v[k].some(isRecord));
+        dl.appendChild(el('dt', nest ? 'nest' : null, k));
+        var dd = el('dd', nest ? 'nest' : null);
         dd.appendChild(tree(v[k], path === '' ? k : path + '.' + k, changed));
         dl.appendChild(dd);
       });

@@ -6,6 +6,7 @@ import type { Action, ActionRef, Model, ReachabilityTarget } from '../../checker
 import { andThen, dropAction } from '../../checker/mutate.js';
 import { declareProperties, defineSpec, invariant, param, target, transition, type ParamValues } from '../../checker/spec.js';
 import { guestCpuidBit, type CpuidBitKind } from '../../model/cpuid.js';
+import { P_SEAMLDR, TDX_MODULE } from '../../model/lanes.js';
 import { bitNames, moduleVersions, sameConfigurable, type ModuleVersion } from './modules.js';
 
 export const VARIANTS = ['reference', 'D31', 'D32'] as const;
@@ -130,6 +131,7 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
   const updates = modules.map((m, target): Action<Schema> => ({
     name: `seamldr_install_module(${m.name})`,
     context: 'stop_machine',
+    target: P_SEAMLDR,
     description: 'TD-preserving update to another module version (an environment event)',
     source: 'seamldr.c: seamldr_install_module(); compat criteria in digest 4.3 (consumed metadata unchanged)',
     guard: (s) => s.loaded !== target && (p.update_adds_configurable || sameConfigurable(modules[s.booted]!, m)),
@@ -163,6 +165,7 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
       {
         name: 'KVM_TDX_INIT_VM',
         context: 'task',
+        target: TDX_MODULE,
         source: 'arch/x86/kvm/vmx/tdx.c: tdx_td_init() -> TDH.MNG.INIT; intel-tdx.rst "before creating any VCPUs"',
         guard: (s) => s.capabilities && !initialized(s) && (p.variant !== 'D31' || s.vcpu.get(0) === VcpuState.CPUID_SET),
         effect: (s, n) => {
@@ -185,6 +188,7 @@ export function cpuidModel(p: CpuidParams): Model<Schema> {
       {
         name: 'KVM_TDX_GET_CPUID',
         ...vcpuActor,
+        target: TDX_MODULE,
         source: 'arch/x86/kvm/vmx/tdx.c: tdx_vcpu_get_cpuid() (TDH.MNG.RD of the TD CPUID values)',
         guard: (s, v) => p.variant === 'reference' && initialized(s) && s.vcpu.get(v) !== VcpuState.NONE && !s.vmmDerived,
         effect: (s, n) => {

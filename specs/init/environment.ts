@@ -3,6 +3,7 @@
 // TD-preserving update.
 
 import { Errno, TdxModuleStatus } from '../../model/kernel.js';
+import { P_SEAMLDR } from '../../model/lanes.js';
 import { SeamcallLeaf } from '../../model/leaf.js';
 import { TdxStatus } from '../../model/status.js';
 import { MAX_REGIONS } from './layouts.js';
@@ -272,6 +273,7 @@ function update(m: Machine): Step[] {
     {
       name: 'seamldr_install_module: SEAMLDR.INSTALL .. TDH.SYS.UPDATE',
       context: 'stop_machine',
+      target: P_SEAMLDR,
       source: 'seamldr.c: CPU_INSTALL, CPU_INIT (tdx_cpu_enable), RUN_UPDATE; abstracted to one step here (the update spec models it)',
       guard: (s) => s.kernel.update === Update.shut_down,
       effect: (_s, n, _a, failed) => {

@@ -45,7 +45,7 @@ export function initModel(p: InitParams): Model<Schema> {
 }
 
 const params = {
-  cpus: param.int(1, 8, 4, 'platform LPs (all present at boot); CPU 0 calls tdx_enable()'),
+  cpus: param.int(1, 64, 4, 'platform LPs (all present at boot); CPU 0 calls tdx_enable()'),
   packages: param.int(1, 4, 2, 'packages; CPUs spread evenly, each package a contiguous run'),
   era: param.oneOf(
     ERAS,

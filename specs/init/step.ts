@@ -1,8 +1,10 @@
 // A step of the init model and the actions it becomes: the step as it runs and, where it can
 // fail, a second action `${name} → ${label}` with the failure injected. Each action keeps the
-// SEAMCALL its step issues, which the transition properties (I1, I2, I4-I13, I19) read.
+// SEAMCALL its step issues, which the transition properties (I1, I2, I4-I13, I19) read, and
+// which reports draw as a call into the TDX module's lane.
 
 import type { Action } from '../../checker/model.js';
+import { TDX_MODULE } from '../../model/lanes.js';
 import type { Leaf } from '../../model/leaf.js';
 import { CALLER } from './machine.js';
 import type { N, S, Schema } from './state.js';
@@ -16,6 +18,8 @@ export interface Step {
   readonly source: string;
   /** The leaf this step issues and the CPU it runs on, in state `s`. */
   readonly issues?: (s: S, actor: number) => readonly [Leaf, number] | undefined;
+  /** The shared actor the step calls when it is not a SEAMCALL into the TDX module (the P-SEAMLDR). */
+  readonly target?: string;
   readonly guard: (s: S, actor: number) => boolean;
   readonly effect: (s: S, n: N, actor: number, failed: boolean) => void;
   /** An injectable failure: a second action `${name} → ${label}` runs effect with failed = true. */
@@ -49,9 +53,13 @@ export function toActions(steps: readonly Step[], after: (s: S, n: N) => void): 
   const issuesByName = new Map<string, Step['issues']>();
   const actions: Action<Schema>[] = [];
   for (const st of steps) {
+    const issues = st.issues;
+    const target =
+      st.target ?? (issues === undefined ? undefined : (s: S, a: number) => (issues(s, a < 0 ? CALLER : a) === undefined ? undefined : TDX_MODULE));
     const base = {
       ...(st.actors === undefined ? {} : { actors: st.actors, actorKind: st.actorKind ?? 'CPU' }),
       context: st.context,
+      ...(target === undefined ? {} : { target }),
       source: st.source,
       guard: st.guard,
     };

@@ -6,6 +6,7 @@ import { array, bool, enumOf, int, record, type Read, type Write } from '../../c
 import type { Model } from '../../checker/model.js';
 import { mutateAction } from '../../checker/mutate.js';
 import { declareProperties, defineSpec, eventually, invariant, param } from '../../checker/spec.js';
+import { P_SEAMLDR, TDX_MODULE } from '../../model/lanes.js';
 
 export const Stage = enumOf(['START', 'SHUTDOWN', 'INSTALL', 'LPINIT', 'RESTORE', 'DONE']);
 export const Phase = enumOf(['READY', 'BUSY', 'ACKED']);
@@ -105,6 +106,8 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
       {
         name: 'begin',
         ...cpu,
+        // For reports only: the work a stage starts is a call into the P-SEAMLDR (INSTALL) or the module.
+        target: (s) => (s.stage === Stage.INSTALL ? P_SEAMLDR : TDX_MODULE),
         guard: (s, i) =>
           s.cur.get(i) === s.stage && s.ph.get(i) === Phase.READY && needsWork(s, i, s.stage) && (!respectLock || s.stage !== Stage.INSTALL || !s.busy),
         effect: (s, x, i) => {

@@ -6,23 +6,35 @@ import type { Model } from '../../checker/model.js';
 import { andThen, dropAction, mutateAction } from '../../checker/mutate.js';
 import { defineSpec, param, type ParamValues } from '../../checker/spec.js';
 import { Errno, TdxModuleStatus } from '../../model/kernel.js';
-import { SysState } from '../../model/module.js';
+import { SysState, type TdxModule } from '../../model/module.js';
 import { ModuleUpdateState as U } from '../../model/seamldr.js';
 import { cpuSymmetry } from '../../model/topology.js';
-import { design, ERAS, PLATFORMS, VARIANTS } from './design.js';
+import { design, ERAS, PLATFORMS, VARIANTS, type Design } from './design.js';
 import { fwUpload } from './fwUpload.js';
 import { liveMachine } from './liveMachine.js';
 import { properties, PROPERTIES } from './properties.js';
-import { FwUpload, inUpdate, Loop, Stopper, Task, tdxModule, Vmcs, updateSchema, type S, type Schema } from './state.js';
+import { FwUpload, Loop, readsNew, Stopper, Task, tdxModule, Vmcs, updateSchema, type Schema } from './state.js';
 import { UPDATE_AUDIT_ACCEPTED } from './audit.js';
+import type { Step } from './step.js';
 import { stepMachine } from './stepMachine.js';
-import { updateCtrl } from './updateCtrl.js';
+import { updateCtrl, type UpdateCtrl } from './updateCtrl.js';
 
-export function updateModel(env: UpdateParams): Model<Schema> {
+/** What a step of the model is written against: the design choices, parameters, module and update_ctrl of this build. */
+export interface UpdateParts {
+  readonly design: Design;
+  readonly env: UpdateParams;
+  readonly tdx: TdxModule;
+  readonly ctrl: UpdateCtrl;
+}
+/** Changes the model's list of steps (insert, replace, reorder, drop); the properties judge the list it returns. */
+export type StepEdit = (steps: readonly Step[], parts: UpdateParts) => readonly Step[];
+
+export function updateModel(env: UpdateParams, edit?: StepEdit): Model<Schema> {
   const d = design(env);
   const tdx = tdxModule(env);
   const ctrl = updateCtrl(d, env);
-  const actions = [...fwUpload(d, env, ctrl), ...stepMachine(d, env, tdx, ctrl), ...liveMachine(d, env, tdx)];
+  const steps = [...fwUpload(d, env, ctrl), ...stepMachine(d, env, tdx, ctrl), ...liveMachine(d, env, tdx)];
+  const actions = edit === undefined ? steps : edit(steps, { design: d, env, tdx, ctrl });
   const platforms = env.platform === 'both' ? [true, false] : [env.platform === 'invd_vmcs'];
   return {
     schema: updateSchema(env, tdx),
@@ -72,12 +84,9 @@ const LATER_FAULTS = {
 type Guard = M['actions'][number]['guard'];
 const guard = (m: M, name: string, g: (old: Guard) => Guard): M => mutateAction(m, name, { guard: g });
 
-/** A CPU at the top of a pass reads `state` it has not read yet (the guard a changed step switch needs). */
-const readsNew = (s: S, c: number, state: number): boolean =>
-  inUpdate(s, c) && s.cpu.at(c).loop === Loop.SPIN && s.update_ctrl.state === state && s.cpu.at(c).cur !== state;
-
-const params = {
-  cpus: param.int(1, 6, 3, 'platform LPs (CPUs); CPU 0 is the lead'),
+/** The parameters, declared once: a variant built on the update (specs/update/index.ts) takes the same ones. */
+export const params = {
+  cpus: param.int(1, 64, 3, 'platform LPs (CPUs); CPU 0 is the lead'),
   vcpus: param.int(0, 2, 1, 'vCPUs of the running TD'),
   era: param.oneOf(
     ERAS,
@@ -109,7 +118,7 @@ export const update = defineSpec({
   description: 'TD-preserving TDX module update: fw_upload, stop_machine, the step-locked state machine, P-SEAMLDR, VMCS, IRQ/NMI, failures',
   params,
   properties: PROPERTIES,
-  build: updateModel,
+  build: (p) => updateModel(p),
   // The measured score of `tdxmc audit update` (specs/update/README.md, "Audit").
   audit: { floor: 0.99, accepted: UPDATE_AUDIT_ACCEPTED },
   expectations: [

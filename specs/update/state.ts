@@ -224,6 +224,10 @@ export function inUpdate(s: S, c: number): boolean {
   return s.cpu.at(c).stopper === Stopper.IRQS_OFF && allStoppersAt(s, Stopper.IRQS_OFF);
 }
 
+/** A CPU at the top of a pass reads `state` it has not read yet (the guard a changed step switch needs). */
+export const readsNew = (s: S, c: number, state: number): boolean =>
+  inUpdate(s, c) && s.cpu.at(c).loop === Loop.SPIN && s.update_ctrl.state === state && s.cpu.at(c).cur !== state;
+
 /** Between SEAMRET from the P-SEAMLDR and the VMPTRLD that restores the current VMCS ([U-RFC]). */
 export function inVmcsRestoreWindow(s: S, c: number): boolean {
   const cpu = s.cpu.at(c);

@@ -34,7 +34,6 @@ export const CPU = { actorKind: 'CPU' } as const;
  * The kernel's own steps keep weak fairness: a CPU that can go on does.
  */
 export const ENVIRONMENT = { fairness: 'none' } as const;
-export const TDX_MODULE = 'TDX module';
-export const P_SEAMLDR = 'P-SEAMLDR';
+export { P_SEAMLDR, TDX_MODULE } from '../../model/lanes.js';
 /** KVM's perf NMI callback: the one NMI handler bound by Sean's rule (V8.nmi). */
 export const PERF_NMI = 'NMI: perf VMREAD(GUEST_RIP)';

@@ -4,6 +4,7 @@
 
 import type { Model } from '../../checker/model.js';
 import { defineSpec, param, type ParamValues } from '../../checker/spec.js';
+import { TDX_MODULE } from '../../model/lanes.js';
 import { TdxModule } from '../../model/module.js';
 import { cpuSymmetry, topology } from '../../model/topology.js';
 import { vmxActions } from './actions.js';
@@ -29,7 +30,8 @@ export function vmxModel(cfg: VmxConfig): Model<Schema> {
         for (let c = 0; c < cfg.cpus; c++) n.cpu.at(c).hp = Hp.ONLINE;
       },
     ],
-    actions,
+    // An action that issues a SEAMCALL calls the TDX module (reports draw its lane); the model has no P-SEAMLDR.
+    actions: actions.map((a) => (a.issues === undefined ? a : { ...a, target: (s, c) => (a.issues!(s, c).length > 0 ? TDX_MODULE : undefined) })),
     invariants: vmxInvariants(cfg.cpus, cfg.design, own, tdx.topology),
     transitionProperties: vmxTransitionProperties(topo, cfg.design, own, actions),
     targets: vmxTargets(cfg, own),

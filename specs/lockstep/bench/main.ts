@@ -1,8 +1,8 @@
 // `npm run bench`: lockstep (variant ack, every safety property) side by side with SPIN and
-// Rumur, each run in a fresh process, with the ratios issues 3 and 16 set as targets; and
+// Rumur, each run in a fresh process, with the ratios issues 3 and 16 set as targets;
 // liveness: lockstep's Terminates beside SPIN's -a -f, and the TDX specs' liveness against
-// their safety search. Every figure comes from this run. BENCH_SECTIONS picks sections
-// (raw,parallel,scale,symmetry,liveness); BENCH_REPEAT=N repeats each timed run and reports the
+// their safety search; and random simulation of update (simulate.ts). Every figure comes from this run. BENCH_SECTIONS picks sections
+// (raw,parallel,scale,symmetry,liveness,simulate); BENCH_REPEAT=N repeats each timed run and reports the
 // median time, and each ratio as the median of the ratios of the pairs of runs. The two sides
 // of a ratio run alternately, so a machine that speeds up or slows down during the bench shifts
 // both alike. The sizes are BENCH_RAW_CPUS, BENCH_PARALLEL_CPUS, BENCH_SCALE_CPUS,
@@ -13,6 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { has, rumur, spin, spinTerminates, type ExternalRun, type SpinLiveness } from './external.js';
+import { medianOf, mib, num, table, target } from './format.js';
+import { simulateSection } from './simulate.js';
 
 interface Ours {
   verdict: string;
@@ -26,7 +28,7 @@ interface Ours {
 }
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
-const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'raw,parallel,scale,symmetry,liveness').split(','));
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'raw,parallel,scale,symmetry,liveness,simulate').split(','));
 const repeat = Math.max(1, Number(process.env['BENCH_REPEAT'] ?? 1));
 
 function sizes(name: string, fallback: number[]): number[] {
@@ -52,10 +54,6 @@ const TDX_LIVENESS: readonly { spec: string; params: string[] }[] = [
   { spec: 'init', params: [] },
 ];
 const cores = availableParallelism();
-
-function medianOf<T extends { seconds: number }>(runs: T[]): T {
-  return [...runs].sort((a, b) => a.seconds - b.seconds)[runs.length >> 1]!;
-}
 
 function child(args: string[]): Ours {
   const r = spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -88,18 +86,6 @@ function pairedRatio<A, B>(as: A[], bs: B[], f: (a: A, b: B) => number): { media
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return { median, each: rs.length > 1 ? ` (median of ${rs.map((r) => num(r, 2)).join(', ')})` : '' };
-}
-
-const num = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const mib = (b: number | undefined) => (b === undefined ? 'n/a' : num(b / 2 ** 20));
-
-function table(rows: string[][]): void {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) process.stdout.write('  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ') + '\n');
-}
-
-function target(what: string, ok: boolean, detail: string): void {
-  process.stdout.write(`  target: ${what}: ${detail} -> ${ok ? 'met' : 'NOT met'}\n\n`);
 }
 
 const HEAD = ['run', 'states', 'seconds', 'states/s', 'B/state', 'peak RSS MiB'];
@@ -268,3 +254,5 @@ if (sections.has('liveness')) {
   target('liveness at most 2x the safety search', slowest <= 2, `at most ${num(slowest, 2)}x`);
   target('graph at most 16 B/state + 4 B/edge', largest <= 1, `at most ${num(largest * 100)}% of it`);
 }
+
+if (sections.has('simulate')) simulateSection(repeat);
