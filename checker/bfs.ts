@@ -100,7 +100,11 @@ function search<D extends RecordDomain>(cm: CompiledModel<D>, opts: SearchOption
       depth++;
       x.maxDepthSeen = depth;
       levelEnd = tail;
-      if (x.checkpointDue()) x.saveCheckpoint(depth, [{ words: q.subarray(head, tail), count: (tail - head) / E, stride: E }]);
+      if (x.checkpointDue() && x.saveCheckpoint(depth, [{ words: q.subarray(head, tail), count: (tail - head) / E, stride: E }])) {
+        // Handed over: the caller goes on from the snapshot and reads nothing of this result.
+        x.stoppedBy = 'max-states';
+        return x.result();
+      }
     }
     for (let k = 0; k < W; k++) cur[k] = q[head + k]!;
     id = q[head + W]!;

@@ -1,20 +1,21 @@
 // The one call the command line, CI and tests use: explore a model with a strategy and return
 // the verdict with its counterexample rebuilt as a trace of plain states.
 
+import { availableParallelism, loadavg } from 'node:os';
 import { bfs } from './bfs.js';
 import { CompiledModel } from './compiled.js';
 import { dfs } from './dfs.js';
 import type { RecordDomain } from './domain.js';
 import type { Model } from './model.js';
 import type { Params, PropertyDecl, Spec } from './spec.js';
-import { parallelBfs } from './parallel/coordinator.js';
+import { parallelBfs, SearchWorkers } from './parallel/coordinator.js';
 import { withoutProperties } from './properties.js';
 import type { ModelPhase } from './expand.js';
 import type { FoundPath, SearchOptions, SearchResult, SearchStats, Verdict } from './result.js';
 import { defaultMemory } from './memory.js';
 import { fairnessOf, findLasso, recordGraph } from './liveness.js';
 import { buildTrace, type TraceStep } from './trace.js';
-import { checkpointing, type CheckpointTarget, type OpenCheckpoint } from './checkpoint.js';
+import { checkpointing, type CheckpointSink, type CheckpointTarget, type OpenCheckpoint, type SearchSnapshot } from './checkpoint.js';
 
 export type Strategy = 'bfs' | 'dfs';
 
@@ -119,28 +120,98 @@ export function check<D extends RecordDomain>(model: Model<D> | CompiledModel<D>
 
 /**
  * Checks a spec with `workers` search threads (BFS only). Each worker builds the model from
- * the spec's module, so the spec must name its module (`Spec.file`).
+ * the spec's module, so the spec must name its module (`Spec.file`). With `probe` one thread
+ * searches first and starts the workers only when the search outlasts the probe's rule; it goes
+ * on alone while they build and warm up, then hands its table and frontier over to them
+ * between two levels.
  */
-export async function checkParallel(spec: Spec, params: Params, opts: CheckOptions & { workers: number; probe?: boolean }): Promise<CheckOutcome> {
+export async function checkParallel(spec: Spec, params: Params, opts: CheckOptions & { workers: number; probe?: boolean | ProbeRule }): Promise<CheckOutcome> {
+  const building = performance.now();
   const cm = new CompiledModel(withoutProperties(spec.build(params), ...(opts.skipProperties ?? [])));
+  const built = (performance.now() - building) / 1000;
   const parallel = opts.workers > 1 && (opts.search ?? 'bfs') === 'bfs' && spec.file !== undefined;
   opts = { ...opts, ...checkpointing(spec.name, params, cm.words, opts, parallel) };
   if (!parallel) return check(cm, opts);
-  let probeSeconds = 0;
-  if (opts.probe && opts.resume === undefined) {
-    // Starting workers costs more than small searches take: try one thread first, up to a size.
-    const limit = Math.min(opts.maxStates ?? Infinity, PROBE_STATES);
-    const first = bfs(cm, { ...opts, maxStates: limit });
-    if (first.stoppedBy !== 'max-states' || limit === opts.maxStates) return outcomeOf(cm, first, opts);
-    probeSeconds = first.stats.seconds;
+  const source = { module: spec.file!, name: spec.name, params, skipProperties: opts.skipProperties ?? [] };
+  if (!opts.probe || opts.resume !== undefined) return outcomeOf(cm, await parallelBfs(cm, source, opts, opts.workers), opts);
+  const rule = opts.probe === true ? PROBE : opts.probe;
+  const probe = new Probe(rule, built, () => new SearchWorkers(source, opts, opts.workers, WARM_UP), opts.checkpoint);
+  const first = bfs(cm, { ...opts, checkpoint: probe });
+  if (!probe.handed) {
+    await probe.workers?.close();
+    return outcomeOf(cm, first, opts);
   }
-  const r = await parallelBfs(cm, { module: spec.file, name: spec.name, params, skipProperties: opts.skipProperties ?? [] }, opts, opts.workers);
-  r.stats.seconds += probeSeconds;
-  return outcomeOf(cm, r, opts);
+  return outcomeOf(cm, await parallelBfs(cm, source, opts, opts.workers, undefined, probe.workers), opts);
 }
 
-/** States a search may reach on one thread before checkParallel starts workers. */
-export const PROBE_STATES = 100_000;
+/**
+ * When the default's one thread starts workers: once it stored `states` and searched `factor`
+ * times as long as a worker takes before it searches at full speed (building the model, then
+ * warming up, judged by what this thread took for both), and with `idleCore`, only while the
+ * machine's load average leaves a core idle besides this thread: on cores other work keeps
+ * busy, workers take their time from this thread instead of adding to it. Searches that never
+ * meet the rule are finished by the one thread.
+ */
+export interface ProbeRule {
+  readonly states: number;
+  readonly factor: number;
+  readonly idleCore: boolean;
+}
+
+export const PROBE: ProbeRule = { states: 100_000, factor: 3, idleCore: true };
+
+const coreIdle = (): boolean => loadavg()[0]! + 1 <= availableParallelism();
+
+/** States after which the probe's thread counts itself warmed up. */
+const WARM_STATES = 1000;
+
+/** States each worker started by the probe explores on its own first, to warm up. */
+const WARM_UP = 5000;
+
+/**
+ * The one-thread search's sink, asked at every level's end: once the rule says so it starts
+ * the workers, and once they are ready it takes the search over for them. It passes the run's
+ * own checkpoints on when they are due.
+ */
+class Probe implements CheckpointSink {
+  readonly every = 0;
+  workers: SearchWorkers | undefined;
+  handed = false;
+  private warm: number | undefined;
+  private nextCheckpoint: number;
+
+  constructor(
+    private readonly rule: ProbeRule,
+    /** Seconds this thread took to build the model. */
+    private readonly built: number,
+    private readonly start: () => SearchWorkers,
+    private readonly checkpoint: CheckpointSink | undefined,
+  ) {
+    this.nextCheckpoint = performance.now() + (checkpoint?.every ?? 0) * 1000;
+  }
+
+  takeOver(s: SearchSnapshot): boolean {
+    if (this.warm === undefined && s.store.size >= WARM_STATES) this.warm = s.seconds;
+    const r = this.rule;
+    if (
+      this.workers === undefined &&
+      s.store.size >= r.states &&
+      s.seconds >= r.factor * (this.built + (this.warm ?? s.seconds)) &&
+      (!r.idleCore || coreIdle())
+    )
+      this.workers = this.start();
+    if (this.workers?.ready !== true) return false;
+    this.workers.handOver(s);
+    this.handed = true;
+    return true;
+  }
+
+  save(s: SearchSnapshot): void {
+    if (this.checkpoint === undefined || performance.now() < this.nextCheckpoint) return;
+    this.checkpoint.save(s);
+    this.nextCheckpoint = performance.now() + this.checkpoint.every * 1000;
+  }
+}
 
 /** A search's result as a check's outcome: the finding's trace rebuilt, liveness checked after a pass (unless opts say not). */
 export function outcomeOf<D extends RecordDomain>(cm: CompiledModel<D>, r: SearchResult, opts: CheckOptions): CheckOutcome {

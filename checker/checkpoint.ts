@@ -56,6 +56,11 @@ export interface CheckpointIdentity {
 export interface CheckpointSink {
   readonly every: number;
   save(s: SearchSnapshot): void;
+  /**
+   * Asked before `save`: true when the sink takes the search over (search workers go on from
+   * the snapshot). BFS then stops there, leaving what the snapshot holds as it was.
+   */
+  takeOver?(s: SearchSnapshot): boolean;
 }
 
 interface Header {

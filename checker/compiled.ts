@@ -44,6 +44,10 @@ export class CompiledModel<D extends RecordDomain = RecordDomain> {
   readonly enabled: (s: Read<D>, out: Int32Array) => number;
   /** Runs instance `ref`'s effect: a switch with one (monomorphic) call site per action. */
   readonly apply: (ref: number, s: Read<D>, next: Write<D>) => void;
+  /** Index of the first invariant `s` violates, or -1. Generated like `enabled`: one call site per invariant. */
+  readonly firstViolated: (s: Read<D>) => number;
+  /** Index (into propertyNames) of the first transition property the step violates, or -1. Generated like `enabled`. */
+  readonly firstViolatedStep: (s: Read<D>, ref: number, next: Read<D>) => number;
 
   constructor(readonly model: Model<D>) {
     this.layout = new Layout(model.schema);
@@ -78,22 +82,16 @@ export class CompiledModel<D extends RecordDomain = RecordDomain> {
     // Generated from action counts only; the model's functions are passed in, not inlined as text.
     this.enabled = new Function(...names, `return function enabled(s, out) { ${enabledSrc.join('\n')} }`)(...fns);
     this.apply = new Function('A', 'R', ...names, `return function apply(ref, s, next) { ${applySrc.join('\n')} }`)(actionOf, this.actors, ...fns);
-  }
-
-  /** Index of the first invariant `s` violates, or -1. */
-  firstViolated(s: Read<D>): number {
-    const inv = this.model.invariants;
-    for (let i = 0; i < inv.length; i++) if (!inv[i]!.holds(s)) return i;
-    return -1;
-  }
-
-  /** Index (into propertyNames) of the first transition property the step violates, or -1. */
-  firstViolatedStep(s: Read<D>, ref: number, next: Read<D>): number {
-    const tp = this.model.transitionProperties;
-    if (tp === undefined) return -1;
-    const r = this.refs[ref]!;
-    for (let i = 0; i < tp.length; i++) if (!tp[i]!.holds(s, r, next)) return this.model.invariants.length + i;
-    return -1;
+    const inv = model.invariants.map((p) => p.holds);
+    const invSrc = inv.map((_, i) => `if (!P${i}(s)) return ${i};`);
+    this.firstViolated = new Function(...inv.map((_, i) => `P${i}`), `return function firstViolated(s) { ${invSrc.join('\n')} return -1; }`)(...inv);
+    const tp = (model.transitionProperties ?? []).map((p) => p.holds);
+    const tpSrc = tp.map((_, i) => `if (!P${i}(s, r, next)) return ${inv.length + i};`);
+    this.firstViolatedStep = new Function(
+      'R',
+      ...tp.map((_, i) => `P${i}`),
+      `return function firstViolatedStep(s, ref, next) { const r = R[ref]; ${tpSrc.join('\n')} return -1; }`,
+    )(refs, ...tp);
   }
 
   /** Writes initial state `i` into `words` (one state long). */

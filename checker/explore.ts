@@ -89,10 +89,10 @@ export class Exploration<D extends RecordDomain> {
     return this.opts.checkpoint !== undefined && performance.now() >= this.nextCheckpoint;
   }
 
-  /** Hands the search, between levels, to the checkpoint sink: the frontier is at `depth`. */
-  saveCheckpoint(depth: number, frontier: SearchSnapshot['frontier']): void {
+  /** Hands the search, between levels, to the checkpoint sink: the frontier is at `depth`. True when the sink took the search over. */
+  saveCheckpoint(depth: number, frontier: SearchSnapshot['frontier']): boolean {
     const cp = this.opts.checkpoint!;
-    cp.save({
+    const s: SearchSnapshot = {
       depth,
       maxDepthSeen: this.maxDepthSeen,
       transitions: this.succ.transitions,
@@ -102,8 +102,11 @@ export class Exploration<D extends RecordDomain> {
       seconds: (performance.now() - this.started) / 1000,
       store: this.store.contents,
       frontier,
-    });
+    };
+    if (cp.takeOver?.(s) === true) return true;
+    cp.save(s);
     this.nextCheckpoint = performance.now() + cp.every * 1000;
+    return false;
   }
 
   /**

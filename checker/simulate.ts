@@ -6,7 +6,7 @@
 // by fast-check with the choices as the shrinkable value; a shrunk walk must still break the
 // same property. Nothing here says `pass`: a simulation explores some paths, not every state.
 
-import fc from 'fast-check';
+import { createRequire } from 'node:module';
 import type { CompiledModel } from './compiled.js';
 import type { RecordDomain } from './domain.js';
 import { Expansion, Successors, type Fault } from './expand.js';
@@ -245,6 +245,9 @@ function finding<D extends RecordDomain>(
   if (shrink && met.kind !== 'fault') {
     const cut = withoutLoops(cm, path);
     if (same(replay(cm, cut).met)) path = cut;
+    // fast-check is loaded only here, when a finding is shrunk: every other import of the checker
+    // (the command line's start included) goes without it. Synchronously, as simulate() runs.
+    const fc = createRequire(import.meta.url)('fast-check') as typeof import('fast-check');
     const r = fc.check(
       fc.property(fc.array(fc.nat({ max: Math.max(cm.refs.length, cm.model.init.length) - 1 }), { maxLength: path.length }), (p) => !same(replay(cm, p).met)),
       { examples: [[path]], numRuns: 1, seed: where.seed | 0 },

@@ -156,15 +156,21 @@ function firstFit(pool: readonly Range[], used: readonly Range[], size: number):
 
 /** `a` minus the union of `cut`, as sorted ranges. */
 function subtract(a: readonly Range[], cut: readonly Range[]): Range[] {
-  let out = [...a];
+  let out: Range[] = a.slice();
   for (const c of cut) {
-    out = out.flatMap((r) => {
-      if (c.end <= r.start || c.start >= r.end) return [r];
-      const parts: Range[] = [];
-      if (r.start < c.start) parts.push({ start: r.start, end: c.start });
-      if (c.end < r.end) parts.push({ start: c.end, end: r.end });
-      return parts;
-    });
+    let next: Range[] | undefined;
+    for (let i = 0; i < out.length; i++) {
+      const r = out[i]!;
+      if (c.end <= r.start || c.start >= r.end) {
+        next?.push(r);
+        continue;
+      }
+      // the first range `c` cuts: copy the untouched ones before it only now
+      next ??= out.slice(0, i);
+      if (r.start < c.start) next.push({ start: r.start, end: c.start });
+      if (c.end < r.end) next.push({ start: c.end, end: r.end });
+    }
+    if (next !== undefined) out = next;
   }
   return out;
 }
@@ -189,26 +195,28 @@ const nonReserved = (t: Tdmr): Range[] => subtract([{ start: t.base, end: end(t)
  */
 export function tdmrConfigError(tdmrs: readonly Tdmr[], layout: Layout): string | undefined {
   if (tdmrs.length < 1 || tdmrs.length > layout.maxTdmrs) return `${tdmrs.length} TDMRs, not 1..max_tdmrs=${layout.maxTdmrs}`;
+  const free = tdmrs.map(nonReserved);
   for (let i = 0; i < tdmrs.length; i++) {
     const t = tdmrs[i]!;
-    const name = `TDMR[${i}] [${hex(t.base)}, ${hex(end(t))})`;
-    if (t.size <= 0 || !aligned(t.base, TDMR_ALIGN) || !aligned(t.size, TDMR_ALIGN)) return `${name} is not 1 GiB-aligned`;
-    if (end(t) > layout.maxPa) return `${name} lies above the maximum physical address`;
-    if (i > 0 && t.base < end(tdmrs[i - 1]!)) return `${name} is not sorted after, or overlaps, the previous TDMR`;
-    if (t.reserved.length > layout.maxReservedPerTdmr) return `${name} has more than max_reserved_per_tdmr reserved areas`;
+    // built only for a broken rule: most lists pass
+    const name = (): string => `TDMR[${i}] [${hex(t.base)}, ${hex(end(t))})`;
+    if (t.size <= 0 || !aligned(t.base, TDMR_ALIGN) || !aligned(t.size, TDMR_ALIGN)) return `${name()} is not 1 GiB-aligned`;
+    if (end(t) > layout.maxPa) return `${name()} lies above the maximum physical address`;
+    if (i > 0 && t.base < end(tdmrs[i - 1]!)) return `${name()} is not sorted after, or overlaps, the previous TDMR`;
+    if (t.reserved.length > layout.maxReservedPerTdmr) return `${name()} has more than max_reserved_per_tdmr reserved areas`;
     for (let j = 0; j < t.reserved.length; j++) {
       const r = t.reserved[j]!;
-      if (r.end <= r.start || !aligned(r.start, PAGE) || !aligned(r.end, PAGE)) return `${name} reserved area ${j} is not 4 KiB-aligned`;
-      if (r.start < t.base || r.end > end(t)) return `${name} reserved area ${j} lies outside the TDMR`;
-      if (j > 0 && r.start < t.reserved[j - 1]!.end) return `${name} reserved areas are not sorted and disjoint`;
+      if (r.end <= r.start || !aligned(r.start, PAGE) || !aligned(r.end, PAGE)) return `${name()} reserved area ${j} is not 4 KiB-aligned`;
+      if (r.start < t.base || r.end > end(t)) return `${name()} reserved area ${j} lies outside the TDMR`;
+      if (j > 0 && r.start < t.reserved[j - 1]!.end) return `${name()} reserved areas are not sorted and disjoint`;
     }
     const p = t.pamt;
-    if (!aligned(p.start, PAGE) || !aligned(p.end, PAGE)) return `${name} PAMT is not 4 KiB-aligned`;
-    if (p.end - p.start < modulePamtMinimum(t.size)) return `${name} PAMT is too small`;
-    if (subtract([p], layout.cmrs).length > 0) return `${name} PAMT lies outside every CMR`;
-    for (let k = 0; k < i; k++) if (overlap(p, tdmrs[k]!.pamt)) return `${name} PAMT overlaps the PAMT of TDMR[${k}]`;
-    for (const u of tdmrs) for (const area of nonReserved(u)) if (overlap(p, area)) return `${name} PAMT overlaps a non-reserved area`;
-    if (subtract(nonReserved(t), layout.cmrs).length > 0) return `${name} has a non-reserved area outside every CMR`;
+    if (!aligned(p.start, PAGE) || !aligned(p.end, PAGE)) return `${name()} PAMT is not 4 KiB-aligned`;
+    if (p.end - p.start < modulePamtMinimum(t.size)) return `${name()} PAMT is too small`;
+    if (subtract([p], layout.cmrs).length > 0) return `${name()} PAMT lies outside every CMR`;
+    for (let k = 0; k < i; k++) if (overlap(p, tdmrs[k]!.pamt)) return `${name()} PAMT overlaps the PAMT of TDMR[${k}]`;
+    for (const areas of free) for (const area of areas) if (overlap(p, area)) return `${name()} PAMT overlaps a non-reserved area`;
+    if (subtract(free[i]!, layout.cmrs).length > 0) return `${name()} has a non-reserved area outside every CMR`;
   }
   return undefined;
 }

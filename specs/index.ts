@@ -1,13 +1,11 @@
-// Every spec `tdxmc` knows, by name. A new spec is one import and one entry here.
+// Every spec `tdxmc` knows, loaded: the registry for library callers and tests (specs/catalog.ts
+// lists them, by name, for the command line, which imports only those it names).
 
+import { allSpecs } from '../checker/cli/spec-registry.js';
 import type { Spec } from '../checker/spec.js';
-import { cpuid } from './cpuid/spec.js';
-import { init } from './init/spec.js';
-import { lockstep } from './lockstep/spec.js';
-import { update } from './update/spec.js';
-import { vmx } from './vmx/spec.js';
+import { catalog } from './catalog.js';
 
-export const specs: readonly Spec[] = [lockstep, cpuid, vmx, init, update];
+export const specs: readonly Spec[] = await allSpecs(catalog);
 
 export function findSpec(name: string): Spec | undefined {
   return specs.find((s) => s.name === name);

@@ -15,7 +15,8 @@ import type * as Registry from '../specs/index.js';
 import { built } from './support/built.js';
 
 const BIN = fileURLToPath(new URL('../bin/tdxmc.js', import.meta.url));
-const { main, COMMANDS } = await built<typeof Main>('checker/cli/main.js');
+const { main, loadCommands } = await built<typeof Main>('checker/cli/main.js');
+const COMMANDS = await loadCommands();
 const { colourWanted } = await built<typeof Colour>('checker/cli/colour.js');
 const { didYouMean } = await built<typeof Suggest>('checker/cli/suggest.js');
 const { specs } = await built<typeof Registry>('specs/index.js');

@@ -70,6 +70,48 @@ describe('liveness after a parallel search', () => {
   }
 });
 
+describe('the default: one thread first, then workers from where it stopped', () => {
+  // [spec, parameters, whether to bound a violated one short of its finding]: searches far past
+  // the probe's 1,000 states, so the workers are ready long before one thread would be done,
+  // two of them violated deep in the search.
+  const cases = [
+    ['lockstep', ['cpus=8'], false],
+    ['lockstep', ['cpus=10', 'variant=nolock'], true],
+    ['update', ['era=rfc', 'td_build=false'], false],
+    ['update', ['variant=D16'], false],
+  ] as const;
+  const figures = (r: Awaited<ReturnType<typeof checkParallel>>) => ({
+    verdict: r.verdict,
+    states: r.stats.distinctStates,
+    transitions: r.stats.transitions,
+    depth: r.stats.maxDepth,
+    fired: [...r.stats.fired],
+    property: r.violation?.property.name,
+    trace: r.violation?.trace.length,
+  });
+  for (const [name, assignments, bound] of cases) {
+    it(`${name} ${assignments.join(' ')}: the counts, verdict and trace length of one thread`, async () => {
+      const spec = findSpec(name)!;
+      const p = resolveParams(spec.params, assignments);
+      if (!p.ok) throw new Error(p.error);
+      const one = await checkParallel(spec, p.params, { workers: 1, liveness: false });
+      const handed = await checkParallel(spec, p.params, { workers: 2, probe: { states: 1000, factor: 0, idleCore: false }, liveness: false });
+      expect(figures(handed)).toEqual(figures(one));
+      expect(one.stats.distinctStates).toBeGreaterThan(20_000);
+      // A pass is the workers' own figures; a finding is found again by one thread, which names its trace.
+      if (one.verdict === 'pass') expect(handed.stats.workers).toBe(2);
+      else if (bound) {
+        // Bounded short of the finding, the handed-over search ends on the workers.
+        const maxDepth = one.violation!.trace.length - 3;
+        const cutOne = await checkParallel(spec, p.params, { workers: 1, liveness: false, maxDepth });
+        const cutTwo = await checkParallel(spec, p.params, { workers: 2, probe: { states: 1000, factor: 0, idleCore: false }, liveness: false, maxDepth });
+        expect([cutTwo.stats.workers, cutTwo.stoppedBy]).toEqual([2, 'max-depth']);
+        expect(figures(cutTwo)).toEqual(figures(cutOne));
+      }
+    });
+  }
+});
+
 describe('parallel BFS on a model that throws', () => {
   for (const phase of ['guard', 'effect', 'invariant', 'transition property', 'end state']) {
     it(`${phase}: the same fault, state and trace as one thread`, async () => {

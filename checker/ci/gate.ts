@@ -5,7 +5,7 @@
 import { EXIT } from '../exit.js';
 import type { Progress } from '../result.js';
 import type { Configuration } from './configuration.js';
-import { passes } from './expected.js';
+import { passes, type Actual } from './expected.js';
 import type { Job, JobResult } from './job.js';
 import { runPool } from './pool.js';
 
@@ -48,12 +48,15 @@ function jobOf(c: Configuration, reports: GateOptions['reports'], version: strin
   };
 }
 
-function gateExit(rows: readonly GateRow[]): number {
-  if (rows.some((r) => r.result.actual.verdict === 'error')) return EXIT.badInput;
-  if (rows.some((r) => !r.passed && r.result.actual.verdict !== 'incomplete')) return EXIT.violation;
-  if (rows.some((r) => r.result.actual.verdict === 'incomplete')) return EXIT.incomplete;
+/** The exit code of outcomes: a model error wins, then an outcome not as expected, then an incomplete run (also `tdxmc merge`'s). */
+export function exitOf(outcomes: readonly { readonly passed: boolean; readonly verdict: Actual['verdict'] }[]): number {
+  if (outcomes.some((o) => o.verdict === 'error')) return EXIT.badInput;
+  if (outcomes.some((o) => !o.passed && o.verdict !== 'incomplete')) return EXIT.violation;
+  if (outcomes.some((o) => o.verdict === 'incomplete')) return EXIT.incomplete;
   return EXIT.pass;
 }
+
+const gateExit = (rows: readonly GateRow[]): number => exitOf(rows.map((r) => ({ passed: r.passed, verdict: r.result.actual.verdict })));
 
 export async function runGate(configs: readonly Configuration[], o: GateOptions): Promise<GateResult> {
   const started = Date.now();

@@ -123,11 +123,14 @@ export function tally(rows: readonly GateRow[]): Tally {
 
 /** `14 passed, 3 failed (1 error, 1 incomplete) in 23.4 s`; after a signal `, 60 not run (stopped by SIGINT)`. */
 export function tallyLine(rows: readonly GateRow[], seconds: number): string {
-  const t = tally(rows);
+  return tallyText(tally(rows), seconds, rows.find((r) => r.result.notRun === true)?.result.actual.stoppedBy);
+}
+
+/** The tally line of counts (also `tdxmc merge`'s); `stopped` names the signal that left some not run. */
+export function tallyText(t: Tally, seconds: number, stopped?: string): string {
   const within = [t.errors > 0 ? `${t.errors} error${t.errors === 1 ? '' : 's'}` : '', t.incomplete > 0 ? `${t.incomplete} incomplete` : ''].filter(
     (x) => x !== '',
   );
-  const stopped = rows.find((r) => r.result.notRun === true)?.result.actual.stoppedBy;
   const notRun = t.notRun === undefined ? '' : `, ${t.notRun} not run (stopped by ${stopped})`;
   return `${t.passed} passed, ${t.failed} failed${within.length > 0 ? ` (${within.join(', ')})` : ''}${notRun} in ${seconds.toFixed(1)} s`;
 }

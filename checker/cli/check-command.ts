@@ -20,7 +20,7 @@ import { requireWritableDir } from './out-file.js';
 import { progressPrinter, type ProgressPrinter } from './progress.js';
 import { OUTPUT_OPTIONS, REPORT_DIR, SEARCH_OPTIONS, SET, WORKERS_LIMIT } from './shared-options.js';
 import { onStopSignal, signalExit } from './signals.js';
-import { buildModel, requireSpec } from './spec-arg.js';
+import { explainingBuild, requireParams, requireSpec } from './spec-arg.js';
 import { didYouMean } from './suggest.js';
 import { parseSweep, renderSweep, rowOf, stopsSweep, sweepExit, type SweepRow } from './sweep.js';
 import type { CheckJson } from '../report/check-json.js';
@@ -88,20 +88,21 @@ export const checkCommand = command({
     if (workers !== undefined && workers > 1 && values.exact)
       throw new UsageError(`--exact: the parallel search stores 64-bit fingerprints only; use --workers 1 (the default with --exact)`);
     if (workers !== undefined && workers > 1 && search === 'dfs') throw new UsageError(`--workers: ${workers} threads search BFS only; DFS runs on one`);
-    const built = buildModel(spec, values.set.length === 0 && resumed ? resumed.sets : values.set);
+    const params = requireParams(spec, values.set.length === 0 && resumed ? resumed.sets : values.set);
     const skip = values['skip-property'];
-    const known = propertyNamesOf(built.model);
+    // The search thread builds the model; this one builds it too only for flags checked against it.
+    const model = skip.length > 0 || values.symmetry || values['no-liveness'] ? explainingBuild(spec).build(params) : undefined;
+    const known = model === undefined ? [] : propertyNamesOf(model);
     for (const name of skip) {
       if (!known.includes(name))
         throw new UsageError(`--skip-property: spec ${spec.name} has no property '${name}'${didYouMean(name, known, `it has ${known.join(', ')}`)}`);
     }
-    if (values.symmetry && (built.model.symmetry?.length ?? 0) === 0) throw new UsageError(`--symmetry: spec ${spec.name} declares no interchangeable actors`);
+    if (values.symmetry && (model?.symmetry?.length ?? 0) === 0) throw new UsageError(`--symmetry: spec ${spec.name} declares no interchangeable actors`);
     if (values.report !== undefined) requireWritableDir('--report', values.report);
-    if (resumed)
-      requireSameRun(resumed, identityOf(ctx.version, spec.name, built.p.params, { exact: values.exact, symmetry: values.symmetry, skipProperties: skip }));
+    if (resumed) requireSameRun(resumed, identityOf(ctx.version, spec.name, params, { exact: values.exact, symmetry: values.symmetry, skipProperties: skip }));
     if (values.checkpoint !== undefined) requireWritableDir('--checkpoint', values.checkpoint);
     const request: CheckRequest = {
-      params: built.p.params,
+      params,
       options: {
         ...(skip.length > 0 ? { skipProperties: skip } : {}),
         workers: workers ?? (values.exact ? 1 : availableParallelism()),
@@ -119,7 +120,7 @@ export const checkCommand = command({
       },
       skipped: skippedOf(
         skip,
-        (built.model.liveness ?? []).map((p) => p.name),
+        (model?.liveness ?? []).map((p) => p.name),
         { noLiveness: values['no-liveness'], symmetry: values.symmetry },
       ),
       ...(values.report === undefined ? {} : { report: values.report }),
@@ -130,7 +131,8 @@ export const checkCommand = command({
     };
     const progress = values.quiet ? undefined : progressPrinter(ctx.err);
     const once = async (r: CheckRequest): Promise<CheckOutput> => {
-      const output = spec.file === undefined ? await runCheck(spec, r, progress?.update, PROGRESS_INTERVAL) : await onThread(spec, r, ctx.style, progress);
+      const output =
+        spec.file === undefined ? await runCheck(explainingBuild(spec), r, progress?.update, PROGRESS_INTERVAL) : await onThread(spec, r, ctx.style, progress);
       progress?.done();
       return output;
     };
@@ -139,8 +141,7 @@ export const checkCommand = command({
       const sweep = parseSweep(values.sweep, spec, values.set);
       const rows: SweepRow[] = [];
       for (const value of sweep.values) {
-        const params = buildModel(spec, [...values.set, `${sweep.name}=${value}`]).p.params;
-        const output = await once({ ...request, params, json: true });
+        const output = await once({ ...request, params: requireParams(spec, [...values.set, `${sweep.name}=${value}`]), json: true });
         // A signal ends the sweep with the rows done; a run's own error lines pass through.
         if (output.exit === signalExit('SIGINT') || output.exit === signalExit('SIGTERM')) {
           ctx.err.write(output.err);
@@ -150,10 +151,10 @@ export const checkCommand = command({
         rows.push(rowOf(value, JSON.parse(output.out) as CheckJson));
         if (stopsSweep(rows.at(-1)!) && !values['keep-going']) break;
       }
-      const base = paramText(Object.fromEntries(Object.entries(built.p.params).filter(([k]) => k !== sweep.name)));
+      const base = paramText(Object.fromEntries(Object.entries(params).filter(([k]) => k !== sweep.name)));
       ctx.out.write(
         (values.json
-          ? JSON.stringify({ spec: spec.name, params: built.p.params, sweep: { name: sweep.name, values: sweep.values }, rows })
+          ? JSON.stringify({ spec: spec.name, params, sweep: { name: sweep.name, values: sweep.values }, rows })
           : renderSweep(spec.name, base, sweep, rows, ctx.style)) + '\n',
       );
       return sweepExit(rows);

@@ -6,6 +6,7 @@ import { loadSpec } from '../spec-module.js';
 import { UsageError } from '../exit.js';
 import type { Progress } from '../result.js';
 import { runCheck, type CheckOutput, type CheckRequest } from './check-run.js';
+import { explainingBuild } from './spec-arg.js';
 
 export type CheckWorkerMessage =
   | { readonly type: 'progress'; readonly progress: Progress }
@@ -24,14 +25,17 @@ export interface CheckWorkerData {
 const port = parentPort!;
 const post = (m: CheckWorkerMessage): void => port.postMessage(m);
 const data = workerData as CheckWorkerData;
+const stackOf = (e: unknown): string | undefined => (e instanceof UsageError && e.cause instanceof Error ? e.cause : (e as Error)).stack;
 try {
-  const spec = await loadSpec(data.module, data.spec);
+  // A model that fails to build is bad input, reported as when the main thread builds it.
+  const spec = explainingBuild(await loadSpec(data.module, data.spec));
   post({ type: 'done', output: await runCheck(spec, data.request, (progress) => post({ type: 'progress', progress }), data.interval) });
 } catch (e) {
   post({
     type: 'failed',
     message: (e as Error).message,
     usage: e instanceof UsageError,
-    ...((e as Error).stack === undefined ? {} : { stack: (e as Error).stack }),
+    // --debug shows what the user's code threw, as for an error on the main thread.
+    ...(stackOf(e) === undefined ? {} : { stack: stackOf(e) }),
   });
 }

@@ -4,9 +4,11 @@
 // that could not be written, 3 any run incomplete, 130/143 stopped by a signal (what finished is
 // still tallied and written).
 
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { configurationId, configurations } from '../ci/configuration.js';
 import { selectsSpec } from '../ci/select.js';
+import { COSTS_FILE, costOf, costsText, parseCosts, type Costs } from '../ci/costs.js';
 import { inShard, parseShard } from '../ci/shard.js';
 import { runGate, type GateRow } from '../ci/gate.js';
 import { renderJunit } from '../ci/junit.js';
@@ -17,15 +19,15 @@ import { audit, auditHolds, type AuditResult } from '../audit.js';
 import { EXIT, UsageError } from '../exit.js';
 import { OPERATORS, type Operator } from '../mutants.js';
 import { checkParams } from '../params.js';
-import { DEFAULT_REPORT_DIR } from '../report/write.js';
 import type { Spec } from '../spec.js';
 import { command, type CommandContext, type Values } from './command.js';
 import { positive, threadCount } from './flags.js';
-import { requireWritableDir, requireWritableFile, writeOut } from './out-file.js';
+import { reason, requireWritableDir, requireWritableFile, writeOut } from './out-file.js';
 import { parallelProgress } from './parallel-progress.js';
-import { JSON_OUT, OUTPUT_OPTIONS, POOL_OPTIONS, REPORT_DIR } from './shared-options.js';
+import { DEFAULT_REPORT_DIR, JSON_OUT, OUTPUT_OPTIONS, POOL_OPTIONS, REPORT_DIR } from './shared-options.js';
 import { onStopSignal, signalExit, type StopSignal } from './signals.js';
 import { specsOfPaths } from './spec-file.js';
+import { allSpecs } from './spec-registry.js';
 
 const options = {
   only: {
@@ -37,8 +39,15 @@ const options = {
   shard: {
     type: 'string',
     value: 'I/N',
-    help: 'only shard I of N (1 <= I <= N) of the selected configurations: every Nth in declaration order, from the Ith, so the N shards together run each once',
+    help: 'only shard I of N (1 <= I <= N) of the selected configurations, balanced by --costs (else every Nth in declaration order, from the Ith), so the N shards together run each once',
   },
+  costs: {
+    type: 'string',
+    value: 'FILE',
+    defaultText: `${COSTS_FILE} in the current directory, if there is one`,
+    help: "each configuration's recorded seconds, which --shard balances by: the costliest first, each into the least loaded shard",
+  },
+  'record-costs': { type: 'string', value: 'FILE', help: "write each configuration's measured seconds as JSON, spec/name to seconds, for --costs" },
   list: { type: 'boolean', help: 'print the names of the configurations it would run, as spec/name (one a line), and run nothing' },
   report: {
     ...REPORT_DIR,
@@ -105,6 +114,7 @@ export const ciCommand = command({
     ['tdxmc ci --only update --only "init/D22*"', "update's configurations and init's whose name starts with D22"],
     ['tdxmc ci --report reports --junit reports/junit.xml --sarif reports/tdxmc.sarif', 'as a CI job runs it'],
     ['tdxmc ci --shard 2/4 --list', 'the configurations the second of four CI jobs runs'],
+    ['tdxmc ci --record-costs ci-costs.json', 'measure every configuration, for --shard to balance by'],
     ['tdxmc ci --format ktap', 'KTAP for kernel CI: a test per configuration, a subtest per property'],
     ['tdxmc ci ./my-step.ts ./more-steps/', "the expectations of the specs these files define (a directory's .ts, .mts, .js, .mjs)"],
   ],
@@ -114,15 +124,17 @@ export const ciCommand = command({
 });
 
 async function ci(values: Values<typeof options>, positionals: string[], ctx: CommandContext): Promise<number> {
-  const specs = positionals.length === 0 ? ctx.specs : await specsOfPaths(positionals);
+  const specs = positionals.length === 0 ? await allSpecs(ctx.specs) : await specsOfPaths(positionals);
   const format = formatOf(values.format, values.json);
   const workers = threadCount('--jobs', values.jobs) ?? availableParallelism();
   const timeout = positive('--timeout', values.timeout, false);
   const shard = parseShard(values.shard);
   const selected = configurations(specs, values.only);
-  const configs = shard === undefined ? selected : inShard(selected, shard);
+  const costs = costsFile(values.costs);
+  const configs = shard === undefined ? selected : inShard(selected, shard, configurationId, costs === undefined ? undefined : costOf(costs));
   if (values.list) {
     if (format === 'ktap') throw new UsageError('--list prints names, no test results: --format ktap reports a run');
+    if (values['record-costs'] !== undefined) throw new UsageError('--list runs nothing: --record-costs records a run');
     const ids = configs.map(configurationId);
     ctx.out.write(format === 'json' ? JSON.stringify({ configurations: ids }) + '\n' : ids.map((id) => id + '\n').join(''));
     return EXIT.pass;
@@ -130,6 +142,7 @@ async function ci(values: Values<typeof options>, positionals: string[], ctx: Co
   if (values.report !== undefined) requireWritableDir('--report', values.report);
   if (values.junit !== undefined) requireWritableFile('--junit', values.junit);
   if (values.sarif !== undefined) requireWritableFile('--sarif', values.sarif);
+  if (values['record-costs'] !== undefined) requireWritableFile('--record-costs', values['record-costs']);
   const cols = columns(configs);
   const audited = values.audit ? auditedSpecs(specs, values.only) : [];
   const progress = values.quiet ? undefined : parallelProgress(ctx.err, configs.length);
@@ -194,6 +207,9 @@ async function ci(values: Values<typeof options>, positionals: string[], ctx: Co
   const files = [
     ...sink('--junit', 'JUnit', values.junit, () => renderJunit(gate.rows, gate.seconds)),
     ...sink('--sarif', 'SARIF', values.sarif, () => renderSarif(gate.rows, ctx.version)),
+    ...sink('--record-costs', 'costs', values['record-costs'], () =>
+      costsText(gate.rows.filter((r) => r.result.notRun !== true).map((r) => [configurationId(r.config), r.result.stats.seconds])),
+    ),
   ];
   const audits = signal === undefined ? await auditLines(audited, ctx.version, workers) : [];
   const auditLine = (a: AuditLine): string =>
@@ -223,6 +239,8 @@ async function ci(values: Values<typeof options>, positionals: string[], ctx: Co
     const summary = {
       ...tally(gate.rows),
       seconds: Number(gate.seconds.toFixed(3)),
+      tool: { name: 'tdx-mc', version: ctx.version },
+      ...(shard === undefined ? {} : { shard: `${shard.index}/${shard.count}` }),
       configurations: gate.rows.filter((r) => r.result.notRun !== true).map(rowJson),
       ...(values.audit
         ? { audits: audits.map(({ spec, score, floor, survivors }) => ({ spec, score, ...(floor === undefined ? {} : { floor }), survivors })) }
@@ -236,6 +254,19 @@ async function ci(values: Values<typeof options>, positionals: string[], ctx: Co
   if (signal !== undefined) return signalExit(signal);
   if (unwritten.length > 0) return EXIT.badInput;
   return gate.exit === EXIT.pass && audits.some((a) => !auditHolds(a)) ? EXIT.violation : gate.exit;
+}
+
+/** `--costs FILE`, else COSTS_FILE in the current directory if there is one, else none (round-robin). */
+function costsFile(given: string | undefined): Costs | undefined {
+  const file = given ?? (existsSync(COSTS_FILE) ? COSTS_FILE : undefined);
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--costs: cannot read ${file}: ${reason(e)}`, { cause: e });
+  }
+  return parseCosts(file, text);
 }
 
 interface AuditLine {

@@ -4,9 +4,9 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, UsageError } from '../exit.js';
-import type { Spec } from '../spec.js';
 import { outputStyle, type Style } from './colour.js';
 import { commandHelp } from './help.js';
+import type { SpecRegistry } from './spec-registry.js';
 import { didYouMean } from './suggest.js';
 
 export interface OptionDef {
@@ -36,8 +36,8 @@ type ValueOf<D extends OptionDef> = D['type'] extends 'boolean'
 export type Values<T extends OptionTable> = { -readonly [K in keyof T]: ValueOf<T[K]> };
 
 export interface CommandContext {
-  /** The spec registry, built by the composition root (bin/tdxmc.js). */
-  readonly specs: readonly Spec[];
+  /** The spec registry, from the composition root (bin/tdxmc.js). */
+  readonly specs: SpecRegistry;
   readonly version: string;
   readonly out: NodeJS.WritableStream;
   readonly err: NodeJS.WriteStream;

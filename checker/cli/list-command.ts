@@ -3,6 +3,7 @@
 import { EXIT, UsageError } from '../exit.js';
 import { command } from './command.js';
 import { DEBUG, HELP, JSON_OUT, NO_COLOR } from './shared-options.js';
+import { allSpecs } from './spec-registry.js';
 
 const options = { json: { ...JSON_OUT, help: 'print every spec as JSON' }, 'no-color': NO_COLOR, debug: DEBUG, help: HELP } as const;
 
@@ -16,9 +17,10 @@ export const listCommand = command({
     ['tdxmc list --json', 'the same as one JSON array'],
   ],
   exits: '0 listed, 2 bad input',
-  run(values, positionals, ctx) {
+  async run(values, positionals, ctx) {
     if (positionals.length > 0) throw new UsageError(`list: takes no arguments (got ${positionals.join(', ')})`);
-    const rows = ctx.specs.map((s) => ({
+    // What a spec declares: its model is never built here.
+    const rows = (await allSpecs(ctx.specs)).map((s) => ({
       name: s.name,
       description: s.description,
       params: s.params,

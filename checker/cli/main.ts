@@ -3,41 +3,51 @@
 // with --debug).
 
 import { EXIT, UsageError } from '../exit.js';
-import { ciCommand } from './ci-command.js';
-import { auditCommand } from './audit-command.js';
-import { checkCommand } from './check-command.js';
 import { outputStyle } from './colour.js';
 import type { CliCommand, CommandContext } from './command.js';
-import { completionCommand } from './completion-command.js';
 import { TOP_WORDS } from './completion.js';
-import { diffCommand } from './diff-command.js';
-import { graphCommand } from './graph-command.js';
 import { commandHelp, topHelp } from './help.js';
-import { listCommand } from './list-command.js';
-import { simulateCommand } from './simulate-command.js';
 import { didYouMean } from './suggest.js';
 
-export const COMMANDS: readonly CliCommand[] = [
-  listCommand,
-  checkCommand,
-  simulateCommand,
-  graphCommand,
-  ciCommand,
-  diffCommand,
-  auditCommand,
-  completionCommand(() => COMMANDS),
+/** A command by name; its module (with the engine, reports or tsx it needs) is imported when it runs. */
+export interface CommandEntry {
+  readonly name: string;
+  load(): Promise<CliCommand>;
+}
+
+/** Every command, in the order help lists them. A new command is one entry. */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'list', load: async () => (await import('./list-command.js')).listCommand },
+  { name: 'check', load: async () => (await import('./check-command.js')).checkCommand },
+  { name: 'simulate', load: async () => (await import('./simulate-command.js')).simulateCommand },
+  { name: 'graph', load: async () => (await import('./graph-command.js')).graphCommand },
+  { name: 'ci', load: async () => (await import('./ci-command.js')).ciCommand },
+  { name: 'diff', load: async () => (await import('./diff-command.js')).diffCommand },
+  { name: 'audit', load: async () => (await import('./audit-command.js')).auditCommand },
+  { name: 'merge', load: async () => (await import('./merge-command.js')).mergeCommand },
+  { name: 'completion', load: async () => (await import('./completion-command.js')).completionCommand(loadCommands) },
 ];
+
+/** The command of an entry, which must be the one its name says (help and the parser match by name). */
+async function loaded(entry: CommandEntry): Promise<CliCommand> {
+  const cmd = await entry.load();
+  if (cmd.name !== entry.name) throw new Error(`the command entry '${entry.name}' loads the command '${cmd.name}'`);
+  return cmd;
+}
+
+/** Every command, imported: for the top-level help and shell completion. */
+export const loadCommands = (): Promise<readonly CliCommand[]> => Promise.all(COMMANDS.map(loaded));
 
 /** A message as one line: control characters a value brought in (a newline) are shown escaped. */
 // eslint-disable-next-line no-control-regex -- the controls are what is escaped
 const oneLine = (s: string): string => s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** The command `name` names; `also` are the other words that may stand where it does. */
-function commandNamed(name: string | undefined, also: readonly string[] = []) {
-  const cmd = COMMANDS.find((c) => c.name === name);
+function commandNamed(name: string | undefined, also: readonly string[] = []): Promise<CliCommand> {
+  const entry = COMMANDS.find((c) => c.name === name);
   const known = [...COMMANDS.map((c) => c.name), ...also];
-  if (cmd === undefined) throw new UsageError(`unknown command '${name}'${didYouMean(name ?? '', known, 'tdxmc --help lists them')}`);
-  return cmd;
+  if (entry === undefined) throw new UsageError(`unknown command '${name}'${didYouMean(name ?? '', known, 'tdxmc --help lists them')}`);
+  return loaded(entry);
 }
 
 export async function main(argv: readonly string[], ctx: CommandContext): Promise<number> {
@@ -55,11 +65,11 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
       case 'help': {
         const style = outputStyle(ctx.out, ctx.env, { noColor: rest.includes('--no-color'), json: false });
         const topic = rest.find((a) => a !== '--no-color');
-        ctx.out.write((cmd === 'help' && topic !== undefined ? commandHelp(commandNamed(topic), style) : topHelp(COMMANDS, style)) + '\n');
+        ctx.out.write((cmd === 'help' && topic !== undefined ? commandHelp(await commandNamed(topic), style) : topHelp(await loadCommands(), style)) + '\n');
         return EXIT.pass;
       }
       default:
-        return await commandNamed(cmd, TOP_WORDS).invoke(rest, ctx);
+        return await (await commandNamed(cmd, TOP_WORDS)).invoke(rest, ctx);
     }
   } catch (e) {
     const err = e as Error & { code?: string };

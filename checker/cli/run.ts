@@ -1,13 +1,13 @@
-// The process side of `tdxmc`: bin/tdxmc.js, the composition root, builds the spec registry
-// and calls this with it.
+// The process side of `tdxmc`: bin/tdxmc.js, the composition root, calls this with the spec
+// catalog (specs/catalog.ts), whose modules a command imports only when it names them.
 
 import { EXIT } from '../exit.js';
-import type { Spec } from '../spec.js';
 import { main } from './main.js';
 import { reason } from './out-file.js';
+import type { SpecRegistry } from './spec-registry.js';
 import { version } from './version.js';
 
-export async function run(argv: readonly string[], specs: readonly Spec[]): Promise<void> {
+export async function run(argv: readonly string[], specs: SpecRegistry): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     // A reader that stops early (`tdxmc ... | head`) is not an error of ours.
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.pass);

@@ -1,6 +1,5 @@
 // Options that several commands take with one meaning, declared once for their tables.
 
-import { DEFAULT_REPORT_DIR } from '../report/write.js';
 import type { OptionDef } from './command.js';
 import { THREADS_PER_CORE } from './flags.js';
 
@@ -32,6 +31,8 @@ const JOBS = {
   help: `worker threads running configurations side by side, ${WORKERS_LIMIT}`,
 } as const satisfies OptionDef;
 const TIMEOUT = { type: 'string', value: 'SECONDS', help: 'budget for the whole run; what is unfinished then is incomplete' } as const satisfies OptionDef;
+/** Where reports go when `--report` names no directory. */
+export const DEFAULT_REPORT_DIR = 'reports';
 export const REPORT_DIR = { type: 'string', value: 'DIR', ifBare: DEFAULT_REPORT_DIR } as const;
 export const JSON_OUT = { type: 'boolean', help: 'print exactly one JSON object on stdout' } as const satisfies OptionDef;
 const QUIET = { type: 'boolean', help: 'no progress line on stderr' } as const satisfies OptionDef;

@@ -1,19 +1,20 @@
 // The spec and parameters a command names: `<spec> --set name=value ...`.
 
-import type { Spec } from '../spec.js';
+import type { Params, Spec } from '../spec.js';
 import { findParam, parseValue, resolveParams, type ParamsResult } from '../params.js';
 import { UsageError } from '../exit.js';
 import { didYouMean, unknownName } from './suggest.js';
 import { isSpecPath, specOfFile, thrownAt } from './spec-file.js';
+import { specNamed, specNames, type SpecRegistry } from './spec-registry.js';
 
 const nameOf = (x: { readonly name: string }): string => x.name;
 
 /** The spec named `name` among `from` (the registry the command line was given), or the one a file defines (`./my-step.ts`). */
-export async function requireSpec(name: string | undefined, command: string, from: readonly Spec[]): Promise<Spec> {
+export async function requireSpec(name: string | undefined, command: string, from: SpecRegistry): Promise<Spec> {
   if (name === undefined) throw new UsageError(`${command}: which spec? (tdxmc list shows them)`);
   if (isSpecPath(name)) return specOfFile(name);
-  const spec = from.find((s) => s.name === name);
-  if (!spec) throw new UsageError(unknownName('spec', name, from.map(nameOf)));
+  const spec = await specNamed(from, name);
+  if (!spec) throw new UsageError(unknownName('spec', name, specNames(from)));
   return spec;
 }
 
@@ -32,13 +33,27 @@ export function resolveSets(spec: Spec, sets: readonly string[]): ParamsResult {
   return resolveParams(spec.params, sets);
 }
 
-export function buildModel(spec: Spec, sets: string[]) {
+/** The parameters `sets` give `spec`, validated, defaults filled in; bad input otherwise. */
+export function requireParams(spec: Spec, sets: readonly string[]): Params {
   const p = resolveSets(spec, sets);
   if (!p.ok) throw new UsageError(p.error);
-  try {
-    return { p, model: spec.build(p.params) };
-  } catch (e) {
-    const at = thrownAt(e);
-    throw new UsageError(`${at === undefined ? '' : `${at}: `}spec ${spec.name}: building the model failed: ${(e as Error).message}`, { cause: e });
-  }
+  return p.params;
+}
+
+/** The spec whose build failing is bad input naming where in the user's file it threw (on whichever thread builds it). */
+export const explainingBuild = (spec: Spec): Spec => ({
+  ...spec,
+  build: (params) => {
+    try {
+      return spec.build(params);
+    } catch (e) {
+      const at = thrownAt(e);
+      throw new UsageError(`${at === undefined ? '' : `${at}: `}spec ${spec.name}: building the model failed: ${(e as Error).message}`, { cause: e });
+    }
+  },
+});
+
+export function buildModel(spec: Spec, sets: string[]) {
+  const params = requireParams(spec, sets);
+  return { p: { ok: true as const, params }, model: explainingBuild(spec).build(params) };
 }

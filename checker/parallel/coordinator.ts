@@ -14,6 +14,7 @@ import { collisionProbability } from '../fingerprint.js';
 import { defaultMemory, MemoryBudget } from '../memory.js';
 import { RecentFingerprints } from '../store.js';
 import { complete, type SearchOptions, type SearchResult } from '../result.js';
+import type { SearchSnapshot } from '../checkpoint.js';
 import { Ctrl, type LevelDone, type LevelResume, type LevelStart, type ModelSource, type WorkerInit } from './protocol.js';
 import { SharedTable } from './shared-table.js';
 
@@ -50,6 +51,16 @@ class Pool {
   }
 }
 
+/** A snapshot's frontier as one segment the workers share: taken as it is when it is one already. */
+function sharedFrontier(frontier: SearchSnapshot['frontier'], W: number): SharedArrayBuffer {
+  const f = frontier[0]!;
+  if (frontier.length === 1 && f.stride === W && f.words.byteOffset === 0 && f.words.buffer instanceof SharedArrayBuffer) return f.words.buffer;
+  const out = new Uint32Array(new SharedArrayBuffer(Math.max(4, frontier.reduce((n, g) => n + g.count, 0) * W * 4)));
+  let at = 0;
+  for (const g of frontier) for (let i = 0; i < g.count; i++, at += W) out.set(g.words.subarray(i * g.stride, i * g.stride + W), at);
+  return out.buffer as SharedArrayBuffer;
+}
+
 /** Ends the workers and searches on this thread. */
 async function sequential(pool: Pool, cm: CompiledModel, opts: SearchOptions): Promise<SearchResult> {
   await pool.close();
@@ -77,34 +88,87 @@ const BASELINE_WORKERS = 4;
 export const affordableWorkers = (k: number, memory: number): number => Math.min(k, BASELINE_WORKERS + Math.floor(memory / 4 / WORKER_BYTES));
 
 /**
- * Searches with `asked` workers, or the fewer the memory budget affords. `capacity` is the table's first size; tests start it small so that
- * it grows while workers are paused mid-level.
+ * Search workers, started: each loads the model from its module and says so through a shared
+ * count, which a search running on this thread meanwhile reads without waiting for messages.
  */
-export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: SearchOptions, asked: number, capacity = CAPACITY): Promise<SearchResult> {
-  const k = affordableWorkers(asked, opts.memory ?? defaultMemory());
-  const resume = opts.resume;
+export class SearchWorkers {
+  /** The workers the memory budget affords, at most the number asked. */
+  readonly k: number;
+  readonly budget: MemoryBudget;
+  readonly pool: Pool;
+  private readonly built: Int32Array;
+
+  /** `warmUp`: states of a search of its own each worker explores first (see WorkerInit). */
+  constructor(source: ModelSource, opts: SearchOptions, asked: number, warmUp = 0) {
+    this.k = affordableWorkers(asked, opts.memory ?? defaultMemory());
+    this.budget = MemoryBudget.shared(opts.memory ?? defaultMemory());
+    this.built = new Int32Array(new SharedArrayBuffer(4));
+    const init = (index: number): WorkerInit => ({
+      source,
+      symmetry: opts.symmetry ?? false,
+      index,
+      workers: this.k,
+      budget: this.budget.counts.buffer as SharedArrayBuffer,
+      memory: this.budget.limit,
+      built: this.built.buffer as SharedArrayBuffer,
+      warmUp,
+    });
+    this.pool = new Pool(Array.from({ length: this.k }, (_, i) => new Worker(new URL('./worker.js', import.meta.url), { workerData: init(i) })));
+  }
+
+  private handed: SearchSnapshot | undefined;
+
+  /** Gives the workers a search under way to go on from (the caller keeps no reference to it). */
+  handOver(s: SearchSnapshot): void {
+    this.handed = s;
+  }
+
+  /** Every worker has its model and waits for a level. */
+  get ready(): boolean {
+    return Atomics.load(this.built, 0) === this.k;
+  }
+
+  /** The snapshot handed over, which the workers' search takes once. */
+  take(): SearchSnapshot | undefined {
+    const s = this.handed;
+    this.handed = undefined;
+    return s;
+  }
+
+  close(): Promise<number[]> {
+    return this.pool.close();
+  }
+}
+
+/**
+ * Searches with `asked` workers, or the fewer the memory budget affords, or with `workers`
+ * started before. `capacity` is the table's first size; tests start it small so that it grows
+ * while workers are paused mid-level. A snapshot handed to `workers` is where they go on from,
+ * as from `opts.resume`.
+ */
+export async function parallelBfs(
+  cm: CompiledModel,
+  source: ModelSource,
+  opts: SearchOptions,
+  asked: number,
+  capacity = CAPACITY,
+  workers = new SearchWorkers(source, opts, asked),
+): Promise<SearchResult> {
+  const { k, budget, pool } = workers;
+  // Once copied into shared memory, a one-thread search's snapshot is dropped, not kept beside it.
+  let resume = opts.resume ?? workers.take();
   const started = performance.now() - (resume?.seconds ?? 0) * 1000;
   const W = cm.words;
-  const budget = MemoryBudget.shared(opts.memory ?? defaultMemory());
   // Within a quarter of the memory budget, so a small budget still reports how far it got.
   while (capacity > 1 << 10 && capacity * 8 > budget.limit / 4) capacity >>>= 1;
   const maxStates = opts.maxStates ?? Infinity;
   const maxDepth = opts.maxDepth ?? Infinity;
   const canon = opts.symmetry ? cm.canonicalizer() : undefined;
 
-  // Workers start first: they load the model on the other cores while this thread builds the
+  // The workers, started first, load the model on the other cores while this thread builds the
   // table and stores the initial states (an initial violation is left to the sequential search).
-  const init = (index: number): WorkerInit => ({
-    source,
-    symmetry: opts.symmetry ?? false,
-    index,
-    workers: k,
-    budget: budget.counts.buffer as SharedArrayBuffer,
-    memory: budget.limit,
-  });
-  const pool = new Pool(Array.from({ length: k }, (_, i) => new Worker(new URL('./worker.js', import.meta.url), { workerData: init(i) })));
   try {
-    let table = resume === undefined ? SharedTable.create(capacity, W, k) : SharedTable.resumed(resume.store.words, resume.store.size, W, k);
+    let table = resume === undefined ? SharedTable.create(capacity, W, k) : SharedTable.resumed(resume.store.words, resume.store.size, W, k, capacity);
     budget.force(table.buffer.byteLength);
     /** Doubles the table; false when the budget cannot hold the old and the new one together (unless it `must`). */
     const grow = (must = false): boolean => {
@@ -140,11 +204,8 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
       seeds.forEach((w, i) => new Uint32Array(segments[0]!).set(w, i * W));
       counts[0] = seeds.length;
     } else {
-      const f = resume.frontier[0]!;
-      if (resume.frontier.length !== 1 || f.stride !== W || !(f.words.buffer instanceof SharedArrayBuffer))
-        throw new Error('internal: a checkpoint loaded for one thread');
-      segments[0] = f.words.buffer;
-      counts[0] = f.count;
+      segments[0] = sharedFrontier(resume.frontier, W);
+      counts[0] = resume.frontier.reduce((n, f) => n + f.count, 0);
       succ.resume(resume.fired, resume.reached);
       transitions = resume.transitions;
       depth = resume.depth;
@@ -161,6 +222,7 @@ export async function parallelBfs(cm: CompiledModel, source: ModelSource, opts: 
     }
     const fired = new Float64Array(cm.refs.length);
     if (resume !== undefined) fired.set(resume.fired);
+    resume = undefined;
     let count = counts[0]!;
     const ctrl = new Int32Array(new SharedArrayBuffer(4 * Ctrl.words(k)));
     const stats = (seconds: number) => ({

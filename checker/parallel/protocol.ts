@@ -21,6 +21,10 @@ export interface WorkerInit {
   /** The search's memory budget, shared (memory.ts), and its limit in bytes. */
   budget: SharedArrayBuffer;
   memory: number;
+  /** Int32: the workers that built their model, each adding 1 once it has. */
+  built: SharedArrayBuffer;
+  /** States of a search of its own the worker explores before it counts itself built (0: none). */
+  warmUp: number;
 }
 
 /**

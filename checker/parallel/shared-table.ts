@@ -59,12 +59,19 @@ export class SharedTable {
   }
 
   /**
-   * The table of a checkpoint (fingerprint pairs by slot, as the sequential store keeps them
-   * too), holding `size` fingerprints, counted as the coordinator's inserts.
+   * The table of a checkpoint or of a one-thread search handed over (fingerprint pairs by slot,
+   * as the sequential store keeps them too), holding `size` fingerprints, counted as the
+   * coordinator's inserts. A table of at least `capacity` slots in shared memory is taken as
+   * it is; any other is copied into one of that size, as a fresh search would start with.
    */
-  static resumed(slots: Uint32Array, size: number, words: number, workers: number): SharedTable {
-    if (!(slots.buffer instanceof SharedArrayBuffer)) throw new Error('internal: a checkpoint loaded for one thread');
-    const t = new SharedTable(slots.buffer, new SharedArrayBuffer(4 * COUNTER_STRIDE * (workers + 1)), words, workers);
+  static resumed(slots: Uint32Array, size: number, words: number, workers: number, capacity: number): SharedTable {
+    let t: SharedTable;
+    if (slots.buffer instanceof SharedArrayBuffer && slots.length >= 2 * capacity)
+      t = new SharedTable(slots.buffer, new SharedArrayBuffer(4 * COUNTER_STRIDE * (workers + 1)), words, workers);
+    else {
+      t = SharedTable.create(Math.max(capacity, slots.length >>> 1), words, workers);
+      t.fill(slots);
+    }
     t.counters[t.counter] = size;
     return t;
   }
@@ -145,17 +152,21 @@ export class SharedTable {
    */
   grown(): SharedTable {
     const bigger = new SharedTable(new SharedArrayBuffer(this.buffer.byteLength * 2), this.counters.buffer as SharedArrayBuffer, this.words, this.worker);
-    const t = this.slots;
-    const b = bigger.slots;
-    const mask = bigger.mask;
-    for (let i = 0; i < t.length; i += 2) {
-      const hi = t[i]!;
+    bigger.fill(this.slots);
+    return bigger;
+  }
+
+  /** Stores the fingerprints of `from` (pairs by slot) into this empty, larger table. */
+  private fill(from: Int32Array | Uint32Array): void {
+    const b = this.slots;
+    const mask = this.mask;
+    for (let i = 0; i < from.length; i += 2) {
+      const hi = from[i]! | 0;
       if (hi === 0) continue;
       let j = hi & mask;
       while (b[2 * j] !== 0) j = (j + 1) & mask;
       b[2 * j] = hi;
-      b[2 * j + 1] = t[i + 1]!;
+      b[2 * j + 1] = from[i + 1]!;
     }
-    return bigger;
   }
 }

@@ -4,6 +4,7 @@
 // worker found a violation.
 
 import { parentPort, workerData } from 'node:worker_threads';
+import { bfs } from '../bfs.js';
 import { CompiledModel } from '../compiled.js';
 import { Expansion, Successors } from '../expand.js';
 import { MemoryBudget } from '../memory.js';
@@ -179,4 +180,8 @@ parentPort!.on('message', (m: LevelStart | LevelResume) => {
     parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   }
 });
+// A worker handed a search under way warms its compiled code up on a search of its own first,
+// so that it does not take its first chunks at a fraction of a warm thread's speed.
+if (init.warmUp > 0) bfs(cm, { maxStates: init.warmUp, symmetry: init.symmetry });
+Atomics.add(new Int32Array(init.built), 0, 1);
 parentPort!.postMessage({ type: 'ready' });

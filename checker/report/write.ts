@@ -10,8 +10,6 @@ import { FORMATS } from './formats.js';
 import { propertyLocation } from './location.js';
 import { buildReport, chosenParams, type Report, type ReportInput, type ReportSubject } from './report.js';
 
-export const DEFAULT_REPORT_DIR = 'reports';
-
 /** Keeps letters, digits and `._=,-`; anything else becomes `_`. */
 const safe = (s: string): string => s.replace(/[^A-Za-z0-9._=,-]/g, '_');
 

@@ -60,7 +60,8 @@ function cpuHotplug(m: Machine): Step[] {
       guard: (s, c) => {
         if (c === CALLER || s.cpu.at(c).hp !== Cpuhp.online || !m.userspace(s) || !m.quiescent(s)) return false;
         if (m.variant === 'D27' || !m.registered(s) || !m.tdExists(s)) return true;
-        return m.topo.cpusOf[m.topo.pkgOf[c]!]!.some((d) => d !== c && m.online(s, d));
+        for (const d of m.topo.cpusOf[m.topo.pkgOf[c]!]!) if (d !== c && m.online(s, d)) return true;
+        return false;
       },
       effect: (_s, n, c) => offline(n, c),
     },

@@ -118,19 +118,22 @@ export class Platform {
   }
 
   /** Every (present, online) set init can see: boot regions online, movable ones either way, hot-plug ones absent, offline or online. */
-  *initSets(): Generator<[number, number]> {
+  initSets(): [number, number][] {
     const rs = this.layout.regions;
-    const walk = function* (i: number, present: number, online: number): Generator<[number, number]> {
+    const out: [number, number][] = [];
+    // an array, not a generator: the family asks every layout (see platforms())
+    const walk = (i: number, present: number, online: number): void => {
       if (i === rs.length) {
-        yield [present, online];
+        out.push([present, online]);
         return;
       }
       const bit = 1 << i;
-      if (rs[i]!.kind === 'hotplug') yield* walk(i + 1, present, online);
-      if (rs[i]!.kind !== 'boot') yield* walk(i + 1, present | bit, online);
-      yield* walk(i + 1, present | bit, online | bit);
+      if (rs[i]!.kind === 'hotplug') walk(i + 1, present, online);
+      if (rs[i]!.kind !== 'boot') walk(i + 1, present | bit, online);
+      walk(i + 1, present | bit, online | bit);
     };
-    yield* walk(0, 0, 0);
+    walk(0, 0, 0);
+    return out;
   }
 
   /** The behaviour the state machine can see: the outcome for every set init can see. */

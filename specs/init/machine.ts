@@ -99,7 +99,8 @@ export class Machine {
   }
 
   pkgHasOnline(s: S, pkg: number): boolean {
-    return this.topo.cpusOf[pkg]!.some((c) => this.online(s, c));
+    for (const c of this.topo.cpusOf[pkg]!) if (this.online(s, c)) return true;
+    return false;
   }
 
   /** Every package has an online CPU: the per-package cache write-back of a TD's HKID can run. */

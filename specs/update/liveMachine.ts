@@ -11,6 +11,9 @@ import type { Design } from './design.js';
 import { free, hotplugLocked, idle, interruptible, writeLocked, irqsOn, onlineCount, seamldrLocked, Task, vcpuOn, Vmcs, type Env, type S } from './state.js';
 import { CPU, ENVIRONMENT, P_SEAMLDR, PERF_NMI, TDX_MODULE, type Step } from './step.js';
 
+/** The arguments of a SEAMCALL from KVM, which runs with VMX on: one object, not one per call. */
+const VMX_ON = { vmxOn: true } as const;
+
 export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
   const perCpu = { ...CPU, actors: env.cpus } as const;
   const ok = (st: number): boolean => st === TdxStatus.TDX_SUCCESS;
@@ -53,7 +56,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
         source: 'arch/x86/kvm/vmx/tdx.c: tdx_vcpu_run()',
         guard: (s, c) => s.vcpu.at(v).cpu === c && !s.vcpu.at(v).guest && free(s, c) && s.cpu.at(c).task === Task.IDLE && !writeLocked(s, d),
         effect: (_s, n, c) => {
-          if (!ok(tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_VP_ENTER, { vmxOn: true }))) {
+          if (!ok(tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_VP_ENTER, VMX_ON))) {
             // KVM_BUG_ON: an unexpected TDH.VP.ENTER error kills the TD; KVM_RUN returns -EIO.
             n.td_killed = true;
             n.vcpu.at(v).cpu = -1;
@@ -105,7 +108,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
         for (let v = 0; v < s.vcpu.length; v++) {
           const waiter = s.vcpu.at(v).cpu;
           if (s.vcpu.at(v).assoc !== c || waiter === c) continue;
-          tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_VP_FLUSH, { vmxOn: true });
+          tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_VP_FLUSH, VMX_ON);
           n.vcpu.at(v).assoc = -1;
           if (waiter !== -1) n.cpu.at(waiter).task = Task.IDLE; // csd_lock_wait() returns
         }
@@ -178,7 +181,7 @@ export function liveMachine(d: Design, env: Env, tdx: TdxModule): Step[] {
       source: 'Documentation/virt/kvm/x86/intel-tdx.rst; digest 1.5, 4.3',
       guard: (s, c) => s.td_build !== starts && idle(s, c) && !entryLocked(s),
       effect: (_s, n, c) => {
-        const st = tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_MNG_KEY_CONFIG, { vmxOn: true });
+        const st = tdx.seamcall(n.tdx_module, c, SeamcallLeaf.TDH_MNG_KEY_CONFIG, VMX_ON);
         n.td_build = starts && ok(st);
       },
     });

@@ -25,15 +25,26 @@ const everyCpu = (s: S, p: (c: number) => boolean): boolean => {
   for (let c = 0; c < s.cpu.length; c++) if (!p(c)) return false;
   return true;
 };
-const someCpu = (s: S, p: (c: number) => boolean): boolean => !everyCpu(s, (c) => !p(c));
+const someCpu = (s: S, p: (c: number) => boolean): boolean => {
+  for (let c = 0; c < s.cpu.length; c++) if (p(c)) return true;
+  return false;
+};
 /**
  * upd.running (digest 7), stated apart from the model's own test: some CPU has started this
  * attempt's update work, and some online CPU has not yet returned from the callback.
+ * Loops rather than someCpu: every step judges it, and a predicate would be a closure per call.
  */
-const running = (s: S): boolean =>
-  s.fw_upload.phase === FwUpload.STOP_MACHINE &&
-  someCpu(s, (c) => s.attempt.done.get(c) !== U.START || s.cpu.at(c).loop !== Loop.SPIN) &&
-  someCpu(s, (c) => s.cpu.at(c).online && s.cpu.at(c).stopper !== Stopper.EXIT && s.cpu.at(c).stopper !== Stopper.DONE);
+const running = (s: S): boolean => {
+  if (s.fw_upload.phase !== FwUpload.STOP_MACHINE) return false;
+  let started = false;
+  for (let c = 0; c < s.cpu.length && !started; c++) started = s.attempt.done.get(c) !== U.START || s.cpu.at(c).loop !== Loop.SPIN;
+  if (!started) return false;
+  for (let c = 0; c < s.cpu.length; c++) {
+    const cpu = s.cpu.at(c);
+    if (cpu.online && cpu.stopper !== Stopper.EXIT && cpu.stopper !== Stopper.DONE) return true;
+  }
+  return false;
+};
 const attempting = (s: S): boolean => s.fw_upload.phase === FwUpload.STATE_INIT || s.fw_upload.phase === FwUpload.STOP_MACHINE;
 const kernelUnchanged = (s: S, n: S): boolean =>
   n.kernel.tdx_module_status === s.kernel.tdx_module_status &&

@@ -9,7 +9,7 @@
 import { Errno, tdxCpuEnable, TdxModuleStatus } from '../../model/kernel.js';
 import { SeamcallLeaf } from '../../model/leaf.js';
 import { SysState, type TdxModule } from '../../model/module.js';
-import { ModuleUpdateState as U } from '../../model/seamldr.js';
+import { ModuleUpdateState as U, UpdateCtrlState } from '../../model/seamldr.js';
 import { TdxStatus, type Status } from '../../model/status.js';
 import type { Design } from './design.js';
 import { allStoppersRunning, FailedAt, FwUpload, inUpdate, irqsOn, Loop, seamldrLocked, Stopper, Task, Vmcs, type Env, type N, type S } from './state.js';
@@ -158,11 +158,13 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
   ];
 
   type Kind = Work | 'ack' | 'install' | 'done';
+  /** The first WORK entry of each update_ctrl state, by state: `kind` runs in guards. */
+  const workOf: (Work | undefined)[] = UpdateCtrlState.names.map((_, st) => WORK.find((x) => x.state === st));
   /** What CPU `c` does on reading state `st` (the switch in do_seamldr_install_module(); DONE+1 and beyond: default). */
   const kind = (s: S, c: number, st: number): Kind => {
     if (st === U.CPU_INSTALL) return 'install';
     if (st === U.DONE) return 'done';
-    const w = WORK.find((x) => x.state === st);
+    const w = workOf[st];
     return w !== undefined && (w.who === 'every' || c === s.update_ctrl.lead) ? w : 'ack';
   };
 

@@ -2,12 +2,15 @@
 // Rumur, each run in a fresh process, with the ratios issues 3 and 16 set as targets;
 // liveness: lockstep's Terminates beside SPIN's -a -f, and the TDX specs' liveness against
 // their safety search; and random simulation of update (simulate.ts). Every figure comes from this run. BENCH_SECTIONS picks sections
-// (raw,parallel,scale,symmetry,liveness,simulate); BENCH_REPEAT=N repeats each timed run and reports the
+// (raw,parallel,scale,symmetry,liveness,simulate,workers,start); BENCH_REPEAT=N repeats each timed run and reports the
 // median time, and each ratio as the median of the ratios of the pairs of runs. The two sides
 // of a ratio run alternately, so a machine that speeds up or slows down during the bench shifts
 // both alike. The sizes are BENCH_RAW_CPUS, BENCH_PARALLEL_CPUS, BENCH_SCALE_CPUS,
 // BENCH_LIVENESS_CPUS (one each) and BENCH_SYMMETRY_CPUS (beside Rumur; the target is read at
-// the largest) and BENCH_SYMMETRY_ALONE (tdxmc only).
+// the largest) and BENCH_SYMMETRY_ALONE (tdxmc only). The workers section times the whole
+// `tdxmc check` of update (BENCH_WORKERS_UPDATE_CPUS) and init (BENCH_WORKERS_INIT_CPUS) with
+// the default workers against `--workers 1`. The start section times whole processes of
+// `tdxmc --version`, `tdxmc list` and a tiny check (lockstep, 2 CPUs: its fixed cost), run in turn.
 
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -28,7 +31,8 @@ interface Ours {
 }
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
-const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'raw,parallel,scale,symmetry,liveness,simulate').split(','));
+const TDXMC = fileURLToPath(new URL('../../../../bin/tdxmc.js', import.meta.url));
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'raw,parallel,scale,symmetry,liveness,simulate,workers,start').split(','));
 const repeat = Math.max(1, Number(process.env['BENCH_REPEAT'] ?? 1));
 
 function sizes(name: string, fallback: number[]): number[] {
@@ -47,6 +51,8 @@ const scaleCpus = sizes('BENCH_SCALE_CPUS', [12])[0]!;
 const symmetryCpus = sizes('BENCH_SYMMETRY_CPUS', [10, 16, 24, 32]);
 const symmetryAlone = sizes('BENCH_SYMMETRY_ALONE', [48, 64]);
 const livenessCpus = sizes('BENCH_LIVENESS_CPUS', [10])[0]!;
+const workersUpdateCpus = sizes('BENCH_WORKERS_UPDATE_CPUS', [3, 4, 5]);
+const workersInitCpus = sizes('BENCH_WORKERS_INIT_CPUS', [4, 5, 6]);
 /** The TDX configurations whose liveness issue 16 measures against their safety search. */
 const TDX_LIVENESS: readonly { spec: string; params: string[] }[] = [
   { spec: 'update', params: ['cpus=3'] },
@@ -59,6 +65,15 @@ function child(args: string[]): Ours {
   const r = spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`bench: tdxmc ${args.join(' ')} failed:\n${r.stderr}`);
   return JSON.parse(r.stdout) as Ours;
+}
+
+/** The command line's own run, timed whole: its --json counts and the wall-clock seconds. */
+function cli(args: string[]): { states: number; seconds: number } {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, [TDXMC, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - started) / 1000;
+  if (r.status !== 0) throw new Error(`bench: tdxmc ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
+  return { states: (JSON.parse(r.stdout) as { distinctStates: number }).distinctStates, seconds };
 }
 
 /** lockstep, variant ack, safety alone (the other checkers' runs here check no liveness). */
@@ -256,3 +271,51 @@ if (sections.has('liveness')) {
 }
 
 if (sections.has('simulate')) simulateSection(repeat);
+
+if (sections.has('workers')) {
+  process.stdout.write('Default workers against one: the whole `tdxmc check --no-liveness` (wall clock, process start included)\n');
+  const rows = [['run', 'states', '1 worker s', 'default s', 'default / 1 worker']];
+  let slowest = 0;
+  for (const [spec, cpus] of [...workersUpdateCpus.map((c) => ['update', c] as const), ...workersInitCpus.map((c) => ['init', c] as const)]) {
+    const args = ['check', spec, '--set', `cpus=${cpus}`, '--no-liveness', '--json'];
+    const [ones, defaults] = sideBySide(
+      () => cli([...args, '--workers', '1']),
+      () => cli(args),
+    );
+    sameCount(defaults[0]!.states, ones[0]!.states, 'tdxmc --workers 1');
+    const r = pairedRatio(defaults, ones, (a, b) => a.seconds / b.seconds);
+    slowest = Math.max(slowest, r.median);
+    rows.push([
+      `${spec} cpus=${cpus}`,
+      num(ones[0]!.states),
+      num(medianOf(ones).seconds, 2),
+      num(medianOf(defaults).seconds, 2),
+      `${num(r.median, 2)}${r.each}`,
+    ]);
+  }
+  table(rows);
+  target('the default never slower than one worker', slowest <= 1, `at most ${num(slowest, 2)} x one worker's time`);
+}
+
+if (sections.has('start')) {
+  process.stdout.write('Start: the whole process (wall clock), each run in turn; node alone is the floor on this machine now\n');
+  const tdxmc = (...args: string[]): string[] => [TDXMC, ...args];
+  const runs: readonly { argv: string[]; limit?: number; what: string }[] = [
+    { argv: ['-e', '0'], what: 'node alone' },
+    { argv: tdxmc('--version'), limit: 0.15, what: '`tdxmc --version`' },
+    { argv: tdxmc('list'), limit: 0.3, what: '`tdxmc list`' },
+    { argv: tdxmc('check', 'lockstep', '--set', 'cpus=2', '--quiet'), limit: 0.3, what: "a check's fixed cost (lockstep cpus=2, whole)" },
+  ];
+  const whole = (argv: string[]): { seconds: number } => {
+    const started = performance.now();
+    const r = spawnSync(process.execPath, argv, { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`bench: node ${argv.join(' ')} exited ${r.status}`);
+    return { seconds: (performance.now() - started) / 1000 };
+  };
+  const times = runs.map((): { seconds: number }[] => []);
+  for (let i = 0; i < repeat; i++) runs.forEach((run, k) => times[k]!.push(whole(run.argv)));
+  const median = (k: number): number => medianOf(times[k]!).seconds;
+  table([['run', 'median s', 'each s'], ...runs.map((run, k) => [run.what, num(median(k), 3), times[k]!.map((t) => num(t.seconds, 3)).join(' ')])]);
+  for (const [k, run] of runs.entries())
+    if (run.limit !== undefined) target(`${run.what} under ${run.limit} s`, median(k) < run.limit, `${num(median(k), 3)} s`);
+}
