@@ -128,7 +128,7 @@ export class Successors<D extends RecordDomain = RecordDomain> {
    * place among the n in `enabled`, is made; Stopped when it picks none (-1).
    */
   expand(sink: Sink | null, choose?: (enabled: Int32Array, n: number) => number): Expansion {
-    const { cm, cur, next, s, nw, en, fired, canon, judge } = this;
+    const { cm, cur, next, s, nr, nw, en, fired, canon, judge } = this;
     const W = cur.length;
     let at = At.Guard;
     let ref = -1;
@@ -154,7 +154,12 @@ export class Successors<D extends RecordDomain = RecordDomain> {
         fired[ref]!++;
         if (judge) {
           at = At.Step;
-          if (this.brokenStep(ref)) return Expansion.Violation;
+          const p = cm.firstViolatedStep(s, ref, nr);
+          if (p >= 0) {
+            this.property = p;
+            this.ref = ref;
+            return Expansion.Violation;
+          }
         }
         at = At.Engine;
         if (canon !== undefined) canon.canon(next);
@@ -166,15 +171,6 @@ export class Successors<D extends RecordDomain = RecordDomain> {
       this.fault = this.locate(at, ref, e);
       return Expansion.Fault;
     }
-  }
-
-  /** Whether the step `ref` just took from `cur` to `next` breaks a transition property (then `property` and `ref` say which). */
-  private brokenStep(ref: number): boolean {
-    const p = this.cm.firstViolatedStep(this.s, ref, this.nr);
-    if (p < 0) return false;
-    this.property = p;
-    this.ref = ref;
-    return true;
   }
 
   /**

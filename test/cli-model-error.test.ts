@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type * as CheckCommand from '../checker/cli/check-command.js';
 import type * as CiCommand from '../checker/cli/ci-command.js';
 import type * as DiffCommand from '../checker/cli/diff-command.js';
+import type * as SimulateCommand from '../checker/cli/simulate-command.js';
 import type { CliCommand } from '../checker/cli/command.js';
 import type { Spec } from '../checker/spec.js';
 import { built } from './support/built.js';
@@ -19,6 +20,7 @@ import { parseXml } from './support/xml.js';
 const { checkCommand } = await built<typeof CheckCommand>('checker/cli/check-command.js');
 const { ciCommand } = await built<typeof CiCommand>('checker/cli/ci-command.js');
 const { diffCommand } = await built<typeof DiffCommand>('checker/cli/diff-command.js');
+const { simulateCommand } = await built<typeof SimulateCommand>('checker/cli/simulate-command.js');
 const { poisoned } = (await import(new URL('./fixtures/gated-poisoned-spec.mjs', import.meta.url).href)) as { poisoned: Spec };
 
 const sink = (onText: (s: string) => void) =>
@@ -125,6 +127,14 @@ describe('tdxmc check on a model that throws', () => {
     const text = readdirSync(dir).filter((f) => f.endsWith('.txt'));
     expect(text).toHaveLength(1);
     expect(readFileSync(join(dir, text[0]!), 'utf8')).toContain('threw "poisoned"');
+  });
+});
+
+describe('tdxmc simulate on a model that throws', () => {
+  it('one line naming phase, action, actor and depth, and the walk; exit 2', async () => {
+    const r = await run(simulateCommand, 'poisoned', '--set', 'phase=effect', '--seed', '1', '--runs', '200', '--depth', '100');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^tdxmc: model error: the effect of tick \(CPU \d\) threw "poisoned" at depth \d+ in walk \d+ of seed 1\n$/);
   });
 });
 

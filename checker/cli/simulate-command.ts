@@ -4,7 +4,7 @@
 // nothing in some walks is not having explored every state.
 
 import { randomInt } from 'node:crypto';
-import { outcomeOf, type CheckOutcome } from '../check.js';
+import { describeModelError, outcomeOf, type CheckOutcome } from '../check.js';
 import { CompiledModel } from '../compiled.js';
 import { EXIT, UsageError } from '../exit.js';
 import { parseShard } from '../ci/shard.js';
@@ -88,7 +88,7 @@ export const simulateCommand = command({
     const params = built.p.params;
     if (values.json) ctx.out.write(JSON.stringify(simulateJson(spec.name, params, seed, r, o, reports)) + '\n');
     else ctx.out.write(renderSimulation(spec.name, params, seed, r, o, reports, ctx.style) + '\n');
-    if (o.error !== undefined) ctx.err.write(`tdxmc: model error in run ${r.found!.run}: ${o.error.message}\n`);
+    if (o.error !== undefined) ctx.err.write(`tdxmc: model error: ${describeModelError(o.error)} in walk ${r.found!.run} of seed ${seed}\n`);
     return r.verdict === 'no violation' ? EXIT.pass : r.verdict === 'error' ? EXIT.badInput : EXIT.violation;
   },
 });
