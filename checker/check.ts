@@ -6,10 +6,10 @@ import { bfs } from './bfs.js';
 import { CompiledModel } from './compiled.js';
 import { dfs } from './dfs.js';
 import type { RecordDomain } from './domain.js';
-import type { Model } from './model.js';
+import type { AnyModel, Model } from './model.js';
 import type { Params, PropertyDecl, Spec } from './spec.js';
 import { parallelBfs, SearchWorkers } from './parallel/coordinator.js';
-import { withoutProperties } from './properties.js';
+import { DEADLOCK, withoutProperties } from './properties.js';
 import type { ModelPhase } from './expand.js';
 import type { FoundPath, SearchOptions, SearchResult, SearchStats, Verdict } from './result.js';
 import { defaultMemory } from './memory.js';
@@ -100,11 +100,6 @@ export interface CheckOutcome {
   compiled: CompiledModel;
 }
 
-export const DEADLOCK: PropertyDecl = {
-  name: 'deadlock',
-  description: 'a state with no enabled action that the model does not declare a legal end state',
-};
-
 export function propertyDecl(cm: CompiledModel, index: number): PropertyDecl {
   if (index < 0) return DEADLOCK;
   const m = cm.model;
@@ -125,11 +120,17 @@ export function check<D extends RecordDomain>(model: Model<D> | CompiledModel<D>
  * on alone while they build and warm up, then hands its table and frontier over to them
  * between two levels.
  */
-export async function checkParallel(spec: Spec, params: Params, opts: CheckOptions & { workers: number; probe?: boolean | ProbeRule }): Promise<CheckOutcome> {
+export async function checkParallel(
+  spec: Spec,
+  params: Params,
+  opts: CheckOptions & { workers: number; probe?: boolean | ProbeRule },
+  model: AnyModel = spec.build(params),
+): Promise<CheckOutcome> {
   const building = performance.now();
-  const cm = new CompiledModel(withoutProperties(spec.build(params), ...(opts.skipProperties ?? [])));
+  const cm = new CompiledModel(withoutProperties(model, ...(opts.skipProperties ?? [])));
   const built = (performance.now() - building) / 1000;
-  const parallel = opts.workers > 1 && (opts.search ?? 'bfs') === 'bfs' && spec.file !== undefined;
+  // The reduced search runs on one thread: its cycle proviso asks the one store it fills.
+  const parallel = opts.workers > 1 && (opts.search ?? 'bfs') === 'bfs' && spec.file !== undefined && !opts.por;
   opts = { ...opts, ...checkpointing(spec.name, params, cm.words, opts, parallel) };
   if (!parallel) return check(cm, opts);
   const source = { module: spec.file!, name: spec.name, params, skipProperties: opts.skipProperties ?? [] };
@@ -254,6 +255,7 @@ function checkLiveness(cm: CompiledModel, out: CheckOutcome, opts: CheckOptions,
   if (opts.liveness === false) return skip('--no-liveness');
   if (out.verdict !== 'pass') return skip(`the safety verdict is ${out.verdict}`);
   if (opts.symmetry && out.reduced) return skip('symmetry reduction is not sound for liveness here');
+  if (opts.por) return skip('partial-order reduction does not preserve liveness under fairness here');
   const started = performance.now();
   const size = { states: out.stats.distinctStates, edges: out.stats.transitions };
   const r = recordGraph(cm, props, opts.maxStates ?? Infinity, opts.memory ?? defaultMemory(), size, borrowVisited(safety));

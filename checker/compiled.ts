@@ -86,12 +86,12 @@ export class CompiledModel<D extends RecordDomain = RecordDomain> {
     const invSrc = inv.map((_, i) => `if (!P${i}(s)) return ${i};`);
     this.firstViolated = new Function(...inv.map((_, i) => `P${i}`), `return function firstViolated(s) { ${invSrc.join('\n')} return -1; }`)(...inv);
     const tp = (model.transitionProperties ?? []).map((p) => p.holds);
-    const tpSrc = tp.map((_, i) => `if (!P${i}(s, r, next)) return ${inv.length + i};`);
     this.firstViolatedStep = new Function(
+      'A',
       'R',
       ...tp.map((_, i) => `P${i}`),
-      `return function firstViolatedStep(s, ref, next) { const r = R[ref]; ${tpSrc.join('\n')} return -1; }`,
-    )(refs, ...tp);
+      `return function firstViolatedStep(s, ref, next) { const r = R[ref]; ${stepChecks(model, inv.length)} return -1; }`,
+    )(actionOf, refs, ...tp);
   }
 
   /** Writes initial state `i` into `words` (one state long). */
@@ -127,4 +127,22 @@ export class CompiledModel<D extends RecordDomain = RecordDomain> {
     if (r.actor < 0) return r.name;
     return `${r.name}(${this.model.actions[r.action]!.actorKind ?? 'actor'} ${r.actor})`;
   }
+}
+
+/**
+ * The body of firstViolatedStep: a switch on the action with, for each, the transition
+ * properties that concern it (`TransitionProperty.on`) in declared order, so the first one
+ * broken is the same as if every property were judged. Actions concerned by the same
+ * properties share a case.
+ */
+function stepChecks(model: Model<RecordDomain>, offset: number): string {
+  const tps = model.transitionProperties ?? [];
+  const cases = new Map<string, number[]>();
+  model.actions.forEach((a, i) => {
+    const body = tps.flatMap((p, k) => (p.on === undefined || p.on(a, i) ? [`if (!P${k}(s, r, next)) return ${offset + k};`] : [])).join(' ');
+    if (body !== '') cases.set(body, [...(cases.get(body) ?? []), i]);
+  });
+  if (cases.size === 0) return '';
+  const src = [...cases].map(([body, is]) => `${is.map((i) => `case ${i}:`).join(' ')} ${body} return -1;`);
+  return `switch (A[ref]) { ${src.join('\n')} }`;
 }

@@ -9,6 +9,7 @@
 
 import type { CompiledModel } from './compiled.js';
 import type { Read, RecordDomain, Write } from './domain.js';
+import type { PartialOrder } from './reduction.js';
 import type { Canonicalizer } from './symmetry.js';
 
 /** Which model function threw. */
@@ -68,6 +69,13 @@ export class Successors<D extends RecordDomain = RecordDomain> {
   ref = -1;
   /** After `Expansion.Fault`, or `initial`/`judge` reporting one. */
   fault: Fault | undefined;
+  /**
+   * Set by the search's sink when a successor was stored before: with a reducer, the cycle
+   * proviso then expands the instances the reduced set left out (reduction.ts, C3).
+   */
+  revisited = false;
+  /** States whose expansion the reducer cut to a proper subset of the enabled instances. */
+  partial = 0;
   /** Which reachability targets (Model.targets) a judged state reached. */
   readonly reached: Uint8Array;
   /** The targets not reached yet: the first `open` entries. */
@@ -82,12 +90,14 @@ export class Successors<D extends RecordDomain = RecordDomain> {
 
   /**
    * `canon`: store canonical successors (symmetry). `judgeSteps`: check transition properties
-   * (the state graph records every broken one itself, so it turns this off).
+   * (the state graph records every broken one itself, so it turns this off). `reducer`: expand
+   * one persistent set per state (--por); the search must then set `revisited`.
    */
   constructor(
     readonly cm: CompiledModel<D>,
     readonly canon: Canonicalizer | undefined,
     judgeSteps = true,
+    private readonly reducer?: PartialOrder,
   ) {
     const b = cm.stepBuffers();
     this.cur = b.cur;
@@ -125,10 +135,11 @@ export class Successors<D extends RecordDomain = RecordDomain> {
    * Expands the state in `cur`, handing each successor to `sink`. Allocates nothing. Without a
    * sink it only tells whether the state is a deadlock (Deadlock, Done or Fault). With
    * `choose` (a random walk, simulate.ts) only the successor by the instance it picks, by its
-   * place among the n in `enabled`, is made; Stopped when it picks none (-1).
+   * place among the n in `enabled`, is made; Stopped when it picks none (-1). With a reducer
+   * only a persistent set is expanded, unless a successor through it was `revisited`.
    */
   expand(sink: Sink | null, choose?: (enabled: Int32Array, n: number) => number): Expansion {
-    const { cm, cur, next, s, nr, nw, en, fired, canon, judge } = this;
+    const { cm, cur, next, s, nr, nw, en, fired, canon, judge, reducer } = this;
     const W = cur.length;
     let at = At.Guard;
     let ref = -1;
@@ -141,29 +152,43 @@ export class Successors<D extends RecordDomain = RecordDomain> {
       if (sink === null) return Expansion.Done;
       let e = 0;
       let end = n;
+      /** Where the expansion ends: `end`, or all n when the cycle proviso asks for them. */
+      let all = n;
       if (choose !== undefined) {
         e = choose(en, n);
         if (e < 0) return Expansion.Stopped;
-        end = e + 1;
-      }
-      for (; e < end; e++) {
-        ref = en[e]!;
-        for (let k = 0; k < W; k++) next[k] = cur[k]!;
-        at = At.Effect;
-        cm.apply(ref, s, nw);
-        fired[ref]!++;
-        if (judge) {
-          at = At.Step;
-          const p = cm.firstViolatedStep(s, ref, nr);
-          if (p >= 0) {
-            this.property = p;
-            this.ref = ref;
-            return Expansion.Violation;
-          }
-        }
+        all = end = e + 1;
+      } else if (reducer !== undefined) {
         at = At.Engine;
-        if (canon !== undefined) canon.canon(next);
-        if (!sink(ref)) return Expansion.Stopped;
+        end = reducer.ample(en, n);
+        this.revisited = false;
+      }
+      for (;;) {
+        for (; e < end; e++) {
+          ref = en[e]!;
+          for (let k = 0; k < W; k++) next[k] = cur[k]!;
+          at = At.Effect;
+          cm.apply(ref, s, nw);
+          fired[ref]!++;
+          if (judge) {
+            at = At.Step;
+            const p = cm.firstViolatedStep(s, ref, nr);
+            if (p >= 0) {
+              this.property = p;
+              this.ref = ref;
+              return Expansion.Violation;
+            }
+          }
+          at = At.Engine;
+          if (canon !== undefined) canon.canon(next);
+          if (!sink(ref)) return Expansion.Stopped;
+        }
+        if (end === all) break;
+        if (!this.revisited) {
+          this.partial++;
+          break;
+        }
+        end = all;
       }
       return Expansion.Done;
     } catch (e) {

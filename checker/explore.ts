@@ -9,6 +9,7 @@ import { Expansion, Successors, type Fault } from './expand.js';
 import { collisionProbability } from './fingerprint.js';
 import { ParentLinks } from './links.js';
 import { defaultMemory, MemoryBudget } from './memory.js';
+import { PartialOrder } from './reduction.js';
 import { complete, type FoundPath, type SearchOptions, type SearchResult } from './result.js';
 import { ExactStore, FingerprintStore, type VisitedStore } from './store.js';
 
@@ -49,7 +50,7 @@ export class Exploration<D extends RecordDomain> {
     const links = withLinks ? new ParentLinks(cm.refs.length, budget) : undefined;
     this.links = links;
     this.pathTo = links && ((id) => links.pathTo(id));
-    this.succ = new Successors(cm, opts.symmetry ? cm.canonicalizer() : undefined);
+    this.succ = new Successors(cm, opts.symmetry ? cm.canonicalizer() : undefined, true, reducerOf(cm, opts));
     this.maxStates = opts.maxStates ?? Infinity;
     this.maxDepth = opts.maxDepth ?? Infinity;
     this.nextProgress = this.started + (opts.progressInterval ?? 1) * 1000;
@@ -152,10 +153,14 @@ export class Exploration<D extends RecordDomain> {
     const { store, succ } = this;
     if (atBound) {
       if (!store.has(succ.next, 0)) this.cut = true;
+      else succ.revisited = true;
       return -1;
     }
     const r = store.insert(succ.next, 0);
-    if (r === 0) return -1;
+    if (r === 0) {
+      succ.revisited = true;
+      return -1;
+    }
     if (r < 0 || store.size > this.maxStates) {
       this.stoppedBy = r < 0 ? 'memory' : 'max-states';
       return -2;
@@ -218,6 +223,7 @@ export class Exploration<D extends RecordDomain> {
       memoryPeak: this.budget.peak,
       workers: 1,
       collisionProbability: this.store.lossy ? collisionProbability(distinct) : 0,
+      ...(this.opts.por ? { partiallyExpanded: this.succ.partial } : {}),
     };
     const f = this.found;
     if (f) return { verdict: f.fault ? 'error' : f.property < 0 ? 'deadlock' : 'violation', stats, found: f };
@@ -225,4 +231,14 @@ export class Exploration<D extends RecordDomain> {
     const kept = this.store.contents;
     return complete(stats, this.succ.reached, kept.kind === 'fingerprints' ? kept.words : undefined);
   }
+}
+
+/** The reducer of a search with `por`, unless no instance could ever be left out; refuses `symmetry` and checkpoints alongside. */
+export function reducerOf(cm: CompiledModel, opts: SearchOptions): PartialOrder | undefined {
+  if (!opts.por) return undefined;
+  if (opts.symmetry) throw new Error('partial-order reduction does not combine with symmetry reduction here');
+  // A checkpoint keeps no count of partial expansions, and the probe's hand-over would give the search to unreduced workers.
+  if (opts.checkpoint !== undefined || opts.resume !== undefined) throw new Error('partial-order reduction is not checkpointed');
+  const r = new PartialOrder(cm);
+  return r.useful ? r : undefined;
 }

@@ -35,13 +35,25 @@ export interface Action<D extends RecordDomain> {
    * hotplug, an NMI) may never act, so "the update may fail" is no liveness violation.
    */
   readonly fairness?: 'weak' | 'strong' | 'none';
+  /**
+   * What the guard and the effect read, and what the effect writes, as field paths (footprint.ts):
+   * `stage`, `cpu[@].stopper` (the actor's own entry), `cpu[*].online` (every entry), `cpu[@]`
+   * (a whole entry). Partial-order reduction (--por) uses them; absent: everything.
+   */
+  readonly reads?: readonly FieldPath[];
+  readonly writes?: readonly FieldPath[];
 }
+
+/** A field path over the schema, as footprints are declared (footprint.ts). */
+export type FieldPath = string;
 
 export interface Invariant<D extends RecordDomain> {
   readonly name: string;
   readonly description: string;
   readonly source?: Source;
   readonly holds: (s: Read<D>) => boolean;
+  /** The fields it reads, which --por counts as visible (reduction.ts); absent: every field. */
+  readonly reads?: readonly FieldPath[];
 }
 
 /** A property of one transition (TLC's action property): checked on (state, action, next state). */
@@ -50,6 +62,14 @@ export interface TransitionProperty<D extends RecordDomain> {
   readonly description: string;
   readonly source?: Source;
   readonly holds: (s: Read<D>, action: ActionRef, next: Read<D>) => boolean;
+  /**
+   * The actions (with their index in `Model.actions`) whose steps it concerns: on any other it
+   * holds by what the action is (its leaf, its name), whatever the states and whatever its
+   * effect does, so the search does not call it there. Absent: every action.
+   */
+  readonly on?: (action: Action<D>, index: number) => boolean;
+  /** The fields of either state it reads, which --por counts as visible (reduction.ts); absent: every field. */
+  readonly reads?: readonly FieldPath[];
 }
 
 /**
@@ -62,6 +82,8 @@ export interface ReachabilityTarget<D extends RecordDomain> {
   readonly description: string;
   readonly source?: Source;
   readonly reached: (s: Read<D>) => boolean;
+  /** The fields it reads, which --por counts as visible (reduction.ts); absent: every field. */
+  readonly reads?: readonly FieldPath[];
 }
 
 /**

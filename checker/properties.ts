@@ -2,6 +2,13 @@
 // knows a variant breaks U11 asks what else it breaks by checking without U11.
 
 import type { AnyModel } from './model.js';
+import type { PropertyDecl } from './spec.js';
+
+/** The pseudo-property a deadlock breaks, named in verdicts and expectations like a property. */
+export const DEADLOCK: PropertyDecl = {
+  name: 'deadlock',
+  description: 'a state with no enabled action that the model does not declare a legal end state',
+};
 
 export const propertyNamesOf = (m: AnyModel): string[] =>
   [...m.invariants, ...(m.transitionProperties ?? []), ...(m.targets ?? []), ...(m.liveness ?? [])].map((p) => p.name);

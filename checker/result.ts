@@ -22,6 +22,8 @@ export interface SearchStats {
   workers: number;
   /** Probability that fingerprint collisions merged states (0 in exact mode). */
   collisionProbability: number;
+  /** With partial-order reduction (--por): the states expanded through a proper subset of their enabled instances. */
+  partiallyExpanded?: number;
 }
 
 /**
@@ -76,6 +78,8 @@ export interface SearchOptions {
   memory?: number;
   /** Store one canonical state per orbit of the model's declared symmetry. */
   symmetry?: boolean;
+  /** Partial-order reduction from the model's declared footprints (reduction.ts); not with `symmetry`. */
+  por?: boolean;
   onProgress?: (p: Progress) => void;
   /** Seconds between progress callbacks (default 1). */
   progressInterval?: number;

@@ -12,6 +12,7 @@ import type { RecordDomain } from './domain.js';
 import { Expansion, Successors, type Fault } from './expand.js';
 import { hashHi, hashLo } from './fingerprint.js';
 import { DistinctEstimate } from './hyperloglog.js';
+import { Random, SwarmChoice } from './swarm.js';
 
 export interface SimulateOptions {
   /** The seed every run's own seed derives from: the same seed, the same walks. */
@@ -21,7 +22,7 @@ export interface SimulateOptions {
   readonly depth: number;
   /** Stop starting runs, and end the current one, after this many seconds. */
   readonly seconds?: number;
-  /** Swarm: each run leaves out a random half of the actions wherever something else is enabled. */
+  /** Swarm: each run draws its own action weights and picks an action before its actor (swarm.ts). */
   readonly swarm?: boolean;
   /** Do only runs r with r % count === index - 1 (`--shard index/count`); the seeds stay those of the whole. */
   readonly shard?: { readonly index: number; readonly count: number };
@@ -79,18 +80,6 @@ export function runSeed(seed: number, run: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
-}
-
-/** mulberry32: small, fast and good enough to choose steps; the same seed, the same numbers. */
-class Random {
-  constructor(private state: number) {}
-  /** An integer in 0 .. n - 1. */
-  below(n: number): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
-  }
 }
 
 /** What ended a walk: nothing (it stopped), or a finding at its last state or step. */
@@ -166,8 +155,12 @@ export function simulate<D extends RecordDomain>(cm: CompiledModel<D>, opts: Sim
   let ticks = 0;
   let timedOut = false;
   const stop = (): boolean => (++ticks & 0xfff) === 0 && performance.now() > deadline && (timedOut = true);
-  const weights = new Uint8Array(cm.model.actions.length);
-  const actionOf = Int32Array.from(cm.refs, (r) => r.action);
+  const swarm = opts.swarm
+    ? new SwarmChoice(
+        Int32Array.from(cm.refs, (r) => r.action),
+        cm.model.actions.length,
+      )
+    : undefined;
   const shard = opts.shard ?? { index: 1, count: 1 };
   for (let run = shard.index - 1; run < opts.runs && !timedOut; run += shard.count) {
     if (performance.now() > deadline) {
@@ -176,17 +169,21 @@ export function simulate<D extends RecordDomain>(cm: CompiledModel<D>, opts: Sim
     }
     const seed = runSeed(opts.seed, run);
     const rng = new Random(seed);
-    if (opts.swarm) for (let a = 0; a < weights.length; a++) weights[a] = rng.below(2);
+    swarm?.start(rng);
     const mine = new DistinctEstimate();
     const firedBefore = Float64Array.from(succ.fired);
     let n = 0;
     const choose = (k: number, enabled: Int32Array | null): number => {
       if (enabled === null) return (path[n++] = rng.below(k));
-      const c = opts.swarm ? swarmPick(rng, enabled, k, weights, actionOf) : rng.below(k);
+      const c = swarm === undefined ? rng.below(k) : swarm.pick(rng, enabled, k);
       path[n++] = enabled[c]!;
       return c;
     };
-    const met = walk(succ, opts.depth, choose, (words) => mine.add(hashHi(words, 0, W) || 1, hashLo(words, 0, W) || 1), stop);
+    const visit = (words: Uint32Array, via: number): void => {
+      if (swarm !== undefined && via >= 0) swarm.took(via);
+      mine.add(hashHi(words, 0, W) || 1, hashLo(words, 0, W) || 1);
+    };
+    const met = walk(succ, opts.depth, choose, visit, stop);
     steps += met.taken;
     all.merge(mine);
     let actions = 0;
@@ -210,19 +207,6 @@ export function simulate<D extends RecordDomain>(cm: CompiledModel<D>, opts: Sim
     fired: succ.fired,
     ...(timedOut ? { stoppedBy: 'time' as const } : {}),
   };
-}
-
-/** A choice among the n enabled instances, by the run's action weights; uniform when they leave out all n. */
-function swarmPick(rng: Random, en: Int32Array, n: number, weights: Uint8Array, actionOf: Int32Array): number {
-  let total = 0;
-  for (let e = 0; e < n; e++) total += weights[actionOf[en[e]!]!]!;
-  if (total === 0) return rng.below(n);
-  let k = rng.below(total);
-  for (let e = 0; e < n; e++) {
-    k -= weights[actionOf[en[e]!]!]!;
-    if (k < 0) return e;
-  }
-  return n - 1;
 }
 
 /**
@@ -252,8 +236,11 @@ function finding<D extends RecordDomain>(
       fc.property(fc.array(fc.nat({ max: Math.max(cm.refs.length, cm.model.init.length) - 1 }), { maxLength: path.length }), (p) => !same(replay(cm, p).met)),
       { examples: [[path]], numRuns: 1, seed: where.seed | 0 },
     );
+    const walkedPath = path;
     if (r.failed && r.counterexample !== null) path = r.counterexample[0];
     path = improved(cm, path, same);
+    // fast-check may shrink the initial state's choice to one from which the finding is further.
+    if (replay(cm, path).refs.length > replay(cm, walkedPath).refs.length) path = walkedPath;
   }
   const { met: again, refs } = replay(cm, path);
   if (!same(again)) throw new Error('internal: a simulated violation did not replay');

@@ -255,18 +255,20 @@ export interface FamilySpec {
   readonly kinds?: (count: number) => readonly RegionKind[];
 }
 
+/** The family's layout whose regions span grid cells [a, b) of each run, in order. */
+export function familyLayout(f: FamilySpec, runs: readonly (readonly [number, number])[]): Layout {
+  const kinds = (f.kinds ?? ((n: number) => Array<RegionKind>(n).fill('boot')))(runs.length);
+  const regions: Region[] = runs.map(([a, b], i) => ({ start: a * f.grid, end: b * f.grid, kind: kinds[i]! }));
+  const name = regions.map((r) => `${r.kind}[${r.start / MiB}M,${r.end / MiB}M)`).join(' ');
+  return { name, regions, cmrs: cmrsFor(regions), maxTdmrs: f.maxTdmrs, maxReservedPerTdmr: f.maxReservedPerTdmr, maxPa: f.space };
+}
+
 /** Every layout of 1..maxRegions regions on the grid: disjoint, not adjacent, ascending. */
 export function layoutFamily(f: FamilySpec): Layout[] {
   const cells = Math.floor(f.space / f.grid);
-  const kindsOf = f.kinds ?? ((n: number) => Array<RegionKind>(n).fill('boot'));
   const out: Layout[] = [];
   const walk = (from: number, runs: [number, number][]): void => {
-    if (runs.length > 0) {
-      const kinds = kindsOf(runs.length);
-      const regions: Region[] = runs.map(([a, b], i) => ({ start: a * f.grid, end: b * f.grid, kind: kinds[i]! }));
-      const name = regions.map((r) => `${r.kind}[${r.start / MiB}M,${r.end / MiB}M)`).join(' ');
-      out.push({ name, regions, cmrs: cmrsFor(regions), maxTdmrs: f.maxTdmrs, maxReservedPerTdmr: f.maxReservedPerTdmr, maxPa: f.space });
-    }
+    if (runs.length > 0) out.push(familyLayout(f, runs));
     if (runs.length === f.maxRegions) return;
     // the next region starts after a gap of at least one cell (none before the first)
     for (let a = runs.length === 0 ? 0 : from + 1; a < cells; a++) {

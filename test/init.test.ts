@@ -5,8 +5,8 @@
 import { describe, expect, test } from 'vitest';
 import { check } from '../checker/check.js';
 import type { AnyModel } from '../checker/model.js';
-import { buildTdxMemlist, constructTdmrs, GiB, layoutFamily, pamtSize, tdmrConfigError } from '../model/memory.js';
-import { FAMILY, Platform, platforms } from '../specs/init/layouts.js';
+import { buildTdxMemlist, constructTdmrs, familyLayout, GiB, layoutFamily, pamtSize, tdmrConfigError } from '../model/memory.js';
+import { FAMILY, FAMILY_BEHAVIOURS, familyBehaviours, Platform, platforms } from '../specs/init/layouts.js';
 import { init } from '../specs/init/spec.js';
 import { buildSpec, describeExpectations } from './support/expectation.js';
 
@@ -69,7 +69,9 @@ test('TDMR/PAMT construction over every layout of the family and every region se
   expect(broken).toEqual([]);
   expect(family.length).toBe(14_892);
   expect(counts).toEqual({ '1 TDMRs': 136, '2 TDMRs': 29_512, '3 TDMRs': 31_528, '-ENOSPC': 17_976 });
-  expect(platforms('family').length).toBe(4);
+  // Stored so that a check need not walk the family: a change to construct_tdmrs() that changes the behaviours shows here.
+  expect(familyBehaviours(), 'update FAMILY_BEHAVIOURS in specs/init/layouts.ts').toEqual(FAMILY_BEHAVIOURS);
+  expect(platforms('family').map((p) => p.layout.name)).toEqual(familyBehaviours().map((runs) => familyLayout(FAMILY, runs).name));
 });
 
 test("TDH.SYS.CONFIG judges the entries passed, not the kernel's count: one more is a zeroed TDMR_INFO the module refuses, one fewer leaves TDX memory uncovered", () => {

@@ -3,7 +3,7 @@
 // side, so the comparison says what holds in each, not only what breaks first. A side whose
 // full check passes needs no per-property runs.
 
-import { DEADLOCK } from '../check.js';
+import { DEADLOCK } from '../properties.js';
 import { EXIT } from '../exit.js';
 import type { ConfigOptions, Params, PropertyDecl, Spec } from '../spec.js';
 import type { Progress } from '../result.js';

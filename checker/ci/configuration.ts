@@ -2,7 +2,8 @@
 // spec before anything runs, so that a bad expectation is bad input naming its spec and
 // configuration rather than a failure found minutes later.
 
-import { DEADLOCK, type CheckOptions } from '../check.js';
+import type { CheckOptions } from '../check.js';
+import { DEADLOCK } from '../properties.js';
 import { UsageError } from '../exit.js';
 import type { ConfigOptions, Expectation, Params, PropertyDecl, Spec } from '../spec.js';
 import { checkParams } from '../params.js';

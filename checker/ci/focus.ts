@@ -1,7 +1,7 @@
 // A model that checks one property alone, so that a comparison can say of every property
 // whether it holds, not only which one breaks first. `deadlock` alone checks for deadlocks only.
 
-import { DEADLOCK } from '../check.js';
+import { DEADLOCK } from '../properties.js';
 import type { AnyModel } from '../model.js';
 
 export function focusOn(model: AnyModel, property: string): AnyModel {

@@ -4,13 +4,12 @@
 // explored so far.
 
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { identityOf, openCheckpoint, requireSameRun } from '../checkpoint.js';
 import { UsageError } from '../exit.js';
-import { propertyNamesOf } from '../properties.js';
 import type { Progress } from '../result.js';
 import type { Spec } from '../spec.js';
-import { interruptedJson, runCheck, skippedOf, type CheckOutput, type CheckRequest } from './check-run.js';
+import { declaredSkipped, interruptedJson, type CheckOutput, type CheckRequest } from './check-request.js';
 import type { CheckWorkerData, CheckWorkerMessage } from './check-worker.js';
 import type { Style } from './colour.js';
 import { command } from './command.js';
@@ -19,9 +18,9 @@ import { renderInterrupted } from './human.js';
 import { requireWritableDir } from './out-file.js';
 import { progressPrinter, type ProgressPrinter } from './progress.js';
 import { OUTPUT_OPTIONS, REPORT_DIR, SEARCH_OPTIONS, SET, WORKERS_LIMIT } from './shared-options.js';
+import { takeSearchThread } from './search-thread.js';
 import { onStopSignal, signalExit } from './signals.js';
 import { explainingBuild, requireParams, requireSpec } from './spec-arg.js';
-import { didYouMean } from './suggest.js';
 import { parseSweep, renderSweep, rowOf, stopsSweep, sweepExit, type SweepRow } from './sweep.js';
 import type { CheckJson } from '../report/check-json.js';
 import { paramText } from '../report/values.js';
@@ -30,10 +29,14 @@ const options = {
   set: SET,
   ...SEARCH_OPTIONS,
   symmetry: { type: 'boolean', help: "store one state per orbit of the spec's interchangeable CPUs (exact: same verdicts)" },
+  por: {
+    type: 'boolean',
+    help: "partial-order reduction: expand one persistent set of a state's steps, from the spec's declared footprints (same safety verdicts; BFS traces not shortest; one thread; no liveness)",
+  },
   workers: {
     type: 'string',
     value: 'K',
-    defaultText: "the machine's cores, after a one-thread try that finishes small models; one with --exact or dfs",
+    defaultText: "the machine's cores, after a one-thread try that finishes small models; one with --exact, --por or dfs",
     help: `BFS search threads, ${WORKERS_LIMIT}`,
   },
   memory: {
@@ -88,16 +91,16 @@ export const checkCommand = command({
     if (workers !== undefined && workers > 1 && values.exact)
       throw new UsageError(`--exact: the parallel search stores 64-bit fingerprints only; use --workers 1 (the default with --exact)`);
     if (workers !== undefined && workers > 1 && search === 'dfs') throw new UsageError(`--workers: ${workers} threads search BFS only; DFS runs on one`);
+    if (values.por) {
+      if (workers !== undefined && workers > 1) throw new UsageError(`--por: the reduced search runs on one thread; use --workers 1 (the default with --por)`);
+      if (values.symmetry) throw new UsageError('--por: partial-order and symmetry reduction are not combined; choose one');
+      if (values.checkpoint !== undefined || resumed)
+        throw new UsageError(`--por: the reduced search is not checkpointed; drop --${resumed ? 'resume' : 'checkpoint'}`);
+    }
     const params = requireParams(spec, values.set.length === 0 && resumed ? resumed.sets : values.set);
     const skip = values['skip-property'];
-    // The search thread builds the model; this one builds it too only for flags checked against it.
-    const model = skip.length > 0 || values.symmetry || values['no-liveness'] ? explainingBuild(spec).build(params) : undefined;
-    const known = model === undefined ? [] : propertyNamesOf(model);
-    for (const name of skip) {
-      if (!known.includes(name))
-        throw new UsageError(`--skip-property: spec ${spec.name} has no property '${name}'${didYouMean(name, known, `it has ${known.join(', ')}`)}`);
-    }
-    if (values.symmetry && (model?.symmetry?.length ?? 0) === 0) throw new UsageError(`--symmetry: spec ${spec.name} declares no interchangeable actors`);
+    // The search thread builds the model and checks --skip-property and --symmetry against it
+    // (check-run.ts): building it here as well would add its cost to every check's start.
     if (values.report !== undefined) requireWritableDir('--report', values.report);
     if (resumed) requireSameRun(resumed, identityOf(ctx.version, spec.name, params, { exact: values.exact, symmetry: values.symmetry, skipProperties: skip }));
     if (values.checkpoint !== undefined) requireWritableDir('--checkpoint', values.checkpoint);
@@ -105,24 +108,20 @@ export const checkCommand = command({
       params,
       options: {
         ...(skip.length > 0 ? { skipProperties: skip } : {}),
-        workers: workers ?? (values.exact ? 1 : availableParallelism()),
+        workers: workers ?? (values.exact || values.por ? 1 : availableParallelism()),
         // An explicit --workers is honoured as given; the default first tries one thread.
         probe: workers === undefined,
         search,
         liveness: !values['no-liveness'],
         exact: values.exact,
         symmetry: values.symmetry,
+        ...(values.por ? { por: true } : {}),
         ...(memory === undefined ? {} : { memory }),
         ...(maxStates === undefined ? {} : { maxStates }),
         ...(maxDepth === undefined ? {} : { maxDepth }),
         ...(values.checkpoint === undefined ? {} : { checkpointTo: { dir: values.checkpoint, every, version: ctx.version } }),
         ...(resumed ? { resumeFrom: resumed } : {}),
       },
-      skipped: skippedOf(
-        skip,
-        (model?.liveness ?? []).map((p) => p.name),
-        { noLiveness: values['no-liveness'], symmetry: values.symmetry },
-      ),
       ...(values.report === undefined ? {} : { report: values.report }),
       json: values.json,
       colour: ctx.style.on,
@@ -132,7 +131,9 @@ export const checkCommand = command({
     const progress = values.quiet ? undefined : progressPrinter(ctx.err);
     const once = async (r: CheckRequest): Promise<CheckOutput> => {
       const output =
-        spec.file === undefined ? await runCheck(explainingBuild(spec), r, progress?.update, PROGRESS_INTERVAL) : await onThread(spec, r, ctx.style, progress);
+        spec.file === undefined
+          ? await (await import('./check-run.js')).runCheck(explainingBuild(spec), r, progress?.update, PROGRESS_INTERVAL)
+          : await onThread(takeSearchThread(), spec, r, ctx.style, progress);
       progress?.done();
       return output;
     };
@@ -167,10 +168,10 @@ export const checkCommand = command({
 });
 
 /** Runs the check on a worker thread; a signal ends it with what its last progress report said. */
-function onThread(spec: Spec, request: CheckRequest, style: Style, progress: ProgressPrinter | undefined): Promise<CheckOutput> {
+function onThread(worker: Worker, spec: Spec, request: CheckRequest, style: Style, progress: ProgressPrinter | undefined): Promise<CheckOutput> {
   const started = performance.now();
   const data: CheckWorkerData = { module: spec.file!, spec: spec.name, request, interval: PROGRESS_INTERVAL };
-  const worker = new Worker(new URL('./check-worker.js', import.meta.url), { workerData: data });
+  worker.postMessage(data);
   let last: Progress = { distinctStates: 0, transitions: 0, queue: 0, depth: 0, seconds: 0 };
   return new Promise<CheckOutput>((resolve, reject) => {
     let settled = false;
@@ -183,8 +184,8 @@ function onThread(spec: Spec, request: CheckRequest, style: Style, progress: Pro
     const release = onStopSignal((signal) => {
       const seconds = (performance.now() - started) / 1000;
       const out = request.json
-        ? JSON.stringify(interruptedJson(spec.name, request, last, seconds, signal)) + '\n'
-        : renderInterrupted(spec.name, request.params, last, seconds, request.options.search ?? 'bfs', signal, request.skipped, style) + '\n';
+        ? JSON.stringify(interruptedJson(spec, request, last, seconds, signal)) + '\n'
+        : renderInterrupted(spec.name, request.params, last, seconds, request.options.search ?? 'bfs', signal, declaredSkipped(spec, request), style) + '\n';
       settle(() => resolve({ out, err: '', exit: signalExit(signal) }));
       // The search threads end with this one.
       void worker.terminate();

@@ -2,36 +2,18 @@
 // The command runs it on a worker thread (check-worker.ts) so that the main thread stays free to
 // answer Ctrl-C and SIGTERM with what was explored so far; a spec without a module runs here.
 
-import { checkParallel, describeModelError, type CheckOptions, type CheckOutcome } from '../check.js';
-import { EXIT } from '../exit.js';
-import { collisionProbability } from '../fingerprint.js';
+import { checkParallel, describeModelError, type CheckOutcome } from '../check.js';
+import { EXIT, UsageError } from '../exit.js';
 import { checkJson, memoryJson } from '../report/check-json.js';
-import { reportSubject, writeReports } from '../report/write.js';
 import type { Progress } from '../result.js';
-import type { Params, Spec } from '../spec.js';
+import type { Spec } from '../spec.js';
+import { flagsOf, skippedOf, type CheckOutput, type CheckRequest } from './check-request.js';
 import { styleOf } from './colour.js';
-import { renderCheck, safetyChecked, type Skipped } from './human.js';
+import { renderCheck, safetyChecked } from './human.js';
 import { reason } from './out-file.js';
-
-/** What the command decided from its flags: plain data, to cross to a worker thread. */
-export interface CheckRequest {
-  readonly params: Params;
-  readonly options: Omit<CheckOptions, 'onProgress' | 'progressInterval' | 'onState'> & { workers: number; probe: boolean };
-  readonly skipped: readonly Skipped[];
-  readonly report?: string;
-  readonly json: boolean;
-  /** Whether the human summary is coloured (decided by the command: colour.ts). */
-  readonly colour: boolean;
-  readonly debug: boolean;
-  readonly version: string;
-}
-
-/** What to print, and the exit code. */
-export interface CheckOutput {
-  readonly out: string;
-  readonly err: string;
-  readonly exit: number;
-}
+import { didYouMean } from './suggest.js';
+import type { AnyModel } from '../model.js';
+import { propertyNamesOf } from '../properties.js';
 
 const EXIT_OF: Record<CheckOutcome['verdict'], number> = {
   pass: EXIT.pass,
@@ -42,20 +24,32 @@ const EXIT_OF: Record<CheckOutcome['verdict'], number> = {
   incomplete: EXIT.incomplete,
 };
 
-/** The properties the flags leave out: `--skip-property`'s, and liveness under `--no-liveness` or `--symmetry`. */
-export function skippedOf(skip: readonly string[], liveness: readonly string[], o: { noLiveness: boolean; symmetry: boolean }): Skipped[] {
-  const live = liveness.filter((p) => !skip.includes(p));
-  const why = o.noLiveness ? '--no-liveness' : o.symmetry ? '--symmetry: not sound for liveness here' : undefined;
-  return [...skip.map((property) => ({ property, why: '--skip-property' })), ...(why === undefined ? [] : live.map((property) => ({ property, why })))];
+/** The flags checked against the built model: the properties --skip-property names, and --symmetry's interchangeable actors. */
+function requireFlagsFit(spec: Spec, model: AnyModel, o: CheckRequest['options']): void {
+  const known = propertyNamesOf(model);
+  for (const name of o.skipProperties ?? []) {
+    if (!known.includes(name))
+      throw new UsageError(`--skip-property: spec ${spec.name} has no property '${name}'${didYouMean(name, known, `it has ${known.join(', ')}`)}`);
+  }
+  if (o.symmetry && (model.symmetry?.length ?? 0) === 0) throw new UsageError(`--symmetry: spec ${spec.name} declares no interchangeable actors`);
 }
 
 export async function runCheck(spec: Spec, req: CheckRequest, onProgress?: (p: Progress) => void, progressInterval?: number): Promise<CheckOutput> {
   const o = req.options;
-  const outcome = await checkParallel(spec, req.params, { ...o, ...(onProgress ? { onProgress, progressInterval } : {}) });
+  const model = spec.build(req.params);
+  requireFlagsFit(spec, model, o);
+  const skipped = skippedOf(
+    o.skipProperties ?? [],
+    (model.liveness ?? []).map((p) => p.name),
+    flagsOf(o),
+  );
+  const outcome = await checkParallel(spec, req.params, { ...o, ...(onProgress ? { onProgress, progressInterval } : {}) }, model);
   let reports: string[] = [];
   const err: string[] = [];
   let unwritten = false;
   if (req.report !== undefined) {
+    // The report writers load only for a run that writes reports: most checks print a verdict alone.
+    const { reportSubject, writeReports } = await import('../report/write.js');
     try {
       const subject = {
         ...(o.search === undefined ? {} : { search: o.search }),
@@ -78,12 +72,12 @@ export async function runCheck(spec: Spec, req: CheckRequest, onProgress?: (p: P
       JSON.stringify({
         ...checkJson(spec.name, req.params, outcome),
         memory: memoryJson(outcome),
-        skipped: req.skipped,
+        skipped,
         ...covered,
         ...(req.report === undefined ? {} : { reports }),
       }) + '\n';
   } else if (outcome.error === undefined) {
-    out = renderCheck(spec.name, req.params, outcome, o.search ?? 'bfs', req.skipped, styleOf(req.colour)) + '\n';
+    out = renderCheck(spec.name, req.params, outcome, o.search ?? 'bfs', skipped, styleOf(req.colour)) + '\n';
     if (req.report !== undefined && !unwritten)
       out += reports.length === 0 ? '\nno counterexample: no report written\n' : `\nreports:\n${reports.map((f) => `  ${f}\n`).join('')}`;
   } else out = '';
@@ -97,19 +91,3 @@ export async function runCheck(spec: Spec, req: CheckRequest, onProgress?: (p: P
 }
 
 const stackOf = (cause: unknown): string => (cause instanceof Error ? (cause.stack ?? cause.message) : String(cause));
-
-/** The `--json` object of a run a signal stopped: the documented keys, from its last progress report. */
-export function interruptedJson(spec: string, req: CheckRequest, p: Progress, seconds: number, signal: string) {
-  return {
-    spec,
-    params: req.params,
-    verdict: 'incomplete',
-    distinctStates: p.distinctStates,
-    transitions: p.transitions,
-    maxDepth: p.depth,
-    seconds: Number(seconds.toFixed(3)),
-    collisionProbability: req.options.exact ? 0 : collisionProbability(p.distinctStates),
-    stoppedBy: signal,
-    skipped: req.skipped,
-  };
-}

@@ -1,11 +1,12 @@
 // The worker thread a `tdxmc check` runs on (check-run.ts): loads the spec from its module,
 // posts progress while it searches, then what to print.
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { loadSpec } from '../spec-module.js';
 import { UsageError } from '../exit.js';
 import type { Progress } from '../result.js';
-import { runCheck, type CheckOutput, type CheckRequest } from './check-run.js';
+import { runCheck } from './check-run.js';
+import type { CheckOutput, CheckRequest } from './check-request.js';
 import { explainingBuild } from './spec-arg.js';
 
 export type CheckWorkerMessage =
@@ -24,18 +25,24 @@ export interface CheckWorkerData {
 
 const port = parentPort!;
 const post = (m: CheckWorkerMessage): void => port.postMessage(m);
-const data = workerData as CheckWorkerData;
 const stackOf = (e: unknown): string | undefined => (e instanceof UsageError && e.cause instanceof Error ? e.cause : (e as Error)).stack;
-try {
-  // A model that fails to build is bad input, reported as when the main thread builds it.
-  const spec = explainingBuild(await loadSpec(data.module, data.spec));
-  post({ type: 'done', output: await runCheck(spec, data.request, (progress) => post({ type: 'progress', progress }), data.interval) });
-} catch (e) {
-  post({
-    type: 'failed',
-    message: (e as Error).message,
-    usage: e instanceof UsageError,
-    // --debug shows what the user's code threw, as for an error on the main thread.
-    ...(stackOf(e) === undefined ? {} : { stack: stackOf(e) }),
-  });
+
+// The command starts this thread before it has read its flags, so that loading the engine here
+// overlaps that; the run arrives as one message.
+port.once('message', (data: CheckWorkerData) => void search(data));
+
+async function search(data: CheckWorkerData): Promise<void> {
+  try {
+    // A model that fails to build is bad input, reported as when the main thread builds it.
+    const spec = explainingBuild(await loadSpec(data.module, data.spec));
+    post({ type: 'done', output: await runCheck(spec, data.request, (progress) => post({ type: 'progress', progress }), data.interval) });
+  } catch (e) {
+    post({
+      type: 'failed',
+      message: (e as Error).message,
+      usage: e instanceof UsageError,
+      // --debug shows what the user's code threw, as for an error on the main thread.
+      ...(stackOf(e) === undefined ? {} : { stack: stackOf(e) }),
+    });
+  }
 }

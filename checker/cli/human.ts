@@ -2,8 +2,8 @@
 // what changed at each step.
 
 import type { CheckOutcome } from '../check.js';
-import { DEADLOCK } from '../check.js';
-import { annotateTrace } from '../index.js';
+import { annotateTrace } from '../annotate.js';
+import { DEADLOCK } from '../properties.js';
 import type { Progress } from '../result.js';
 import type { Params } from '../spec.js';
 import { coverage, coverageCaveat } from '../report/coverage.js';
@@ -55,6 +55,8 @@ export function renderCheck(spec: string, params: Params, o: CheckOutcome, searc
   const title = failed.length > 0 ? `${verdict}: ${failed.map((p) => p.name).join(', ')}` : verdict;
   out.push(`${spec} ${paramText(params)}: ${title}${skippedText(skipped)}`);
   out.push(figures(s.distinctStates, s.transitions, s.maxDepth, s.seconds, search));
+  if (s.partiallyExpanded !== undefined)
+    out.push(`  partial-order reduction: ${fmt(s.partiallyExpanded)} states expanded through a persistent subset of their steps`);
   if (o.verdict === 'pass') out.push(...wrap(`  checked in every state: ${safetyChecked(o).join(', ')}`, 100, '    '));
   out.push(
     s.collisionProbability > 0

@@ -7,18 +7,21 @@ import { outputStyle } from './colour.js';
 import type { CliCommand, CommandContext } from './command.js';
 import { TOP_WORDS } from './completion.js';
 import { commandHelp, topHelp } from './help.js';
+import { startSearchThread } from './search-thread.js';
 import { didYouMean } from './suggest.js';
 
 /** A command by name; its module (with the engine, reports or tsx it needs) is imported when it runs. */
 export interface CommandEntry {
   readonly name: string;
   load(): Promise<CliCommand>;
+  /** Work the command starts before its module is loaded (check's search thread). */
+  prepare?(): void;
 }
 
 /** Every command, in the order help lists them. A new command is one entry. */
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'list', load: async () => (await import('./list-command.js')).listCommand },
-  { name: 'check', load: async () => (await import('./check-command.js')).checkCommand },
+  { name: 'check', load: async () => (await import('./check-command.js')).checkCommand, prepare: startSearchThread },
   { name: 'simulate', load: async () => (await import('./simulate-command.js')).simulateCommand },
   { name: 'graph', load: async () => (await import('./graph-command.js')).graphCommand },
   { name: 'ci', load: async () => (await import('./ci-command.js')).ciCommand },
@@ -69,6 +72,7 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
         return EXIT.pass;
       }
       default:
+        COMMANDS.find((c) => c.name === cmd)?.prepare?.();
         return await (await commandNamed(cmd, TOP_WORDS)).invoke(rest, ctx);
     }
   } catch (e) {

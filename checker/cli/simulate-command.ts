@@ -30,7 +30,10 @@ const options = {
   runs: { type: 'string', value: 'N', default: '1000', help: 'walks to take' },
   depth: { type: 'string', value: 'D', default: '500', help: 'steps a walk takes at most' },
   time: { type: 'string', value: 'SECONDS', help: 'stop after this long, with the walks done by then' },
-  swarm: { type: 'boolean', help: 'each walk leaves out a random half of the actions where others are enabled (swarm verification)' },
+  swarm: {
+    type: 'boolean',
+    help: 'each walk draws its own action weights, picks an action before its actor, and takes a step less often each time it took it (swarm verification)',
+  },
   shard: { type: 'string', value: 'i/N', help: "take only walks i, i+N, ... of the seed's runs (the walks of all N shards are the whole)" },
   'no-shrink': { type: 'boolean', help: "report a violation's walk as found, without shrinking it" },
   report: { ...REPORT_DIR, help: "write a violation's trace as Markdown, text, HTML, JSON and ITF into DIR" },

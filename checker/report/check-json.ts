@@ -29,6 +29,8 @@ export interface CheckJson {
   unreachable?: string[];
   /** Which bound stopped an incomplete run. */
   stoppedBy?: string;
+  /** Present when partial-order reduction was on (--por): the states expanded through a proper subset of their enabled steps. */
+  partialOrder?: { partiallyExpanded: number };
   /** The liveness check: the properties checked on fair paths, or why none was. */
   liveness?: { checked: readonly string[]; skipped?: string; seconds: number };
   /** Transitions fired per action (and per actor), and the actions that never fired. */
@@ -63,6 +65,7 @@ export function checkJson(spec: string, params: Params, o: CheckOutcome): CheckJ
   }
   if (o.unreachable) j.unreachable = o.unreachable.map((t) => t.name);
   if (o.stoppedBy) j.stoppedBy = o.stoppedBy;
+  if (o.stats.partiallyExpanded !== undefined) j.partialOrder = { partiallyExpanded: o.stats.partiallyExpanded };
   if (o.liveness) {
     const { checked, skipped, seconds } = o.liveness;
     j.liveness = { checked, ...(skipped === undefined ? {} : { skipped }), seconds: Number(seconds.toFixed(3)) };

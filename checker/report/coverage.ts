@@ -2,7 +2,8 @@
 // per actor too, and which never fired. A never-fired action is usually a modelling mistake
 // (a guard that can never hold), unless the search stopped early at a counterexample.
 
-import { modelInfo, type CheckOutcome } from '../index.js';
+import { modelInfo } from '../annotate.js';
+import type { CheckOutcome } from '../check.js';
 
 export interface ActionCoverage {
   readonly name: string;

@@ -235,7 +235,7 @@ export function cpuSteps(m: Machine): Step[] {
       ...m.eachCpu,
       context: cpuhpContext,
       source: 'tdx.c: tdx_cpu_enable() -> try_init_module_global(): raw spinlock, TDH.SYS.INIT once, result cached',
-      issues: (s, c) => (s.kernel.sysinit_done ? undefined : [SeamcallLeaf.TDH_SYS_INIT, c]),
+      issues: onCpu(SeamcallLeaf.TDH_SYS_INIT, (s) => !s.kernel.sysinit_done),
       guard: (s, c) => enableRuns(s, c) && !m.sysinitOk(s),
       effect: (s, n, c, failed) => {
         const ret = tryInitModuleGlobal(n.kernel, m.tdx, n.tdx_module, c, s.cpu.at(c).vmxOn, failed ? TdxStatus.TDX_OPERAND_INVALID : undefined);

@@ -9,7 +9,7 @@ import { TdxStatus } from '../../model/status.js';
 import { MAX_REGIONS } from './layouts.js';
 import { CALLER, type Machine } from './machine.js';
 import { Cpuhp, flushIfIncoherent, InitStep, Kexec, MEM_LOCKED, Mem, Pamt, Update, type N, type S } from './state.js';
-import { onCaller, type Step } from './step.js';
+import { onCaller, onCpu, type Step } from './step.js';
 
 export function environmentSteps(m: Machine): Step[] {
   const p = m.p;
@@ -142,7 +142,7 @@ function vcpuSeamcall(m: Machine): Step[] {
   const d24 = m.variant === 'D24';
   const flag = (n: N, c: number): void => void (n.cpu.at(c).cache_state_incoherent = true);
   const enter = (n: N, c: number): void => void m.seamcallOnly(n, c, SeamcallLeaf.TDH_VP_ENTER);
-  const vpEnter = { issues: (_s: S, c: number) => [SeamcallLeaf.TDH_VP_ENTER, c] as const };
+  const vpEnter = { issues: onCpu(SeamcallLeaf.TDH_VP_ENTER) };
   return [
     {
       name: d24 ? 'tdh_vp_enter: TDH.VP.ENTER' : 'tdh_vp_enter: cache_state_incoherent = true',

@@ -142,12 +142,13 @@ export class Machine {
 
   /** No tdx_enable, cpuhp operation, SEAMCALL, kexec or update step in flight, and no vCPU halfway through a SEAMCALL wrapper. */
   quiescent(s: S): boolean {
-    return this.quiescentButVcpu(s) && s.kernel.vcpu < 0;
+    return s.kernel.vcpu < 0 && this.quiescentButVcpu(s);
   }
 
   /** As quiescent, but a vCPU may be halfway through its SEAMCALL wrapper: kexec's NMI stop lands there too. */
   quiescentButVcpu(s: S): boolean {
-    return s.kernel.step === InitStep.idle && !this.transient(s) && !this.inSeamAny(s) && !this.kexecShutdown(s) && s.kernel.update !== Update.shut_down;
+    // the per-CPU loops last
+    return s.kernel.step === InitStep.idle && !this.kexecShutdown(s) && s.kernel.update !== Update.shut_down && !this.transient(s) && !this.inSeamAny(s);
   }
 
   // ---- ghosts ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 // are predicates over (state, action, next state). I4, I13, I14, I20, E1 and the targets read the
 // module and the ghosts (state.ts), not the kernel's flags.
 
-import type { Invariant, LivenessProperty, ReachabilityTarget, TransitionProperty } from '../../checker/model.js';
+import type { ActionRef, Invariant, LivenessProperty, ReachabilityTarget, TransitionProperty } from '../../checker/model.js';
 import { declareProperties, eventually, invariant, target, transition } from '../../checker/spec.js';
 import { Errno } from '../../model/kernel.js';
 import { BEFORE_LP_INIT_LEAVES, EXCLUSIVE_LEAVES, SHARED_LEAVES, SeamcallLeaf, type Leaf } from '../../model/leaf.js';
@@ -217,44 +217,59 @@ export function invariants(m: Machine): Invariant<Schema>[] {
   ];
 }
 
-export function transitionProperties(m: Machine, { issued, issuedLeaf }: Issues): TransitionProperty<Schema>[] {
+export function transitionProperties(m: Machine, issues: Issues): TransitionProperty<Schema>[] {
   const p = m.p;
+  /** The CPU on which the step issues `leaf`, or -1. */
+  const issuedLeaf = (s: S, a: ActionRef, leaf: Leaf): number => (issues.leaf(a.action) === leaf ? issues.cpu(s, a) : -1);
+  /** `on`: the actions that may issue a leaf `p` accepts. */
+  const issuing =
+    (accepts: (leaf: Leaf) => boolean) =>
+    (_a: unknown, i: number): boolean => {
+      const leaf = issues.leaf(i);
+      return leaf !== undefined && accepts(leaf);
+    };
+  const issuingLeaf = (leaf: Leaf) => issuing((l) => l === leaf);
   return [
     {
       ...PROPERTIES.I1,
+      on: issuing(() => true),
       holds: (s, a) => {
-        const x = issued(s, a.name, a.actor);
-        return x === undefined || s.cpu.at(x[1]).vmxOn;
+        const c = issues.cpu(s, a);
+        return c < 0 || s.cpu.at(c).vmxOn;
       },
     },
     {
       ...PROPERTIES.I2,
+      on: issuing((leaf) => !BEFORE_LP_INIT_LEAVES.has(leaf)),
       holds: (s, a) => {
-        const x = issued(s, a.name, a.actor);
-        return x === undefined || BEFORE_LP_INIT_LEAVES.has(x[0]) || s.tdx_module.lp_is_init.get(x[1]);
+        const c = issues.cpu(s, a);
+        return c < 0 || BEFORE_LP_INIT_LEAVES.has(issues.leaf(a.action)!) || s.tdx_module.lp_is_init.get(c);
       },
     },
     {
       ...PROPERTIES.I5,
-      holds: (s, a) => issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_LP_INIT) < 0 || m.sysinitOk(s),
+      on: issuingLeaf(SeamcallLeaf.TDH_SYS_LP_INIT),
+      holds: (s, a) => issuedLeaf(s, a, SeamcallLeaf.TDH_SYS_LP_INIT) < 0 || m.sysinitOk(s),
     },
     {
       ...PROPERTIES.I6,
-      holds: (s, a) => !p.all_lps_required || issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_CONFIG) < 0 || m.tdx.allLpsInitialized(s.tdx_module),
+      on: issuing((leaf) => p.all_lps_required && leaf === SeamcallLeaf.TDH_SYS_CONFIG),
+      holds: (s, a) => !p.all_lps_required || issuedLeaf(s, a, SeamcallLeaf.TDH_SYS_CONFIG) < 0 || m.tdx.allLpsInitialized(s.tdx_module),
     },
     {
       ...PROPERTIES.I7,
-      holds: (s, a) =>
-        issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_CONFIG) < 0 || (s.kernel.pamt !== Pamt.none && m.passed(s).configError === undefined),
+      on: issuingLeaf(SeamcallLeaf.TDH_SYS_CONFIG),
+      holds: (s, a) => issuedLeaf(s, a, SeamcallLeaf.TDH_SYS_CONFIG) < 0 || (s.kernel.pamt !== Pamt.none && m.passed(s).configError === undefined),
     },
     {
       ...PROPERTIES.I8,
-      holds: (s, a) => issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_CONFIG) < 0 || (m.onlineInMemlist(s) && m.passed(s).coverageError === undefined),
+      on: issuingLeaf(SeamcallLeaf.TDH_SYS_CONFIG),
+      holds: (s, a) => issuedLeaf(s, a, SeamcallLeaf.TDH_SYS_CONFIG) < 0 || (m.onlineInMemlist(s) && m.passed(s).coverageError === undefined),
     },
     {
       ...PROPERTIES.I9,
       holds: (s, a, n) => {
-        const c = issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_KEY_CONFIG);
+        const c = issuedLeaf(s, a, SeamcallLeaf.TDH_SYS_KEY_CONFIG);
         if (c >= 0) {
           if (s.tdx_module.pkg_config_bitmap.get(m.topo.pkgOf[c]!)) return false; // (a): a second KEY.CONFIG on a package
           for (let d = 0; d < m.cpus; d++) if (d !== c && s.cpu.at(d).inSeam === SeamcallLeaf.TDH_SYS_KEY_CONFIG) return false; // (b)
@@ -267,23 +282,24 @@ export function transitionProperties(m: Machine, { issued, issuedLeaf }: Issues)
     },
     {
       ...PROPERTIES.I10,
-      holds: (s, a) => issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_KEY_CONFIG) < 0 || !s.kernel.cache_keyid0,
+      on: issuingLeaf(SeamcallLeaf.TDH_SYS_KEY_CONFIG),
+      holds: (s, a) => issuedLeaf(s, a, SeamcallLeaf.TDH_SYS_KEY_CONFIG) < 0 || !s.kernel.cache_keyid0,
     },
     {
       ...PROPERTIES.I11,
       holds: (s, a, n) => {
-        if (issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_TDMR_INIT) >= 0 && s.tdx_module.sys_state !== SysState.SYS_READY) return false;
+        if (issuedLeaf(s, a, SeamcallLeaf.TDH_SYS_TDMR_INIT) >= 0 && s.tdx_module.sys_state !== SysState.SYS_READY) return false;
         const becameInit = !m.initialized(s) && m.initialized(n);
         return !becameInit || a.name.startsWith('seamldr_install_module') || m.tdx.allTdmrsInitialized(n.tdx_module);
       },
     },
     {
       ...PROPERTIES.I13,
+      on: issuing((leaf) => INIT_LEAVES.has(leaf)),
       holds: (s, a) => {
         // the caller's program counter away from idle: tdx_enable() (its cpuhp callbacks included) is running
         if (s.ghost.init === InitResult.none || s.kernel.step === InitStep.idle) return true;
-        const x = issued(s, a.name, a.actor);
-        return x === undefined || !INIT_LEAVES.has(x[0]);
+        return issues.cpu(s, a) < 0 || !INIT_LEAVES.has(issues.leaf(a.action)!);
       },
     },
     {
@@ -315,10 +331,9 @@ export function transitionProperties(m: Machine, { issued, issuedLeaf }: Issues)
     },
     {
       ...PROPERTIES.I19,
+      on: issuingLeaf(SeamcallLeaf.TDH_SYS_INIT),
       holds: (s, a, n) =>
-        issuedLeaf(s, a.name, a.actor, SeamcallLeaf.TDH_SYS_INIT) < 0 ||
-        s.tdx_module.sys_state === SysState.SYSINIT_PENDING ||
-        n.kernel.sysinit_ret !== Errno['0'],
+        issuedLeaf(s, a, SeamcallLeaf.TDH_SYS_INIT) < 0 || s.tdx_module.sys_state === SysState.SYSINIT_PENDING || n.kernel.sysinit_ret !== Errno['0'],
     },
   ];
 }

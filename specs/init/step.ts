@@ -3,7 +3,7 @@
 // SEAMCALL its step issues, which the transition properties (I1, I2, I4-I13, I19) read, and
 // which reports draw as a call into the TDX module's lane.
 
-import type { Action } from '../../checker/model.js';
+import type { Action, ActionRef } from '../../checker/model.js';
 import { TDX_MODULE } from '../../model/lanes.js';
 import type { Leaf } from '../../model/leaf.js';
 import { CALLER } from './machine.js';
@@ -16,8 +16,8 @@ export interface Step {
   readonly actorKind?: string;
   readonly context: string;
   readonly source: string;
-  /** The leaf this step issues and the CPU it runs on, in state `s`. */
-  readonly issues?: (s: S, actor: number) => readonly [Leaf, number] | undefined;
+  /** The SEAMCALL this step issues, if any. */
+  readonly issues?: Issue;
   /** The shared actor the step calls when it is not a SEAMCALL into the TDX module (the P-SEAMLDR). */
   readonly target?: string;
   readonly guard: (s: S, actor: number) => boolean;
@@ -28,34 +28,42 @@ export interface Step {
   readonly fairness?: Action<Schema>['fairness'];
 }
 
-/** The step issues `leaf` on the CPU it runs on. */
-export const onCpu =
-  (leaf: Leaf) =>
-  (_s: S, c: number): readonly [Leaf, number] => [leaf, c];
+/**
+ * The SEAMCALL a step issues: one leaf, known from the step alone (the transition properties
+ * declare by it which steps they concern), on the CPU the step runs on or on the calling CPU.
+ */
+export interface Issue {
+  readonly leaf: Leaf;
+  readonly on: 'cpu' | 'caller';
+  /** In which states the step issues it; absent: whenever it runs. */
+  readonly when?: (s: S) => boolean;
+}
+
+/** The step issues `leaf` on the CPU it runs on (the caller's, for a step without actors). */
+export const onCpu = (leaf: Leaf, when?: (s: S) => boolean): Issue => ({ leaf, on: 'cpu', ...(when === undefined ? {} : { when }) });
 /** The step issues `leaf` on the calling CPU. */
-export const onCaller = (leaf: Leaf) => (): readonly [Leaf, number] => [leaf, CALLER];
+export const onCaller = (leaf: Leaf): Issue => ({ leaf, on: 'caller' });
 
 /** A step of tdx_enable() on the calling CPU, in task context, once it has reached `step`. */
 export function atStep(step: number, st: Omit<Step, 'context' | 'guard'>): Step {
   return { ...st, context: 'task', guard: (s) => s.kernel.step === step };
 }
 
-/** What an action (by name, as the transition properties see it) issues. */
+/** What an action issues, as the transition properties see it. */
 export interface Issues {
-  /** The leaf an action issues from `s`, and the CPU it issues it on. */
-  issued(s: S, name: string, actor: number): readonly [Leaf, number] | undefined;
-  /** The CPU on which an action issues `leaf` from `s`, or -1. */
-  issuedLeaf(s: S, name: string, actor: number, leaf: Leaf): number;
+  /** The leaf action `action` (its index in the model's actions) may issue, or undefined. */
+  leaf(action: number): Leaf | undefined;
+  /** The CPU on which action instance `a` issues its leaf from `s`, or -1 if it issues none there. */
+  cpu(s: S, a: ActionRef): number;
 }
 
 /** `after` runs after every action's effect (the ghosts' bookkeeping). */
 export function toActions(steps: readonly Step[], after: (s: S, n: N) => void): { actions: Action<Schema>[]; issues: Issues } {
-  const issuesByName = new Map<string, Step['issues']>();
+  const issuesOf: (Issue | undefined)[] = [];
   const actions: Action<Schema>[] = [];
   for (const st of steps) {
-    const issues = st.issues;
-    const target =
-      st.target ?? (issues === undefined ? undefined : (s: S, a: number) => (issues(s, a < 0 ? CALLER : a) === undefined ? undefined : TDX_MODULE));
+    const when = st.issues?.when;
+    const target = st.target ?? (st.issues === undefined ? undefined : (s: S) => (when === undefined || when(s) ? TDX_MODULE : undefined));
     const base = {
       ...(st.actors === undefined ? {} : { actors: st.actors, actorKind: st.actorKind ?? 'CPU' }),
       context: st.context,
@@ -75,22 +83,24 @@ export function toActions(steps: readonly Step[], after: (s: S, n: N) => void): 
           after(s, n);
         },
       });
-      issuesByName.set(name, st.issues);
+      issuesOf.push(st.issues);
     };
     add(st.name, false);
     if (st.failure?.enabled) add(`${st.name} → ${st.failure.label}`, true);
   }
-  const issued = (s: S, name: string, actor: number): readonly [Leaf, number] | undefined => {
-    const f = issuesByName.get(name);
-    return f === undefined ? undefined : f(s, actor < 0 ? CALLER : actor);
-  };
+  // By action index in typed arrays: the properties ask on every step.
+  const leafOf = Int32Array.from(issuesOf, (x) => x?.leaf ?? -1);
+  const onCallerOf = Uint8Array.from(issuesOf, (x) => (x?.on === 'caller' ? 1 : 0));
+  const whenOf = issuesOf.map((x) => x?.when);
   return {
     actions,
     issues: {
-      issued,
-      issuedLeaf: (s, name, actor, leaf) => {
-        const x = issued(s, name, actor);
-        return x !== undefined && x[0] === leaf ? x[1] : -1;
+      leaf: (action) => (leafOf[action]! < 0 ? undefined : leafOf[action]),
+      cpu: (s, a) => {
+        if (leafOf[a.action]! < 0) return -1;
+        const when = whenOf[a.action];
+        if (when !== undefined && !when(s)) return -1;
+        return onCallerOf[a.action] === 1 || a.actor < 0 ? CALLER : a.actor;
       },
     },
   };

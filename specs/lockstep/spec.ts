@@ -91,6 +91,8 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
       {
         name: 'observe',
         ...cpu,
+        reads: ['stage', 'cur[@]', 'ph[@]'],
+        writes: ['cur[@]', 'ph[@]'],
         guard: (s, i) => s.cur.get(i) !== s.stage && s.ph.get(i) === Phase.ACKED,
         effect: (s, x, i) => {
           x.cur.set(i, s.stage);
@@ -100,12 +102,16 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
       {
         name: 'skip',
         ...cpu,
+        reads: ['stage', 'cur[@]', 'ph[@]', 'failed', 'acked'],
+        writes: ['ph[@]', 'acked', 'stage'],
         guard: (s, i) => s.cur.get(i) === s.stage && s.stage !== Stage.DONE && s.ph.get(i) === Phase.READY && !needsWork(s, i, s.stage),
         effect: (_s, x, i) => ack(x, i),
       },
       {
         name: 'begin',
         ...cpu,
+        reads: ['stage', 'cur[@]', 'ph[@]', 'failed', 'busy'],
+        writes: ['ph[@]', 'busy', 'vmcs[@]'],
         // For reports only: the work a stage starts is a call into the P-SEAMLDR (INSTALL) or the module.
         target: (s) => (s.stage === Stage.INSTALL ? P_SEAMLDR : TDX_MODULE),
         guard: (s, i) =>
@@ -122,6 +128,8 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
       {
         name: 'finish',
         ...cpu,
+        reads: ['stage', 'cur[@]', 'ph[@]', 'failed', 'acked'],
+        writes: ['ph[@]', 'acked', 'stage', 'module', 'busy', 'vmcs[@]'],
         guard: (s, i) => s.ph.get(i) === Phase.BUSY,
         effect: (s, x, i) => {
           const c = s.cur.get(i);
@@ -136,6 +144,8 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
       {
         name: 'fail',
         ...cpu,
+        reads: ['stage', 'cur[@]', 'ph[@]', 'failed', 'acked'],
+        writes: ['ph[@]', 'acked', 'stage', 'failed', 'busy', 'vmcs[@]'],
         // A fault: a fair path need not fail.
         fairness: 'none',
         guard: (s, i) => s.ph.get(i) === Phase.BUSY && s.cur.get(i) === Stage.INSTALL,
@@ -155,6 +165,7 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
     invariants: [
       {
         ...PROPERTIES.Lockstep,
+        reads: ['cur', 'ph'],
         // For all i, j: cur[i] < cur[j] implies ph[i] = ACKED; i.e. every CPU that has not
         // acknowledged is at the furthest stage (checked in O(N)).
         holds: (s) => {
@@ -166,6 +177,7 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
       },
       {
         ...PROPERTIES.SerialInstall,
+        reads: ['cur', 'ph'],
         holds: (s) => {
           let k = 0;
           for (let i = 0; i < n; i++) if (s.cur.get(i) === Stage.INSTALL && s.ph.get(i) === Phase.BUSY) k++;
@@ -174,6 +186,7 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
       },
       {
         ...PROPERTIES.VmcsRestored,
+        reads: ['ph', 'vmcs'],
         holds: (s) => {
           for (let i = 0; i < n; i++) if (s.ph.get(i) !== Phase.BUSY && !s.vmcs.get(i)) return false;
           return true;
@@ -181,6 +194,7 @@ export function lockstepModel(n: number, variant: Variant): Model<Schema> {
       },
       {
         ...PROPERTIES.UpdateComplete,
+        reads: ['stage', 'failed', 'module'],
         holds: (s) => s.stage !== Stage.DONE || s.failed || s.module === Module.NEW,
       },
     ],

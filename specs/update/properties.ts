@@ -45,6 +45,14 @@ const running = (s: S): boolean => {
   }
   return false;
 };
+const someStopperAt = (s: S, st: number): boolean => {
+  for (let c = 0; c < s.cpu.length; c++) if (s.cpu.at(c).stopper === st) return true;
+  return false;
+};
+const noLpInitialized = (s: S): boolean => {
+  for (let c = 0; c < s.cpu.length; c++) if (s.cpu.at(c).tdx_lp_initialized) return false;
+  return true;
+};
 const attempting = (s: S): boolean => s.fw_upload.phase === FwUpload.STATE_INIT || s.fw_upload.phase === FwUpload.STOP_MACHINE;
 const kernelUnchanged = (s: S, n: S): boolean =>
   n.kernel.tdx_module_status === s.kernel.tdx_module_status &&
@@ -250,7 +258,19 @@ export function properties(
   env: Env,
   actions: readonly Step[],
 ): { invariants: Inv[]; transitionProperties: Trans[]; targets: Target[]; liveness: Live[] } {
-  const step = (a: ActionRef): Step => actions[a.action]!;
+  /**
+   * What the properties ask of each action, in one object shape for all: the steps themselves
+   * differ in shape, and a field read on every transition from many shapes is a megamorphic load.
+   */
+  const facts = actions.map((st) => ({
+    leaf: st.leaf,
+    vmx: st.vmx === true,
+    fault: st.fault === true,
+    hotplug: st.hotplug === true,
+    context: st.context,
+    starts: st.starts,
+  }));
+  const step = (a: ActionRef) => facts[a.action]!;
   const is = (a: ActionRef, name: string): boolean => a.name === name;
   /** The update step action `a` starts on its CPU, if it starts one. */
   const started = (s: S, a: ActionRef): number | undefined => step(a).starts?.(s, a.actor);
@@ -260,6 +280,13 @@ export function properties(
    * makes the next release (one more handoff version and version.update) SYS_READY.
    */
   const release = (s: S): number => env.slots - s.seamldr.num_remaining_updates;
+  /** `on` for a transition property: the actions declared with `p`. */
+  const declared =
+    (p: (st: Step) => boolean) =>
+    (_a: unknown, i: number): boolean =>
+      p(actions[i]!);
+  const issues = (leaf: number) => declared((st) => st.leaf === leaf);
+  const named = (name: string) => declared((st) => st.name === name);
   const updated = (s: S, a: ActionRef, n: S): boolean =>
     step(a).leaf === SeamcallLeaf.TDH_SYS_UPDATE && s.tdx_module.sys_state === SysState.SYSINIT_DONE && n.tdx_module.sys_state === SysState.SYS_READY;
 
@@ -281,7 +308,14 @@ export function properties(
     },
     {
       ...PROPERTIES.U3,
-      holds: (s) => !running(s) || everyCpu(s, (c) => !s.cpu.at(c).online || s.cpu.at(c).stopper === Stopper.IRQS_OFF || s.cpu.at(c).stopper === Stopper.EXIT),
+      holds: (s) => {
+        if (!running(s)) return true;
+        for (let c = 0; c < s.cpu.length; c++) {
+          const cpu = s.cpu.at(c);
+          if (cpu.online && cpu.stopper !== Stopper.IRQS_OFF && cpu.stopper !== Stopper.EXIT) return false;
+        }
+        return true;
+      },
     },
     {
       ...PROPERTIES.U7,
@@ -302,20 +336,22 @@ export function properties(
         const st = s.tdx_module.sys_state;
         const beforeInit = st === SysState.SYS_SHUTDOWN || (st === SysState.SYSINIT_PENDING && s.tdx_module.sysinit_calls === 0);
         if (s.fw_upload.phase !== FwUpload.STOP_MACHINE || !beforeInit) return true;
-        return !s.kernel.sysinit_done && everyCpu(s, (c) => !s.cpu.at(c).tdx_lp_initialized);
+        return !s.kernel.sysinit_done && noLpInitialized(s);
       },
     },
     {
       ...PROPERTIES['U23.wait'],
-      holds: (s) =>
-        everyCpu(s, (b) => {
+      holds: (s) => {
+        for (let b = 0; b < s.cpu.length; b++) {
           const cpu = s.cpu.at(b);
           // D11: spinning for the update's write lock, IRQs off, while the update still needs this CPU's next step.
           if (cpu.read_lock_spin && cpu.stopper === Stopper.BETWEEN) return false;
-          if (cpu.stopper !== Stopper.NONE) return true;
+          if (cpu.stopper !== Stopper.NONE) continue;
           const st = awaitedStopper(s, b);
-          return st !== Stopper.IRQS_OFF && st !== Stopper.EXIT;
-        }),
+          if (st === Stopper.IRQS_OFF || st === Stopper.EXIT) return false;
+        }
+        return true;
+      },
     },
     {
       ...PROPERTIES.I4,
@@ -324,7 +360,11 @@ export function properties(
     },
     {
       ...PROPERTIES.I3,
-      holds: (s) => attempting(s) || everyCpu(s, (c) => !s.cpu.at(c).tdx_lp_initialized || s.tdx_module.lp_is_init.get(c)),
+      holds: (s) => {
+        if (attempting(s)) return true;
+        for (let c = 0; c < s.cpu.length; c++) if (s.cpu.at(c).tdx_lp_initialized && !s.tdx_module.lp_is_init.get(c)) return false;
+        return true;
+      },
     },
   ];
   // Declared for every era, so the property list does not depend on parameters: vacuous where the design lacks it.
@@ -332,7 +372,7 @@ export function properties(
     ...PROPERTIES['U5.ack'],
     holds: (s) => {
       // Judged while a CPU is still in the loop: the [U-RFC] last ack of DONE jumps to DONE again, resetting num_ack as every CPU leaves.
-      if (!d.perStepAck || !attempting(s) || !someCpu(s, (c) => s.cpu.at(c).stopper === Stopper.IRQS_OFF)) return true;
+      if (!d.perStepAck || !attempting(s) || !someStopperAt(s, Stopper.IRQS_OFF)) return true;
       let acked = 0;
       for (let c = 0; c < s.cpu.length; c++) if (s.attempt.done.get(c) === s.update_ctrl.state) acked++;
       return s.update_ctrl.num_ack === acked;
@@ -344,12 +384,17 @@ export function properties(
   });
   invariants.push({
     ...PROPERTIES.U20,
-    holds: (s) => !d.versionLocksOutUpdates || !running(s) || everyCpu(s, (c) => s.cpu.at(c).task !== Task.VERSION),
+    holds: (s) => {
+      if (!d.versionLocksOutUpdates || !running(s)) return true;
+      for (let c = 0; c < s.cpu.length; c++) if (s.cpu.at(c).task === Task.VERSION) return false;
+      return true;
+    },
   });
 
   const transitionProperties: Trans[] = [
     {
       ...PROPERTIES.U1,
+      on: declared((st) => st.leaf !== undefined),
       holds: (s, a) => {
         const st = step(a);
         return st.leaf === undefined || !running(s) || (UPDATE_LEAVES.has(st.leaf) && st.context === 'stop_machine');
@@ -360,10 +405,13 @@ export function properties(
       holds: (s, a, n) => {
         const leaf = step(a).leaf;
         for (let v = 0; v < s.vcpu.length; v++) {
-          const was = s.vcpu.at(v).assoc;
-          const now = n.vcpu.at(v).assoc;
-          const entered = !s.vcpu.at(v).guest && n.vcpu.at(v).guest;
-          if (n.vcpu.at(v).guest && now !== n.vcpu.at(v).cpu) return false;
+          const sv = s.vcpu.at(v);
+          const nv = n.vcpu.at(v);
+          const was = sv.assoc;
+          const now = nv.assoc;
+          const guest = nv.guest;
+          const entered = guest && !sv.guest;
+          if (guest && now !== nv.cpu) return false;
           if (entered && (leaf !== SeamcallLeaf.TDH_VP_ENTER || (was !== -1 && was !== a.actor) || now !== a.actor)) return false;
           if (now !== was && !entered && !(leaf === SeamcallLeaf.TDH_VP_FLUSH && was === a.actor && now === -1)) return false;
         }
@@ -372,10 +420,12 @@ export function properties(
     },
     {
       ...PROPERTIES.U4,
+      on: declared((st) => st.hotplug === true),
       holds: (s, a) => !step(a).hotplug || !attempting(s),
     },
     {
       ...PROPERTIES.U10,
+      on: declared((st) => st.starts !== undefined),
       holds: (s, a) => {
         const k = started(s, a);
         const f = s.attempt.failed_at;
@@ -384,12 +434,15 @@ export function properties(
     },
     {
       ...PROPERTIES.U5,
+      on: declared((st) => st.starts !== undefined),
       holds: (s, a) => {
         const k = started(s, a);
         if (k === undefined || k <= U.SHUTDOWN) return true;
         const g = s.attempt;
         if (k === U.DONE && g.failed_at !== FailedAt.NONE) return true; // [U-RFC]: the abort jumps to DONE
-        return g.failed_at !== k - 1 && everyCpu(s, (c) => !s.cpu.at(c).online || g.done.get(c) >= k - 1);
+        if (g.failed_at === k - 1) return false;
+        for (let c = 0; c < s.cpu.length; c++) if (s.cpu.at(c).online && g.done.get(c) < k - 1) return false;
+        return true;
       },
     },
     {
@@ -397,22 +450,24 @@ export function properties(
       holds: (s, a, n) => {
         if (attempting(n) && !n.cpu.at(n.update_ctrl.lead).online) return false;
         const leaf = step(a).leaf;
-        const byLead = a.actor === s.update_ctrl.lead;
-        if (leaf === SeamcallLeaf.TDH_SYS_SHUTDOWN) return byLead && !s.attempt.shutdown_issued;
-        if (leaf === SeamcallLeaf.TDH_SYS_UPDATE) return byLead && !s.attempt.update_issued;
+        if (leaf === SeamcallLeaf.TDH_SYS_SHUTDOWN) return a.actor === s.update_ctrl.lead && !s.attempt.shutdown_issued;
+        if (leaf === SeamcallLeaf.TDH_SYS_UPDATE) return a.actor === s.update_ctrl.lead && !s.attempt.update_issued;
         return true;
       },
     },
     {
       ...PROPERTIES.U8,
+      on: issues(SeamcallLeaf.TDH_SYS_UPDATE),
       holds: (s, a, n) => !updated(s, a, n) || everyCpu(s, (c) => s.attempt.installs.get(c) === 1),
     },
     {
       ...PROPERTIES.U9,
+      on: issues(SeamcallLeaf.TDH_SYS_UPDATE),
       holds: (s, a) => step(a).leaf !== SeamcallLeaf.TDH_SYS_UPDATE || everyCpu(s, (c) => !s.cpu.at(c).online || s.tdx_module.lp_is_init.get(c)),
     },
     {
       ...PROPERTIES.U11,
+      on: declared((st) => st.name === 'SEAMLDR.INSTALL' || st.leaf === SeamcallLeaf.TDH_SYS_SHUTDOWN),
       holds: (s, a, n) => {
         if (is(a, 'SEAMLDR.INSTALL')) return s.tdx_module.sys_state === SysState.SYS_SHUTDOWN || s.tdx_module.sys_state === SysState.SYSINIT_PENDING;
         const refused = step(a).leaf === SeamcallLeaf.TDH_SYS_SHUTDOWN && n.tdx_module.sys_state === SysState.SYS_READY;
@@ -421,6 +476,7 @@ export function properties(
     },
     {
       ...PROPERTIES.U13,
+      on: named('stop_machine returns, cpus_read_unlock'),
       holds: (s, a, n) =>
         !is(a, 'stop_machine returns, cpus_read_unlock') ||
         (s.fw_upload.done_ret === (s.attempt.failed_at !== FailedAt.NONE) &&
@@ -443,25 +499,29 @@ export function properties(
     },
     {
       ...PROPERTIES.V8,
+      on: declared((st) => st.vmx === true),
       holds: (s, a) => !step(a).vmx || s.cpu.at(a.actor).currentVmcs !== Vmcs.INVALID,
     },
     {
       ...PROPERTIES['V8.nmi'],
+      on: named(PERF_NMI),
       holds: (s, a) => !is(a, PERF_NMI) || vcpuOn(s, a.actor),
     },
     {
       ...PROPERTIES.U17,
+      on: declared((st) => st.actors !== undefined),
       holds: (s, a, n) => {
         if (a.actor < 0) return true;
         // Before every P-SEAMLDR call the current VMCS is KVM's (KVM keeps one loaded everywhere): it must be again after.
         if (step(a).vmx && s.cpu.at(a.actor).currentVmcs !== Vmcs.KVM) return false;
+        if (n.cpu.at(a.actor).currentVmcs === Vmcs.KVM) return true;
         const wasIn = inSeamldr(s, a.actor) || inVmcsRestoreWindow(s, a.actor);
-        const isIn = inSeamldr(n, a.actor) || inVmcsRestoreWindow(n, a.actor);
-        return !wasIn || isIn || n.cpu.at(a.actor).currentVmcs === Vmcs.KVM;
+        return !wasIn || inSeamldr(n, a.actor) || inVmcsRestoreWindow(n, a.actor);
       },
     },
     {
       ...PROPERTIES.U21,
+      on: named('SEAMLDR.INSTALL'),
       holds: (s, a) => !is(a, 'SEAMLDR.INSTALL') || s.seamldr.num_remaining_updates > 0,
     },
     {
@@ -478,6 +538,7 @@ export function properties(
     },
     {
       ...PROPERTIES.U26,
+      on: declared((st) => (st.leaf === SeamcallLeaf.TDH_SYS_LP_INIT || st.leaf === SeamcallLeaf.TDH_SYS_INIT) && st.context === 'stop_machine'),
       holds: (s, a) =>
         (step(a).leaf !== SeamcallLeaf.TDH_SYS_LP_INIT && step(a).leaf !== SeamcallLeaf.TDH_SYS_INIT) ||
         step(a).context !== 'stop_machine' ||
@@ -486,6 +547,7 @@ export function properties(
   ];
   transitionProperties.push({
     ...PROPERTIES.U19,
+    on: declared((st) => d.vmcsSaveRestore && st.context === 'irq'),
     holds: (s, a) => !d.vmcsSaveRestore || step(a).context !== 'irq' || !inVmcsRestoreWindow(s, a.actor),
   });
 
@@ -534,17 +596,13 @@ export function properties(
           sys(s) === SysState.SYSINIT_PENDING &&
           s.kernel.sysinit_done &&
           s.kernel.sysinit_ret !== Errno['0'] &&
-          everyCpu(s, (c) => !s.cpu.at(c).tdx_lp_initialized),
+          noLpInitialized(s),
       },
       { ...PROPERTIES.R9, reached: (s) => recovered(s, FailedAt.RUN_UPDATE) },
       // While a stopper still has IRQs off no task has run since the refusal, so the TD build did not end in between.
       {
         ...PROPERTIES.R10,
-        reached: (s) =>
-          s.attempt.failed_at === FailedAt.SHUTDOWN &&
-          !s.td_build &&
-          sys(s) === SysState.SYS_READY &&
-          someCpu(s, (c) => s.cpu.at(c).stopper === Stopper.IRQS_OFF),
+        reached: (s) => s.attempt.failed_at === FailedAt.SHUTDOWN && !s.td_build && sys(s) === SysState.SYS_READY && someStopperAt(s, Stopper.IRQS_OFF),
       },
     );
   }

@@ -226,18 +226,18 @@ export function inUpdate(s: S, c: number): boolean {
 
 /** A CPU at the top of a pass reads `state` it has not read yet (the guard a changed step switch needs). */
 export const readsNew = (s: S, c: number, state: number): boolean =>
-  inUpdate(s, c) && s.cpu.at(c).loop === Loop.SPIN && s.update_ctrl.state === state && s.cpu.at(c).cur !== state;
+  s.update_ctrl.state === state && s.cpu.at(c).cur !== state && s.cpu.at(c).loop === Loop.SPIN && inUpdate(s, c);
 
 /** Between SEAMRET from the P-SEAMLDR and the VMPTRLD that restores the current VMCS ([U-RFC]). */
 export function inVmcsRestoreWindow(s: S, c: number): boolean {
   const cpu = s.cpu.at(c);
-  return cpu.task === Task.INFO_VMPTRLD || (inUpdate(s, c) && (cpu.loop === Loop.VMPTRLD || cpu.loop === Loop.VMPTRLD_FAILED));
+  return cpu.task === Task.INFO_VMPTRLD || ((cpu.loop === Loop.VMPTRLD || cpu.loop === Loop.VMPTRLD_FAILED) && inUpdate(s, c));
 }
 
 /** Inside the P-SEAMLDR (SEAMCALL entered, SEAMRET not yet). */
 export function inSeamldr(s: S, c: number): boolean {
   const cpu = s.cpu.at(c);
-  return cpu.task === Task.SEAMLDR_INFO || (inUpdate(s, c) && cpu.loop === Loop.SEAMLDR_INSTALL);
+  return cpu.task === Task.SEAMLDR_INFO || (cpu.loop === Loop.SEAMLDR_INSTALL && inUpdate(s, c));
 }
 
 /** An interrupt handler can run here: the CPU is online and not inside SEAM (it is delivered after SEAMRET). */

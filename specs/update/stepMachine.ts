@@ -170,9 +170,11 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
 
   /** At the top of a pass, about to read a state it has not seen, whose work is `k`. */
   const reads = (s: S, c: number, k: Kind): boolean => {
-    if (!inUpdate(s, c) || s.cpu.at(c).loop !== Loop.SPIN) return false;
+    const cpu = s.cpu.at(c);
+    if (cpu.loop !== Loop.SPIN) return false;
     const st = next(s, c);
-    return st !== s.cpu.at(c).cur && kind(s, c, st) === k;
+    // inUpdate last: it reads every CPU's stopper.
+    return st !== cpu.cur && kind(s, c, st) === k && inUpdate(s, c);
   };
 
   /** A step of this CPU's stopper that only moves it to `to`. */

@@ -1,6 +1,7 @@
 // One measured tdxmc run in a fresh process (so JIT state and peak RSS belong to this run):
 // lockstep, or the spec --spec=NAME names. argv: name=value parameters, then --spec=NAME,
-// --symmetry, --exact, --workers=K, --no-liveness. Prints one JSON line.
+// --symmetry, --por, --exact, --workers=K, --probe (the command's default: one thread first),
+// --no-liveness. Prints one JSON line.
 
 import { checkParallel } from '../../../checker/check.js';
 import { edgeBytes } from '../../../checker/liveness.js';
@@ -17,7 +18,14 @@ const params = resolveParams(
 );
 if (!params.ok) throw new Error(params.error);
 const workers = Number(flag('workers')?.split('=')[1] ?? 1);
-const r = await checkParallel(spec, params.params, { workers, exact: !!flag('exact'), symmetry: !!flag('symmetry'), liveness: !flag('no-liveness') });
+const r = await checkParallel(spec, params.params, {
+  workers,
+  probe: !!flag('probe'),
+  exact: !!flag('exact'),
+  symmetry: !!flag('symmetry'),
+  por: !!flag('por'),
+  liveness: !flag('no-liveness'),
+});
 const s = r.stats;
 const live = r.liveness;
 const perEdge = edgeBytes(s.distinctStates, r.compiled.refs.length);

@@ -15,3 +15,27 @@ export function table(rows: string[][]): void {
 export function target(what: string, ok: boolean, detail: string): void {
   process.stdout.write(`  target: ${what}: ${detail} -> ${ok ? 'met' : 'NOT met'}\n\n`);
 }
+
+/** `repeat` runs of each side, run alternately (a, b, a, b, ...); the second side is optional. */
+export function sideBySide<A, B>(repeat: number, a: () => A, b?: () => B): [A[], B[]] {
+  const as: A[] = [];
+  const bs: B[] = [];
+  for (let i = 0; i < repeat; i++) {
+    as.push(a());
+    if (b) bs.push(b());
+  }
+  return [as, bs];
+}
+
+/**
+ * A target's ratio: its median over the pairs of runs. Each pair ran back to back, so a
+ * machine whose speed drifts during the bench shifts both runs of a pair alike, and the ratio
+ * less than either time.
+ */
+export function pairedRatio<A, B>(as: A[], bs: B[], f: (a: A, b: B) => number): { median: number; each: string } {
+  const rs = as.map((a, i) => f(a, bs[i]!));
+  const sorted = [...rs].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, each: rs.length > 1 ? ` (median of ${rs.map((r) => num(r, 2)).join(', ')})` : '' };
+}

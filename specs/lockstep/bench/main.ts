@@ -2,37 +2,27 @@
 // Rumur, each run in a fresh process, with the ratios issues 3 and 16 set as targets;
 // liveness: lockstep's Terminates beside SPIN's -a -f, and the TDX specs' liveness against
 // their safety search; and random simulation of update (simulate.ts). Every figure comes from this run. BENCH_SECTIONS picks sections
-// (raw,parallel,scale,symmetry,liveness,simulate,workers,start); BENCH_REPEAT=N repeats each timed run and reports the
+// (raw,parallel,scale,symmetry,liveness,simulate,workers,tdx,start); BENCH_REPEAT=N repeats each timed run and reports the
 // median time, and each ratio as the median of the ratios of the pairs of runs. The two sides
 // of a ratio run alternately, so a machine that speeds up or slows down during the bench shifts
 // both alike. The sizes are BENCH_RAW_CPUS, BENCH_PARALLEL_CPUS, BENCH_SCALE_CPUS,
 // BENCH_LIVENESS_CPUS (one each) and BENCH_SYMMETRY_CPUS (beside Rumur; the target is read at
 // the largest) and BENCH_SYMMETRY_ALONE (tdxmc only). The workers section times the whole
 // `tdxmc check` of update (BENCH_WORKERS_UPDATE_CPUS) and init (BENCH_WORKERS_INIT_CPUS) with
-// the default workers against `--workers 1`. The start section times whole processes of
+// the default workers against `--workers 1`. The tdx section (tdx.ts) runs update
+// (BENCH_TDX_UPDATE_CPUS) and init (BENCH_TDX_INIT_CPUS) every way a user does, and update with
+// --symmetry and --por at BENCH_TDX_WIDE_CPUS. The start section times whole processes of
 // `tdxmc --version`, `tdxmc list` and a tiny check (lockstep, 2 CPUs: its fixed cost), run in turn.
 
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { has, rumur, spin, spinTerminates, type ExternalRun, type SpinLiveness } from './external.js';
-import { medianOf, mib, num, table, target } from './format.js';
+import { medianOf, mib, num, pairedRatio, sideBySide as alternately, table, target } from './format.js';
+import { child, cli, TDXMC, type Ours } from './measure.js';
 import { simulateSection } from './simulate.js';
+import { tdxSection } from './tdx.js';
 
-interface Ours {
-  verdict: string;
-  states: number;
-  transitions: number;
-  seconds: number;
-  storeBytesPerState: number;
-  peakRssBytes: number;
-  /** When liveness properties were checked: the second pass's time and the graph's bytes. */
-  liveness?: { checked: string[]; seconds: number; edges: number; bytesPerEdge: number; bytesPerState: number };
-}
-
-const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
-const TDXMC = fileURLToPath(new URL('../../../../bin/tdxmc.js', import.meta.url));
-const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'raw,parallel,scale,symmetry,liveness,simulate,workers,start').split(','));
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'raw,parallel,scale,symmetry,liveness,simulate,workers,tdx,start').split(','));
 const repeat = Math.max(1, Number(process.env['BENCH_REPEAT'] ?? 1));
 
 function sizes(name: string, fallback: number[]): number[] {
@@ -53,6 +43,7 @@ const symmetryAlone = sizes('BENCH_SYMMETRY_ALONE', [48, 64]);
 const livenessCpus = sizes('BENCH_LIVENESS_CPUS', [10])[0]!;
 const workersUpdateCpus = sizes('BENCH_WORKERS_UPDATE_CPUS', [3, 4, 5]);
 const workersInitCpus = sizes('BENCH_WORKERS_INIT_CPUS', [4, 5, 6]);
+const tdx = { update: sizes('BENCH_TDX_UPDATE_CPUS', [3, 4, 5]), init: sizes('BENCH_TDX_INIT_CPUS', [4, 5, 6]), wide: sizes('BENCH_TDX_WIDE_CPUS', [6]) };
 /** The TDX configurations whose liveness issue 16 measures against their safety search. */
 const TDX_LIVENESS: readonly { spec: string; params: string[] }[] = [
   { spec: 'update', params: ['cpus=3'] },
@@ -60,48 +51,10 @@ const TDX_LIVENESS: readonly { spec: string; params: string[] }[] = [
   { spec: 'init', params: [] },
 ];
 const cores = availableParallelism();
-
-function child(args: string[]): Ours {
-  const r = spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`bench: tdxmc ${args.join(' ')} failed:\n${r.stderr}`);
-  return JSON.parse(r.stdout) as Ours;
-}
-
-/** The command line's own run, timed whole: its --json counts and the wall-clock seconds. */
-function cli(args: string[]): { states: number; seconds: number } {
-  const started = performance.now();
-  const r = spawnSync(process.execPath, [TDXMC, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const seconds = (performance.now() - started) / 1000;
-  if (r.status !== 0) throw new Error(`bench: tdxmc ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
-  return { states: (JSON.parse(r.stdout) as { distinctStates: number }).distinctStates, seconds };
-}
+const sideBySide = <A, B>(a: () => A, b?: () => B): [A[], B[]] => alternately(repeat, a, b);
 
 /** lockstep, variant ack, safety alone (the other checkers' runs here check no liveness). */
 const ours = (cpus: number, flags: string[] = []): Ours => child([`cpus=${cpus}`, 'variant=ack', '--no-liveness', ...flags]);
-
-/** `repeat` runs of each side, run alternately (a, b, a, b, ...); the second side is optional. */
-function sideBySide<A, B>(a: () => A, b?: () => B): [A[], B[]] {
-  const as: A[] = [];
-  const bs: B[] = [];
-  for (let i = 0; i < repeat; i++) {
-    as.push(a());
-    if (b) bs.push(b());
-  }
-  return [as, bs];
-}
-
-/**
- * A target's ratio: its median over the pairs of runs. Each pair ran back to back, so a
- * machine whose speed drifts during the bench (the README gives how much this one's does)
- * shifts both runs of a pair alike, and the ratio less than either time.
- */
-function pairedRatio<A, B>(as: A[], bs: B[], f: (a: A, b: B) => number): { median: number; each: string } {
-  const rs = as.map((a, i) => f(a, bs[i]!));
-  const sorted = [...rs].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, each: rs.length > 1 ? ` (median of ${rs.map((r) => num(r, 2)).join(', ')})` : '' };
-}
 
 const HEAD = ['run', 'states', 'seconds', 'states/s', 'B/state', 'peak RSS MiB'];
 const oursRow = (label: string, o: Ours) => [
@@ -146,6 +99,17 @@ if (sections.has('raw')) {
   const [os, ss] = sideBySide(() => ours(rawCpus, ['--workers=1']), haveSpin ? () => spin(rawCpus) : undefined);
   const r = besideSpin(os, ss);
   if (r) target("at most half of SPIN's time", r.median <= 0.5, `${num(r.median, 2)} x SPIN${r.each}`);
+  // What a user runs: the whole command, process start and default workers included, against SPIN's search.
+  const [ws, ss2] = sideBySide(
+    () => cli(['check', 'lockstep', '--set', `cpus=${rawCpus}`, '--no-liveness', '--json', '--quiet']),
+    haveSpin ? () => spin(rawCpus) : undefined,
+  );
+  process.stdout.write(`  the whole \`tdxmc check lockstep --set cpus=${rawCpus} --no-liveness\` (default workers): ${num(medianOf(ws).seconds, 2)} s\n`);
+  if (ss2.length > 0) {
+    sameCount(ws[0]!.states, ss2[0]!.states, 'SPIN');
+    const w = pairedRatio(ws, ss2, (a, b) => a.seconds / b.seconds);
+    target("the whole command at most half of SPIN's search", w.median <= 0.5, `${num(w.median, 2)} x SPIN${w.each}`);
+  }
 }
 
 if (sections.has('parallel')) {
@@ -296,6 +260,8 @@ if (sections.has('workers')) {
   table(rows);
   target('the default never slower than one worker', slowest <= 1, `at most ${num(slowest, 2)} x one worker's time`);
 }
+
+if (sections.has('tdx')) tdxSection(repeat, tdx);
 
 if (sections.has('start')) {
   process.stdout.write('Start: the whole process (wall clock), each run in turn; node alone is the floor on this machine now\n');

@@ -1,15 +1,24 @@
 // One measured simulation in a fresh process: argv is the spec's name=value parameters, then
-// --spec=NAME, --seed=S, --depth=D, --seconds=T and --swarm. Prints one JSON line.
+// --spec=NAME (or --spec-file=PATH, a module whose first exported spec is taken), --seed=S,
+// --depth=D, --seconds=T, --swarm and --no-shrink. Prints one JSON line.
 
+import { pathToFileURL } from 'node:url';
 import { CompiledModel } from '../../../checker/compiled.js';
 import { resolveParams } from '../../../checker/params.js';
 import { simulate } from '../../../checker/simulate.js';
+import type { Spec } from '../../../checker/spec.js';
 import { findSpec } from '../../index.js';
 
 const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}`))?.split('=')[1];
-const spec = findSpec(flag('spec') ?? 'update');
-if (spec === undefined) throw new Error(`bench: no spec ${flag('spec')}`);
+const flag = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const file = flag('spec-file');
+const spec =
+  file === undefined
+    ? findSpec(flag('spec') ?? 'update')
+    : Object.values((await import(pathToFileURL(file).href)) as Record<string, unknown>).find(
+        (v): v is Spec => typeof (v as Spec | undefined)?.build === 'function',
+      );
+if (spec === undefined) throw new Error(`bench: no spec ${file ?? flag('spec')}`);
 const params = resolveParams(
   spec.params,
   args.filter((a) => !a.startsWith('--')),
@@ -22,6 +31,7 @@ const r = simulate(cm, {
   depth: Number(flag('depth') ?? 100),
   seconds: Number(flag('seconds') ?? 10),
   swarm: args.includes('--swarm'),
+  shrink: !args.includes('--no-shrink'),
 });
 const f = r.found;
 process.stdout.write(
