@@ -1,7 +1,7 @@
 // The one call the command line, CI and tests use: explore a model with a strategy and return
 // the verdict with its counterexample rebuilt as a trace of plain states.
 
-import { availableParallelism, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { bfs } from './bfs.js';
 import { CompiledModel } from './compiled.js';
 import { dfs } from './dfs.js';
@@ -148,10 +148,11 @@ export async function checkParallel(
 /**
  * When the default's one thread starts workers: once it stored `states` and searched `factor`
  * times as long as a worker takes before it searches at full speed (building the model, then
- * warming up, judged by what this thread took for both), and with `idleCore`, only while the
- * machine's load average leaves a core idle besides this thread: on cores other work keeps
- * busy, workers take their time from this thread instead of adding to it. Searches that never
- * meet the rule are finished by the one thread.
+ * warming up, judged by what this thread took for both), and with `idleCore`, only when the
+ * machine's cores sat idle for most of a core's time while this thread searched: on cores
+ * other work keeps busy, workers take their time from this thread instead of adding to it.
+ * (Measured over the probe itself, not by the load average, which still counts a run that
+ * ended a minute ago.) Searches that never meet the rule are finished by the one thread.
  */
 export interface ProbeRule {
   readonly states: number;
@@ -161,7 +162,20 @@ export interface ProbeRule {
 
 export const PROBE: ProbeRule = { states: 100_000, factor: 3, idleCore: true };
 
-const coreIdle = (): boolean => loadavg()[0]! + 1 <= availableParallelism();
+/** Milliseconds every core of the machine has spent idle since boot. */
+const idleMillis = (): number => cpus().reduce((t, c) => t + c.times.idle, 0);
+
+/** The share of a core that sat idle, on average, since the meter was made. */
+class IdleMeter {
+  private readonly idle = idleMillis();
+  private readonly at = performance.now();
+
+  /** At least this share of one core was idle: most of a core is free besides the searching thread. */
+  idleCore(share = 0.75): boolean {
+    const wall = performance.now() - this.at;
+    return wall > 0 && (idleMillis() - this.idle) / wall >= share;
+  }
+}
 
 /** States after which the probe's thread counts itself warmed up. */
 const WARM_STATES = 1000;
@@ -179,6 +193,7 @@ class Probe implements CheckpointSink {
   workers: SearchWorkers | undefined;
   handed = false;
   private warm: number | undefined;
+  private readonly meter = new IdleMeter();
   private nextCheckpoint: number;
 
   constructor(
@@ -198,7 +213,7 @@ class Probe implements CheckpointSink {
       this.workers === undefined &&
       s.store.size >= r.states &&
       s.seconds >= r.factor * (this.built + (this.warm ?? s.seconds)) &&
-      (!r.idleCore || coreIdle())
+      (!r.idleCore || this.meter.idleCore())
     )
       this.workers = this.start();
     if (this.workers?.ready !== true) return false;

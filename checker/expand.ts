@@ -124,6 +124,16 @@ export class Successors<D extends RecordDomain = RecordDomain> {
     }
   }
 
+  /**
+   * The successor in `next` is the state expanded: a step that changed nothing (an interrupt
+   * handler that only reads, say). The search has stored that state, so it need not look it up.
+   */
+  unchanged(): boolean {
+    const { cur, next } = this;
+    for (let k = 0; k < cur.length; k++) if (next[k] !== cur[k]) return false;
+    return true;
+  }
+
   /** Transitions fired so far. */
   get transitions(): number {
     let t = 0;

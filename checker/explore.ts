@@ -151,6 +151,11 @@ export class Exploration<D extends RecordDomain> {
    */
   admit(atBound: boolean): number {
     const { store, succ } = this;
+    // The state expanded is stored, and stored canonical, so a step back to it needs no lookup.
+    if (succ.unchanged()) {
+      succ.revisited = true;
+      return -1;
+    }
     if (atBound) {
       if (!store.has(succ.next, 0)) this.cut = true;
       else succ.revisited = true;

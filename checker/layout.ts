@@ -61,18 +61,13 @@ function recordSize(d: RecordDomain): number {
 
 /**
  * Lays out `d` from bit `cursor`, reporting each scalar; returns the cursor after it. A record
- * nested in a record starts on a word boundary, so its fields sit where its generated class,
- * which lays it out from 0, expects them; an array element is aligned by the array instead.
+ * nested in a record goes on from the cursor, so a state of many small records packs as
+ * tightly as one record would (its generated class is laid out from the same cursor); an
+ * array element is laid out from 0 and aligned by the array.
  */
-function place(
-  d: Domain,
-  cursor: number,
-  emit: (path: string[], d: ScalarDomain, pos: number, bits: number) => void,
-  path: string[] = [],
-  element = false,
-): number {
+function place(d: Domain, cursor: number, emit: (path: string[], d: ScalarDomain, pos: number, bits: number) => void, path: string[] = []): number {
   if (d.kind === 'record') {
-    let c = path.length > 0 && !element ? alignUp(cursor, 32) : cursor;
+    let c = cursor;
     for (const [k, f] of Object.entries(d.fields as Record<string, Domain>)) c = place(f, c, emit, [...path, k]);
     return c;
   }
@@ -83,7 +78,7 @@ function place(
       const at = start + i * width;
       // Elements are laid out from 0 and shifted, exactly as the generated element class
       // (which only knows its element's start) computes positions.
-      if (d.of.kind === 'record') place(d.of, 0, (p, sd, pos, bits) => emit(p, sd, at + pos, bits), [...path, `[${i}]`], true);
+      if (d.of.kind === 'record') place(d.of, 0, (p, sd, pos, bits) => emit(p, sd, at + pos, bits), [...path, `[${i}]`]);
       else emit([...path, `[${i}]`], d.of as ScalarDomain, at, bitsFor(d.of as ScalarDomain));
     }
     return start + d.length * width;
@@ -236,19 +231,21 @@ function scalarSetter(d: ScalarDomain, pos: string, bits: number, path: string, 
   return `${check} const p = ${pos}; const q = p >>> 5; const s = p & 31; w[q] = (w[q] & ~(${m} << s)) | ((${raw} & ${m}) << s);`;
 }
 
-/** Emits a class for a record at relative bit offsets; returns its name. */
-function genRecord(g: Gen, d: RecordDomain, path: string): string {
+/**
+ * Emits a class for a record whose fields are laid out from bit `origin` of its owner's base
+ * (as `place` lays them out); returns its name and the cursor after it.
+ */
+function genRecord(g: Gen, d: RecordDomain, path: string, origin = 0): { name: string; end: number } {
   const name = `R${g.n++}`;
   const ctor: string[] = [];
   const members: string[] = [];
-  let cursor = 0;
+  let cursor = origin;
   for (const [k, f] of Object.entries(d.fields as Record<string, Domain>)) {
     const fpath = path ? `${path}.${k}` : k;
     if (f.kind === 'record') {
-      const start = alignUp(cursor, 32);
-      cursor = place(f, start, () => undefined, [k]);
-      const sub = genRecord(g, f, fpath);
-      ctor.push(`this.$f_${k} = new ${sub}(r, b + ${start});`);
+      const sub = genRecord(g, f, fpath, cursor);
+      cursor = sub.end;
+      ctor.push(`this.$f_${k} = new ${sub.name}(r, b);`);
       members.push(`get ${k}() { return this.$f_${k}; }`);
     } else if (f.kind === 'array') {
       const { width } = elementShape(f.of);
@@ -266,7 +263,7 @@ function genRecord(g: Gen, d: RecordDomain, path: string): string {
     }
   }
   g.classes.push(`class ${name} { constructor(r, b) { this.$r = r; this.$b = b; ${ctor.join(' ')} } ${members.join('\n')} }`);
-  return name;
+  return { name, end: cursor };
 }
 
 /** Emits a class for an array whose element 0 starts at `start` relative to the owner's base. */
@@ -277,7 +274,7 @@ function genArray(g: Gen, d: ArrayDomain, path: string, start: number, width: nu
   const guard = `if ((i >>> 0) >= ${d.length} || (i | 0) !== i) oob(${JSON.stringify(path)}, i, ${d.length});`;
   const el = d.of as Domain;
   if (el.kind === 'record') {
-    const sub = genRecord(g, el, `${path}[]`);
+    const sub = genRecord(g, el, `${path}[]`).name;
     g.classes.push(
       `class ${name} { constructor(r, b) { this.length = ${d.length}; this.$e = []; for (let i = 0; i < ${d.length}; i++) this.$e.push(new ${sub}(r, b + ${start} + ${idx})); }
         at(i) { ${guard} return this.$e[i]; } }`,
@@ -297,7 +294,7 @@ function genArray(g: Gen, d: ArrayDomain, path: string, start: number, width: nu
 
 function generateViews<D extends RecordDomain>(schema: D): () => View<D> {
   const g: Gen = { classes: [], n: 0 };
-  const top = genRecord(g, schema, '');
+  const top = genRecord(g, schema, '').name;
   const src = `${g.classes.join('\n')}
     return function make() {
       const r = { w: new Uint32Array(1) };

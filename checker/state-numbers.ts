@@ -4,7 +4,7 @@
 // none to borrow (an exact or symmetry-reduced search, a caller without one), by a table of
 // their own.
 
-import { hashHi, hashLo } from './fingerprint.js';
+import { Fingerprint } from './fingerprint.js';
 
 export interface StateNumbering {
   /** The number of the state in `words`, a new one when it is new (then `added` is true). */
@@ -34,6 +34,7 @@ export class StateNumbers implements StateNumbering {
   private readonly fp: Uint32Array;
   private readonly idMask: number;
   private readonly tagMask: number;
+  private readonly lanes = new Fingerprint();
 
   constructor(
     private readonly words: number,
@@ -60,8 +61,9 @@ export class StateNumbers implements StateNumbering {
   }
 
   number(words: Uint32Array): number {
-    const hi = hashHi(words, 0, this.words) || 1;
-    const lo = hashLo(words, 0, this.words) || 1;
+    this.lanes.of(words, 0, this.words);
+    const hi = this.lanes.hi || 1;
+    const lo = this.lanes.lo || 1;
     const { slots, fp, idMask, tagMask } = this;
     const tag = (lo & tagMask) >>> 0;
     const n = slots.length;
@@ -102,6 +104,7 @@ export class VisitedNumbers implements StateNumbering {
   private readonly before: Uint32Array;
   /** Per rank: the state's number plus one, 0 while it has none. */
   private readonly numberOf: Uint32Array;
+  private readonly lanes = new Fingerprint();
 
   constructor(
     private readonly words: number,
@@ -132,8 +135,9 @@ export class VisitedNumbers implements StateNumbering {
   }
 
   number(words: Uint32Array): number {
-    const hi = hashHi(words, 0, this.words) || 1;
-    const lo = hashLo(words, 0, this.words) || 1;
+    this.lanes.of(words, 0, this.words);
+    const hi = this.lanes.hi || 1;
+    const lo = this.lanes.lo || 1;
     const t = this.table;
     let i = hi & this.mask;
     while (t[2 * i] !== hi || t[2 * i + 1] !== lo) {

@@ -5,6 +5,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check, type CheckOptions, type CheckOutcome } from '../checker/check.js';
 import { CompiledModel } from '../checker/compiled.js';
+import { int, record } from '../checker/domain.js';
+import { Fingerprint, hashHi, hashLo } from '../checker/fingerprint.js';
+import type { Model } from '../checker/model.js';
 import { replay } from '../checker/trace.js';
 import { lockstepModel, VARIANTS } from '../specs/lockstep/spec.js';
 import { buildModel, modelSpecArb, naiveExplore, naiveIsBad, naiveOrbits, naiveSuccessors, type PlainState } from './support/random-model.js';
@@ -193,6 +196,48 @@ describe('search engine laws', () => {
         }
         // A bound that cuts the search leaves the question open.
         if (!meets) expect(check(withTarget, { maxStates: 1 }).verdict).toBe(naiveExplore(spec).distinct > 1 ? 'incomplete' : 'unreachable');
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('steps that change nothing', () => {
+  // `read` changes nothing (an interrupt handler that only reads): the search skips the lookup
+  // of its successor, the state it expanded, but still counts the step and judges it.
+  const schema = record({ x: int(0, 2) });
+  const model = (readAtTwo: boolean): Model<typeof schema> => ({
+    schema,
+    init: [() => undefined],
+    actions: [
+      { name: 'inc', guard: (s) => s.x < 2, effect: (s, n) => void (n.x = s.x + 1) },
+      { name: 'read', guard: () => true, effect: () => undefined },
+    ],
+    invariants: [],
+    transitionProperties: [{ name: 'ReadBelowTwo', description: 'no read at 2', holds: (s, a) => readAtTwo || a.name !== 'read' || s.x < 2 }],
+    isEndState: () => true,
+  });
+
+  it('are counted as transitions and judged, in BFS and DFS', () => {
+    for (const search of ['bfs', 'dfs'] as const) {
+      const ok = check(model(true), { search });
+      expect([ok.verdict, ok.stats.distinctStates, ok.stats.transitions]).toEqual(['pass', 3, 5]);
+      const bad = check(model(false), { search });
+      expect(bad.verdict).toBe('violation');
+      expect(bad.violation!.property.name).toBe('ReadBelowTwo');
+      expect(bad.violation!.steps.map((r) => bad.compiled.label(r))).toEqual(['inc', 'inc', 'read']);
+    }
+  });
+});
+
+describe('fingerprints', () => {
+  it('one pass gives both lanes, equal to hashHi and hashLo (checkpoints and tables written by either agree)', () => {
+    const fp = new Fingerprint();
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 20 }), fc.nat(3), (ws, offset) => {
+        const words = Uint32Array.from([...Array<number>(offset).fill(7), ...ws]);
+        fp.of(words, offset, ws.length);
+        expect([fp.hi, fp.lo]).toEqual([hashHi(words, offset, ws.length), hashLo(words, offset, ws.length)]);
       }),
       RUNS,
     );

@@ -134,6 +134,22 @@ describe('packed layout', () => {
     expect(l.words).toBe(3);
   });
 
+  it('packs records nested in records from the cursor, not from the next word', () => {
+    const small = record({ on: bool(), k: int(0, 6) });
+    const l = new Layout(record({ a: small, b: small, c: record({ d: small, e: enumOf(['X', 'Y', 'Z']) }), f: bool() }));
+    expect(l.words).toBe(1);
+    expect(l.slots.map((s) => [s.path, s.pos])).toEqual([
+      ['a.on', 0],
+      ['a.k', 1],
+      ['b.on', 4],
+      ['b.k', 5],
+      ['c.d.on', 8],
+      ['c.d.k', 9],
+      ['c.e', 12],
+      ['f', 14],
+    ]);
+  });
+
   it('refuses writes outside a domain and indices outside an array, naming the field', () => {
     const Ph = enumOf(['READY', 'BUSY']);
     const layout = new Layout(record({ n: int(2, 5), ph: array(3, Ph), cpu: array(2, record({ on: bool(), k: int(0, 1) })) }));

@@ -8,7 +8,7 @@
 // counts its own inserts in a counter of its own cache line, so workers never contend on a
 // shared count.
 
-import { hashHi, hashLo } from '../fingerprint.js';
+import { Fingerprint } from '../fingerprint.js';
 import { MAX_LOAD, RecentFingerprints } from '../store.js';
 
 /** Int32 slots between two workers' counters: one 64-byte cache line each. */
@@ -44,13 +44,13 @@ export class SharedTable {
   }
 
   private readonly counter: number;
+  private readonly fp = new Fingerprint();
 
   /**
    * A table of `capacity` slots, every page of it already mapped: it writes one word per 4 KiB
    * page here, on one thread, while the workers start. Otherwise the workers take these page
-   * faults at random slots during the search, where they cost far more (lockstep at 10 CPUs:
-   * the first 40K states on one worker took 0.30 s instead of 0.24 s, the whole run on two
-   * 1.42 s instead of 1.25 s). A grown table needs no such pass: the copy writes every page.
+   * faults at random slots during the search, where they cost far more (the bench's parallel
+   * section shows it). A grown table needs no such pass: the copy writes every page.
    */
   static create(capacity: number, words: number, workers: number): SharedTable {
     const t = new SharedTable(new SharedArrayBuffer(capacity * 8), new SharedArrayBuffer(4 * COUNTER_STRIDE * (workers + 1)), words, workers);
@@ -104,8 +104,10 @@ export class SharedTable {
   insert(w: Uint32Array, offset: number): number {
     // The cache takes the lanes unsigned, as hashed, and not both 0 (its empty entries); the
     // table holds them signed and nonzero.
-    const hi = hashHi(w, offset, this.words);
-    const lo = hashLo(w, offset, this.words) || 1;
+    const fp = this.fp;
+    fp.of(w, offset, this.words);
+    const hi = fp.hi;
+    const lo = fp.lo || 1;
     if (this.recent.has(hi, lo)) return 0;
     const r = this.claim(hi | 0 || 1, lo | 0);
     this.recent.note(hi, lo);
@@ -114,8 +116,9 @@ export class SharedTable {
   }
 
   has(w: Uint32Array, offset: number): boolean {
-    const hi = hashHi(w, offset, this.words) | 0 || 1;
-    const lo = hashLo(w, offset, this.words) | 0 || 1;
+    this.fp.of(w, offset, this.words);
+    const hi = this.fp.hi | 0 || 1;
+    const lo = this.fp.lo | 0 || 1;
     const t = this.slots;
     for (let i = hi & this.mask; ; i = (i + 1) & this.mask) {
       const a = t[2 * i]!;

@@ -67,6 +67,8 @@ function stop(): false {
 
 /** Stores each new successor, checks it and keeps it for the next level. */
 function sink(): boolean {
+  // The state expanded is in the table: a step back to it needs no lookup.
+  if (succ.unchanged()) return true;
   if (atBound) {
     if (!table.has(next, 0)) cut = true;
     return true;

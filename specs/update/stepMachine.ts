@@ -171,7 +171,8 @@ export function stepMachine(d: Design, env: Env, tdx: TdxModule, ctrl: UpdateCtr
   /** At the top of a pass, about to read a state it has not seen, whose work is `k`. */
   const reads = (s: S, c: number, k: Kind): boolean => {
     const cpu = s.cpu.at(c);
-    if (cpu.loop !== Loop.SPIN) return false;
+    // Cheapest first: a CPU whose stopper is not past local_irq_disable() is not in the loop (inUpdate).
+    if (cpu.loop !== Loop.SPIN || cpu.stopper !== Stopper.IRQS_OFF) return false;
     const st = next(s, c);
     // inUpdate last: it reads every CPU's stopper.
     return st !== cpu.cur && kind(s, c, st) === k && inUpdate(s, c);

@@ -19,6 +19,7 @@ import { availableParallelism } from 'node:os';
 import { has, rumur, spin, spinTerminates, type ExternalRun, type SpinLiveness } from './external.js';
 import { medianOf, mib, num, pairedRatio, sideBySide as alternately, table, target } from './format.js';
 import { child, cli, TDXMC, type Ours } from './measure.js';
+import { EXIT } from '../../../checker/exit.js';
 import { simulateSection } from './simulate.js';
 import { tdxSection } from './tdx.js';
 
@@ -266,20 +267,23 @@ if (sections.has('tdx')) tdxSection(repeat, tdx);
 if (sections.has('start')) {
   process.stdout.write('Start: the whole process (wall clock), each run in turn; node alone is the floor on this machine now\n');
   const tdxmc = (...args: string[]): string[] => [TDXMC, ...args];
-  const runs: readonly { argv: string[]; limit?: number; what: string }[] = [
+  const runs: readonly { argv: string[]; limit?: number; what: string; exit?: number }[] = [
     { argv: ['-e', '0'], what: 'node alone' },
     { argv: tdxmc('--version'), limit: 0.15, what: '`tdxmc --version`' },
     { argv: tdxmc('list'), limit: 0.3, what: '`tdxmc list`' },
     { argv: tdxmc('check', 'lockstep', '--set', 'cpus=2', '--quiet'), limit: 0.3, what: "a check's fixed cost (lockstep cpus=2, whole)" },
+    // Stopped after the first state, so the run is incomplete: its exit code says so.
+    { argv: tdxmc('check', 'update', '--max-states', '1', '--quiet'), limit: 0.3, what: 'update up to its first state', exit: EXIT.incomplete },
+    { argv: tdxmc('check', 'init', '--max-states', '1', '--quiet'), limit: 0.3, what: 'init up to its first state', exit: EXIT.incomplete },
   ];
-  const whole = (argv: string[]): { seconds: number } => {
+  const whole = ({ argv, exit = 0 }: { argv: string[]; exit?: number }): { seconds: number } => {
     const started = performance.now();
     const r = spawnSync(process.execPath, argv, { stdio: 'ignore' });
-    if (r.status !== 0) throw new Error(`bench: node ${argv.join(' ')} exited ${r.status}`);
+    if (r.status !== exit) throw new Error(`bench: node ${argv.join(' ')} exited ${r.status}`);
     return { seconds: (performance.now() - started) / 1000 };
   };
   const times = runs.map((): { seconds: number }[] => []);
-  for (let i = 0; i < repeat; i++) runs.forEach((run, k) => times[k]!.push(whole(run.argv)));
+  for (let i = 0; i < repeat; i++) runs.forEach((run, k) => times[k]!.push(whole(run)));
   const median = (k: number): number => medianOf(times[k]!).seconds;
   table([['run', 'median s', 'each s'], ...runs.map((run, k) => [run.what, num(median(k), 3), times[k]!.map((t) => num(t.seconds, 3)).join(' ')])]);
   for (const [k, run] of runs.entries())
