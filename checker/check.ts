@@ -131,7 +131,7 @@ export async function checkParallel(
   const built = (performance.now() - building) / 1000;
   // The reduced search runs on one thread: its cycle proviso asks the one store it fills.
   const parallel = opts.workers > 1 && (opts.search ?? 'bfs') === 'bfs' && spec.file !== undefined && !opts.por;
-  opts = { ...opts, ...checkpointing(spec.name, params, cm.words, opts, parallel) };
+  opts = { ...opts, ...checkpointing(spec.name, params, cm, opts, parallel) };
   if (!parallel) return check(cm, opts);
   const source = { module: spec.file!, name: spec.name, params, skipProperties: opts.skipProperties ?? [] };
   if (!opts.probe || opts.resume !== undefined) return outcomeOf(cm, await parallelBfs(cm, source, opts, opts.workers), opts);

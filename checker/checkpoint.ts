@@ -15,6 +15,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CompiledModel } from './compiled.js';
 import { UsageError } from './exit.js';
 import type { Params } from './spec.js';
 
@@ -63,9 +64,33 @@ export interface CheckpointSink {
   takeOver?(s: SearchSnapshot): boolean;
 }
 
+/**
+ * What a checkpoint's states mean: their length in words, and a digest of the model that wrote
+ * them (its state layout and, as code, its initial states, actions and properties). Two builds
+ * with the same version and parameters may still differ in these (a reviewer's edited variant,
+ * a changed spec), and states of one read as states of the other would be silently wrong.
+ */
+export interface StateShape {
+  readonly words: number;
+  readonly model: string;
+}
+
+export function stateShape(cm: CompiledModel): StateShape {
+  const h = createHash('sha256');
+  for (const s of cm.layout.slots) h.update(`${s.path}:${s.pos}:${s.bits}:${s.min}:${s.max};`);
+  const m = cm.model;
+  for (const f of m.init) h.update(`init ${String(f)};`);
+  for (const a of m.actions) h.update(`action ${a.name} ${a.actors ?? -1} ${String(a.guard)} ${String(a.effect)};`);
+  for (const p of m.invariants) h.update(`invariant ${p.name} ${String(p.holds)};`);
+  for (const p of m.transitionProperties ?? []) h.update(`transition ${p.name} ${String(p.holds)};`);
+  for (const p of m.targets ?? []) h.update(`target ${p.name} ${String(p.reached)};`);
+  return { words: cm.words, model: h.digest('hex').slice(0, 16) };
+}
+
 interface Header {
   readonly identity: CheckpointIdentity;
   readonly words: number;
+  readonly model: string;
   readonly depth: number;
   readonly maxDepthSeen: number;
   readonly transitions: number;
@@ -97,13 +122,15 @@ class DigestWriter {
 }
 
 /** Writes `s` as DIR/checkpoint.tdxmc, replacing the previous checkpoint only once it is whole on disk. */
-export function writeCheckpoint(dir: string, identity: CheckpointIdentity, words: number, s: SearchSnapshot): void {
+export function writeCheckpoint(dir: string, identity: CheckpointIdentity, shape: StateShape, s: SearchSnapshot): void {
+  const words = shape.words;
   mkdirSync(dir, { recursive: true });
   const path = join(dir, CHECKPOINT_FILE);
   const tmp = `${path}.tmp`;
   const header: Header = {
     identity,
     words,
+    model: shape.model,
     depth: s.depth,
     maxDepthSeen: s.maxDepthSeen,
     transitions: s.transitions,
@@ -250,14 +277,16 @@ const canonical = (v: unknown): string =>
   );
 
 /**
- * Loads the checkpoint `openCheckpoint` vouched for, for a model of `words` words a state; the
- * store's words go into a SharedArrayBuffer when search workers will share them.
+ * Loads the checkpoint `openCheckpoint` vouched for, for a model of this `shape`; the store's
+ * words go into a SharedArrayBuffer when search workers will share them.
  */
-export function loadCheckpoint(c: OpenCheckpoint, words: number, shared: boolean): SearchSnapshot {
+export function loadCheckpoint(c: OpenCheckpoint, shape: StateShape, shared: boolean): SearchSnapshot {
+  const words = shape.words;
   const fd = openSync(c.path, 'r');
   try {
     const { header: h, at: start } = readHeader(fd, c.path);
     if (h.words !== words) throw refuse(c.path, `a state of its model has ${h.words} words, this model's ${words}`);
+    if (h.model !== shape.model) throw refuse(c.path, "written by another model: the spec's state layout, actions or properties differ from this one's");
     const alloc = (bytes: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     const fired = new Float64Array(h.instances);
     let at = readInto(fd, bytesOf(fired), start, undefined);
@@ -284,9 +313,9 @@ export function loadCheckpoint(c: OpenCheckpoint, words: number, shared: boolean
 }
 
 /** Writes a checkpoint; a failure names the flag and the directory (a full disk, a directory gone). */
-function save(dir: string, identity: CheckpointIdentity, words: number, s: SearchSnapshot): void {
+function save(dir: string, identity: CheckpointIdentity, shape: StateShape, s: SearchSnapshot): void {
   try {
-    writeCheckpoint(dir, identity, words, s);
+    writeCheckpoint(dir, identity, shape, s);
   } catch (e) {
     throw new UsageError(`--checkpoint: cannot write into ${dir}: ${(e as Error).message}`);
   }
@@ -315,13 +344,15 @@ export interface CheckpointTarget {
 export function checkpointing(
   spec: string,
   params: Params,
-  words: number,
+  cm: CompiledModel,
   o: { checkpointTo?: CheckpointTarget; resumeFrom?: OpenCheckpoint; exact?: boolean; symmetry?: boolean; skipProperties?: readonly string[] },
   shared: boolean,
 ): { checkpoint?: CheckpointSink; resume?: SearchSnapshot } {
   const to = o.checkpointTo;
+  if (to === undefined && o.resumeFrom === undefined) return {};
+  const shape = stateShape(cm);
   return {
-    ...(to === undefined ? {} : { checkpoint: { every: to.every, save: (s) => save(to.dir, identityOf(to.version, spec, params, o), words, s) } }),
-    ...(o.resumeFrom === undefined ? {} : { resume: loadCheckpoint(o.resumeFrom, words, shared) }),
+    ...(to === undefined ? {} : { checkpoint: { every: to.every, save: (s) => save(to.dir, identityOf(to.version, spec, params, o), shape, s) } }),
+    ...(o.resumeFrom === undefined ? {} : { resume: loadCheckpoint(o.resumeFrom, shape, shared) }),
   };
 }

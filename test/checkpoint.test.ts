@@ -21,7 +21,7 @@ import { built } from './support/built.js';
 import { summary } from './support/summary.js';
 
 const { bfs } = await built<typeof Bfs>('checker/bfs.js');
-const { writeCheckpoint, openCheckpoint, loadCheckpoint, requireSameRun, identityOf, CHECKPOINT_FILE } =
+const { writeCheckpoint, openCheckpoint, loadCheckpoint, requireSameRun, identityOf, stateShape, CHECKPOINT_FILE } =
   await built<typeof Checkpoint>('checker/checkpoint.js');
 const { CompiledModel } = await built<typeof Compiled>('checker/compiled.js');
 const { parallelBfs } = await built<typeof Coordinator>('checker/parallel/coordinator.js');
@@ -82,11 +82,11 @@ describe('resume', () => {
       const { all, result } = snapshots(cm);
       const dir = join(tmp, `${variant}-${cpus}`);
       for (const s of some(all)) {
-        writeCheckpoint(dir, identityOf('test', spec.name, params, {}), cm.words, s);
+        writeCheckpoint(dir, identityOf('test', spec.name, params, {}), stateShape(cm), s);
         const opened = openCheckpoint(dir);
         requireSameRun(opened, identityOf('test', spec.name, params, {}));
-        expect(summary(bfs(cm, { resume: loadCheckpoint(opened, cm.words, false) }))).toEqual(summary(result));
-        const two = await parallelBfs(cm, source, { resume: loadCheckpoint(opened, cm.words, true) }, 2, 1 << 7);
+        expect(summary(bfs(cm, { resume: loadCheckpoint(opened, stateShape(cm), false) }))).toEqual(summary(result));
+        const two = await parallelBfs(cm, source, { resume: loadCheckpoint(opened, stateShape(cm), true) }, 2, 1 << 7);
         expect(summary(two)).toEqual(summary(result));
       }
     });
@@ -116,7 +116,7 @@ describe('a checkpoint that is not this run, or not whole', () => {
   const dir = join(tmp, 'refused');
   const file = join(dir, CHECKPOINT_FILE);
   const run = identityOf('1.0.0', spec.name, params, {});
-  const fresh = (): void => writeCheckpoint(dir, run, cm.words, all[all.length >> 1]!);
+  const fresh = (): void => writeCheckpoint(dir, run, stateShape(cm), all[all.length >> 1]!);
 
   it('is refused when it belongs to another version, spec, parameters or options', () => {
     fresh();
@@ -127,6 +127,25 @@ describe('a checkpoint that is not this run, or not whole', () => {
     expect(() => requireSameRun(c, { ...run, params: { ...params, cpus: 6 } })).toThrow(/cpus=5.*not.*cpus=6/);
     expect(() => requireSameRun(c, { ...run, symmetry: true })).toThrow(/without --symmetry/);
     expect(() => requireSameRun(c, { ...run, skipProperties: ['Lockstep'] })).toThrow(/--skip-property/);
+  });
+
+  it('is refused when another model wrote it: another state layout, or an action or property changed', () => {
+    fresh();
+    const c = openCheckpoint(dir);
+    expect(() => loadCheckpoint(c, stateShape(cm), false)).not.toThrow();
+    const m = cm.model;
+    const refused = (model: typeof m): void => {
+      expect(() => loadCheckpoint(c, stateShape(new CompiledModel(model)), false)).toThrow(/written by another model/);
+    };
+    // The same words and layout, one action's effect or one invariant written differently (a reviewer's edit).
+    const [first, ...rest] = m.actions;
+    refused({ ...m, actions: [{ ...first!, effect: (s, n, a) => first!.effect(s, n, a) }, ...rest] });
+    refused({ ...m, invariants: m.invariants.map((p) => ({ ...p, holds: (s) => p.holds(s) })) });
+    // The same fields in another order: another layout in as many words.
+    const schema = { ...m.schema, fields: Object.fromEntries(Object.entries(m.schema.fields).reverse()) };
+    expect(new CompiledModel({ ...m, schema }).words).toBe(cm.words);
+    refused({ ...m, schema });
+    expect(() => loadCheckpoint(c, { ...stateShape(cm), words: cm.words + 1 }, false)).toThrow(/has \d+ words, this model's/);
   });
 
   it('is refused when truncated, damaged, missing or not a checkpoint', () => {

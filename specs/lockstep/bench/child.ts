@@ -35,6 +35,7 @@ process.stdout.write(
     states: s.distinctStates,
     transitions: s.transitions,
     seconds: s.seconds,
+    workers: s.workers,
     storeBytesPerState: s.storeBytes / Math.max(1, s.distinctStates),
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     ...(live === undefined || live.checked.length === 0

@@ -9,6 +9,8 @@ export interface Ours {
   states: number;
   transitions: number;
   seconds: number;
+  /** Search threads that ran it: more than one when the default's probe handed over to workers. */
+  workers: number;
   storeBytesPerState: number;
   peakRssBytes: number;
   /** When liveness properties were checked: the second pass's time and the graph's bytes. */

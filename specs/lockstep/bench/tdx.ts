@@ -50,6 +50,10 @@ function similarLockstep(states: number): number {
   return cpus > 2 && states / count(cpus - 1) < count(cpus) / states ? cpus - 1 : cpus;
 }
 
+/** For the default's runs: in how many the probe handed over to workers (in none, it ran the one-worker search). */
+const handedOver = (flags: readonly string[], runs: readonly Ours[]): string =>
+  flags.includes('--probe') ? ` (workers in ${runs.filter((o) => o.workers > 1).length} of ${runs.length})` : '';
+
 const rate = (o: Ours): number => o.states / o.seconds;
 const row = (label: string, o: Ours): string[] => [label, num(o.states), num(o.seconds, 2), num(rate(o)), num(o.storeBytesPerState, 1), mib(o.peakRssBytes)];
 
@@ -66,7 +70,7 @@ export function tdxSection(repeat: number, sizes: TdxSizes): void {
     const runs = [...CONFIGS.map((c) => () => search(spec, cpus, c.flags)), () => search('lockstep', peer, ['--workers=1']), () => fixedCost(spec, cpus)];
     const results = rounds(repeat, runs);
     const ours = results.slice(0, CONFIGS.length) as Ours[][];
-    for (const [k, c] of CONFIGS.entries()) rows.push(row(`${spec} cpus=${cpus}, ${c.label}`, medianOf(ours[k]!)));
+    for (const [k, c] of CONFIGS.entries()) rows.push(row(`${spec} cpus=${cpus}, ${c.label}${handedOver(c.flags, ours[k]!)}`, medianOf(ours[k]!)));
     const lockstep = results[CONFIGS.length] as Ours[];
     rows.push(row(`  lockstep cpus=${peer}, 1 worker (similar count)`, medianOf(lockstep)));
     const start = medianOf(results[CONFIGS.length + 1]!).seconds;
