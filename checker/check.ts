@@ -113,22 +113,35 @@ export function check<D extends RecordDomain>(model: Model<D> | CompiledModel<D>
   return outcomeOf(cm, r, opts);
 }
 
+/** A spec's model, built, and the seconds its build took. */
+export interface BuiltModel {
+  readonly model: AnyModel;
+  readonly seconds: number;
+}
+
+export function buildModel(spec: Spec, params: Params): BuiltModel {
+  const started = performance.now();
+  const model = spec.build(params);
+  return { model, seconds: (performance.now() - started) / 1000 };
+}
+
 /**
  * Checks a spec with `workers` search threads (BFS only). Each worker builds the model from
  * the spec's module, so the spec must name its module (`Spec.file`). With `probe` one thread
  * searches first and starts the workers only when the search outlasts the probe's rule; it goes
  * on alone while they build and warm up, then hands its table and frontier over to them
- * between two levels.
+ * between two levels. `prepared`: the model when the caller built it already (buildModel).
  */
 export async function checkParallel(
   spec: Spec,
   params: Params,
   opts: CheckOptions & { workers: number; probe?: boolean | ProbeRule },
-  model: AnyModel = spec.build(params),
+  prepared: BuiltModel = buildModel(spec, params),
 ): Promise<CheckOutcome> {
   const building = performance.now();
-  const cm = new CompiledModel(withoutProperties(model, ...(opts.skipProperties ?? [])));
-  const built = (performance.now() - building) / 1000;
+  const cm = new CompiledModel(withoutProperties(prepared.model, ...(opts.skipProperties ?? [])));
+  // What a worker will take before it searches: building the model and compiling it, as here.
+  const built = prepared.seconds + (performance.now() - building) / 1000;
   // The reduced search runs on one thread: its cycle proviso asks the one store it fills.
   const parallel = opts.workers > 1 && (opts.search ?? 'bfs') === 'bfs' && spec.file !== undefined && !opts.por;
   opts = { ...opts, ...checkpointing(spec.name, params, cm, opts, parallel) };

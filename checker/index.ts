@@ -22,8 +22,8 @@ export type {
 export { checkParams } from './params.js';
 
 // Checking it, and what a check returns.
-export { check, checkParallel, describeModelError } from './check.js';
-export type { CheckOptions, CheckOutcome, LivenessReport, ModelError, Strategy, Violation } from './check.js';
+export { buildModel, check, checkParallel, describeModelError } from './check.js';
+export type { BuiltModel, CheckOptions, CheckOutcome, LivenessReport, ModelError, Strategy, Violation } from './check.js';
 export type { ModelPhase } from './expand.js';
 export type { Progress, SearchStats, Verdict } from './result.js';
 export type { TraceStep } from './trace.js';

@@ -2,7 +2,7 @@
 // The command runs it on a worker thread (check-worker.ts) so that the main thread stays free to
 // answer Ctrl-C and SIGTERM with what was explored so far; a spec without a module runs here.
 
-import { checkParallel, describeModelError, type CheckOutcome } from '../check.js';
+import { buildModel, checkParallel, describeModelError, type CheckOutcome } from '../check.js';
 import { EXIT, UsageError } from '../exit.js';
 import { checkJson, memoryJson } from '../report/check-json.js';
 import type { Progress } from '../result.js';
@@ -36,14 +36,15 @@ function requireFlagsFit(spec: Spec, model: AnyModel, o: CheckRequest['options']
 
 export async function runCheck(spec: Spec, req: CheckRequest, onProgress?: (p: Progress) => void, progressInterval?: number): Promise<CheckOutput> {
   const o = req.options;
-  const model = spec.build(req.params);
+  const built = buildModel(spec, req.params);
+  const model = built.model;
   requireFlagsFit(spec, model, o);
   const skipped = skippedOf(
     o.skipProperties ?? [],
     (model.liveness ?? []).map((p) => p.name),
     flagsOf(o),
   );
-  const outcome = await checkParallel(spec, req.params, { ...o, ...(onProgress ? { onProgress, progressInterval } : {}) }, model);
+  const outcome = await checkParallel(spec, req.params, { ...o, ...(onProgress ? { onProgress, progressInterval } : {}) }, built);
   let reports: string[] = [];
   const err: string[] = [];
   let unwritten = false;
