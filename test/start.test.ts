@@ -86,5 +86,6 @@ describe('start', () => {
     expect(specsLoaded(graph.modules)).toEqual(['lockstep']);
     const check = observed('check', 'lockstep', '--set', 'cpus=1', '--quiet');
     expect(specsLoaded(check.modules)).toEqual(['lockstep']);
+    expect(check.modules).toContain('checker/cli/check-worker.js');
   });
 });

@@ -72,7 +72,8 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
         return EXIT.pass;
       }
       default:
-        COMMANDS.find((c) => c.name === cmd)?.prepare?.();
+        // A command's help does no work, so it starts nothing ahead of it.
+        if (!rest.includes('--help') && !rest.includes('-h')) COMMANDS.find((c) => c.name === cmd)?.prepare?.();
         return await (await commandNamed(cmd, TOP_WORDS)).invoke(rest, ctx);
     }
   } catch (e) {
