@@ -25,6 +25,7 @@
 
 import type { CompiledModel } from './compiled.js';
 import { Footprints, overlaps } from './footprint.js';
+import { popcount } from './bits.js';
 
 export class PartialOrder {
   /** False when no instance can ever be left out (each visible or dependent on all): the search skips the reducer. */
@@ -155,10 +156,4 @@ export class PartialOrder {
     }
     return count;
   }
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

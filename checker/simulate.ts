@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import type { CompiledModel } from './compiled.js';
 import type { RecordDomain } from './domain.js';
 import { Expansion, Successors, type Fault } from './expand.js';
-import { hashHi, hashLo } from './fingerprint.js';
+import { Fingerprint, hashHi, hashLo } from './fingerprint.js';
 import { DistinctEstimate } from './hyperloglog.js';
 import { Random, SwarmChoice } from './swarm.js';
 
@@ -162,6 +162,7 @@ export function simulate<D extends RecordDomain>(cm: CompiledModel<D>, opts: Sim
       )
     : undefined;
   const shard = opts.shard ?? { index: 1, count: 1 };
+  const fp = new Fingerprint();
   for (let run = shard.index - 1; run < opts.runs && !timedOut; run += shard.count) {
     if (performance.now() > deadline) {
       timedOut = true;
@@ -181,7 +182,8 @@ export function simulate<D extends RecordDomain>(cm: CompiledModel<D>, opts: Sim
     };
     const visit = (words: Uint32Array, via: number): void => {
       if (swarm !== undefined && via >= 0) swarm.took(via);
-      mine.add(hashHi(words, 0, W) || 1, hashLo(words, 0, W) || 1);
+      fp.of(words, 0, W);
+      mine.add(fp.hi || 1, fp.lo || 1);
     };
     const met = walk(succ, opts.depth, choose, visit, stop);
     steps += met.taken;

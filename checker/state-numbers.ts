@@ -5,6 +5,7 @@
 // their own.
 
 import { Fingerprint } from './fingerprint.js';
+import { popcount } from './bits.js';
 
 export interface StateNumbering {
   /** The number of the state in `words`, a new one when it is new (then `added` is true). */
@@ -153,10 +154,4 @@ export class VisitedNumbers implements StateNumbering {
     this.numberOf[rank] = ++this.size;
     return this.size - 1;
   }
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
